@@ -1,0 +1,246 @@
+/**
+ * One Flux instance's rank-0 broker: owns the bus, the disk and the modules,
+ * and runs the instance lifecycle as flux-core's rc1.py / rc3.py do on rank 0.
+ *
+ * rc1: content (built in), content-backing (content-sqlite), fsck when a
+ *      checkpoint exists (policy), kvs, the startlog "start" event (a synced
+ *      commit), and the unclean-shutdown check.
+ * rc3: the startlog "finish" event, kvs unload (final checkpoint),
+ *      content-flush, content-backing unload, content. A failing step fails
+ *      rc3 and makes `flux start` exit 1; modules rc3 did not reach are
+ *      reported as not properly shut down.
+ */
+import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
+import { Disk } from "../disk/disk.ts";
+import { ContentCache } from "../modules/content/cache.ts";
+import { ContentSqlite, DB_FILE } from "../modules/content-sqlite/content-sqlite.ts";
+import { Kvs } from "../modules/kvs/kvs.ts";
+import type { FluxModule } from "../modules/module.ts";
+import type { Knobs } from "../policy/knobs.ts";
+import { Bus, type Endpoint } from "../sim/bus.ts";
+import { COSTS } from "../sim/costs.ts";
+import { type Errno, errnoCode, strerror } from "../sim/errno.ts";
+import { Scheduler, type ScheduledEvent } from "../sim/scheduler.ts";
+import { Trace } from "../sim/trace.ts";
+import { runFsck } from "../fsck/fsck.ts";
+import { Startlog } from "./startlog.ts";
+
+export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
+
+export interface BrokerOptions {
+  quota: number;
+  knobs: Knobs;
+  /** Where this instance's statedir lives in the shared in-memory FS. */
+  statedir: string;
+  retainTrace?: boolean;
+}
+
+export interface ShutdownResult {
+  exitCode: number;
+  errors: string[];
+}
+
+type Step = { name: string; run: (next: (errno?: Errno, text?: string) => void) => void };
+
+export class Broker {
+  readonly sched = new Scheduler();
+  readonly trace: Trace;
+  readonly bus: Bus;
+  readonly disk: Disk;
+  readonly log: Endpoint;
+  private stateValue: InstanceState = "down";
+  private content: ContentCache | undefined;
+  private backing: ContentSqlite | undefined;
+  private kvsModule: Kvs | undefined;
+  private loaded: FluxModule[] = [];
+  private heartbeatTimer: ScheduledEvent | undefined;
+  private rc3Errors: string[] = [];
+
+  constructor(
+    private readonly sql: SqlJsWithFS,
+    readonly options: BrokerOptions,
+  ) {
+    this.trace = new Trace(() => this.sched.now(), options.retainTrace ?? true);
+    this.bus = new Bus(this.sched, this.trace);
+    this.log = this.bus.endpoint("broker");
+    this.disk = new Disk(sql, options.statedir, options.quota);
+    this.disk.claim(DB_FILE, "content-sqlite");
+    this.disk.events = {
+      onRefused: (path, growth, used, errno) => this.trace.add({ kind: "disk", op: "write-refused", path, bytes: growth, used, errno }),
+    };
+  }
+
+  get state(): InstanceState {
+    return this.stateValue;
+  }
+
+  get knobs(): Knobs {
+    return this.options.knobs;
+  }
+
+  get kvs(): Kvs | undefined {
+    return this.kvsModule;
+  }
+
+  get cache(): ContentCache | undefined {
+    return this.content;
+  }
+
+  /** rc1. Answers once the instance runs, or with the failing step's errno and text. */
+  start(done: (errno?: Errno, text?: string) => void): void {
+    if (this.stateValue !== "down" && this.stateValue !== "failed") {
+      done("EBUSY", `flux start: the instance is already ${this.stateValue}`);
+      return;
+    }
+    this.setState("rc1");
+    this.startHeartbeat();
+    const h = (name: string) => this.bus.endpoint(name);
+    this.content = new ContentCache(h("content"), this.knobs);
+    this.backing = new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs);
+    this.kvsModule = new Kvs(h("kvs"), this.knobs);
+    const startlog = new Startlog(h("startlog"));
+    const steps: Step[] = [
+      this.loadStep(this.content),
+      this.loadStep(this.backing),
+      { name: "fsck", run: (next) => this.fsckAtStart(next) },
+      this.loadStep(this.kvsModule),
+      { name: "post-start-event", run: (next) => startlog.postStart(next) },
+      { name: "check-clean-shutdown", run: (next) => startlog.checkCleanShutdown(this.log, next) },
+    ];
+    this.runSteps("rc1", steps, (failure) => {
+      if (!failure) {
+        this.setState("run");
+        return done();
+      }
+      // rc1 failed: the broker goes down, unloading what it loaded, as flux start does before exiting 1
+      this.unloadAllQuietly();
+      this.stopHeartbeat();
+      this.setState("failed");
+      done(failure.errno, failure.text);
+    });
+  }
+
+  /** rc3 on rank 0. Never fails: a failing step makes the exit code 1 and is listed in errors. */
+  shutdown(done: (result: ShutdownResult) => void): void {
+    if (this.stateValue !== "run") {
+      done({ exitCode: 1, errors: [`flux shutdown: the instance is ${this.stateValue}`] });
+      return;
+    }
+    this.setState("rc3");
+    this.rc3Errors = [];
+    const startlog = new Startlog(this.bus.endpoint("startlog"));
+    const steps: Step[] = [
+      { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
+      { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
+      { name: "content-flush", run: (next) => this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) },
+      { name: "content-backing", run: (next) => this.unloadModule(this.backing!, next) },
+      { name: "content", run: (next) => this.unloadModule(this.content!, next) },
+    ];
+    this.runSteps("rc3", steps, (failure) => {
+      for (const module of this.loaded) this.log.log("err", `broker module '${module.name}' was not properly shut down`);
+      for (const module of this.loaded) module.crash();
+      this.loaded = [];
+      this.stopHeartbeat();
+      this.setState("down");
+      done({ exitCode: failure ? 1 : 0, errors: this.rc3Errors });
+    });
+  }
+
+  /** Power loss: every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
+  crash(): void {
+    const files = this.disk.snapshot();
+    for (const module of this.loaded) module.crash();
+    this.loaded = [];
+    this.disk.restore(files);
+    this.sched.clear();
+    this.bus.reset();
+    this.heartbeatTimer = undefined;
+    this.setState("down");
+  }
+
+  /** The instance is gone for good (end of a run): close files, free the statedir. */
+  dispose(): void {
+    if (this.stateValue !== "down" && this.stateValue !== "failed") this.crash();
+    this.disk.dispose();
+  }
+
+  private loadStep(module: FluxModule): Step {
+    return {
+      name: module.name,
+      run: (next) =>
+        module.load((errno) => {
+          if (!errno) this.loaded.push(module);
+          next(errno);
+        }),
+    };
+  }
+
+  private unloadModule(module: FluxModule, next: (errno?: Errno) => void): void {
+    module.unload((errno) => {
+      this.loaded = this.loaded.filter((m) => m !== module);
+      if (errno) {
+        this.bus.log(module.name, "crit", "module exiting abnormally");
+        this.log.log("err", `${module.name}: ${strerror(errno)}`);
+        this.rc3Errors.push(`${module.name}: ${strerror(errno)}`);
+      }
+      // a module that fails to unload is still gone; rc3 goes on, as `flux module remove` failing does not stop modprobe
+      next();
+    });
+  }
+
+  private fsckAtStart(next: (errno?: Errno, text?: string) => void): void {
+    const mode = this.knobs.fsckAtStart;
+    if (mode === "off") return next();
+    this.log.rpc("content.checkpoint-get", {}, (r) => {
+      if (!r.ok) return next(r.errno === "ENOENT" ? undefined : r.errno); // first start: nothing to check
+      runFsck(this.bus.endpoint("fsck"), this.knobs, { repair: mode === "repair", quiet: true }, (result) => {
+        next(result.ok || mode === "check" ? undefined : "EIO", result.ok ? undefined : "flux fsck found errors");
+      });
+    });
+  }
+
+  /** Run rc steps in order; the first failure is logged flux's way and ends the script. */
+  private runSteps(rc: "rc1" | "rc3", steps: Step[], done: (failure?: { errno: Errno; text: string }) => void): void {
+    const runFrom = (i: number): void => {
+      const step = steps[i];
+      if (!step) return done();
+      step.run((errno, text) => {
+        if (!errno) return runFrom(i + 1);
+        const line = `${rc}.0: ${step.name}: ${text ?? `[Errno ${errnoCode(errno)}] ${strerror(errno)}`}`;
+        this.log.log("err", line);
+        this.log.log("err", `${rc}.0: flux modprobe ${rc} Exited (rc=1)`);
+        if (rc === "rc3") this.rc3Errors.push(line);
+        done({ errno, text: line });
+      });
+    };
+    runFrom(0);
+  }
+
+  private unloadAllQuietly(): void {
+    for (const module of this.loaded.reverse()) module.crash();
+    this.loaded = [];
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeatTimer = this.sched.after(
+      COSTS.heartbeatMs,
+      "heartbeat",
+      () => {
+        this.bus.runOn("content", () => this.content?.purge());
+        this.bus.runOn("kvs", () => this.kvsModule?.heartbeat());
+        this.startHeartbeat();
+      },
+      true,
+    );
+  }
+
+  private stopHeartbeat(): void {
+    this.sched.cancel(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private setState(state: InstanceState): void {
+    this.stateValue = state;
+    this.trace.add({ kind: "state", subject: "broker", value: state });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Blobrefs: content addresses of the form "sha1-<40 hex>" (flux's default
+ * content.hash) or "sha256-<64 hex>" (src/common/libutil/blobref.c).
+ */
+import { sha1 } from "@noble/hashes/legacy.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
+export type HashName = "sha1" | "sha256";
+
+/** The longest blobref string flux accepts (BLOBREF_MAX_STRING_SIZE). */
+export const BLOBREF_MAX_STRING_SIZE = 72;
+
+const HASHERS: Record<HashName, (data: Uint8Array) => Uint8Array> = { sha1, sha256 };
+const DIGEST_HEX: Record<HashName, number> = { sha1: 40, sha256: 64 };
+
+// Blobs travel between modules as the same Uint8Array object and are never
+// mutated, so the cache, content-sqlite and the kvs need not hash one blob three times.
+const memo = new WeakMap<Uint8Array, string>();
+
+export function blobref(hash: HashName, data: Uint8Array): string {
+  let ref = memo.get(data);
+  if (ref === undefined || !ref.startsWith(hash)) {
+    ref = `${hash}-${bytesToHex(HASHERS[hash](data))}`;
+    memo.set(data, ref);
+  }
+  return ref;
+}
+
+/** True when `ref` is a well-formed blobref of hash type `hash`. */
+export function isBlobref(ref: unknown, hash: HashName): ref is string {
+  if (typeof ref !== "string" || !ref.startsWith(`${hash}-`)) return false;
+  const hex = ref.slice(hash.length + 1);
+  return hex.length === DIGEST_HEX[hash] && /^[0-9a-f]+$/.test(hex);
+}

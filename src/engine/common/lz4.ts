@@ -1,0 +1,37 @@
+/**
+ * LZ4 block compression as content-sqlite uses it (LZ4_compress_default /
+ * LZ4_decompress_safe on raw blocks), on the lz4js library.
+ */
+import lz4 from "lz4js";
+
+const hashTable = new Uint32Array(1 << 16);
+
+export function lz4Compress(src: Uint8Array): Uint8Array {
+  const dst = new Uint8Array(lz4.compressBound(src.length));
+  hashTable.fill(0);
+  const n = lz4.compressBlock(src, dst, 0, src.length, hashTable);
+  // lz4js gives up (0) when it finds no match at all; liblz4 then emits one
+  // literal-only sequence, which is what we write so sizes match flux's.
+  return n > 0 ? dst.subarray(0, n) : literalBlock(src, dst);
+}
+
+export function lz4Decompress(src: Uint8Array, size: number): Uint8Array {
+  const dst = new Uint8Array(size);
+  const n = lz4.decompressBlock(src, dst, 0, src.length, 0);
+  if (n !== size) throw new Error(`lz4: decompressed ${n} bytes, expected ${size}`);
+  return dst;
+}
+
+function literalBlock(src: Uint8Array, dst: Uint8Array): Uint8Array {
+  let i = 0;
+  let count = src.length;
+  if (count >= 15) {
+    dst[i++] = 0xf0;
+    for (count -= 15; count >= 255; count -= 255) dst[i++] = 255;
+    dst[i++] = count;
+  } else {
+    dst[i++] = count << 4;
+  }
+  dst.set(src, i);
+  return dst.subarray(0, i + src.length);
+}

@@ -1,0 +1,254 @@
+/**
+ * The statedir filesystem: a directory of Emscripten's in-memory FS with a
+ * byte quota. The quota is enforced inside the filesystem's write() and
+ * ftruncate(), below SQLite, so SQLite meets ENOSPC the way it does on a full
+ * tmpfs and reports SQLITE_FULL by itself. Nothing above this file is ever
+ * told "the disk is full".
+ */
+import type { EmscriptenFS, FsNode, FsStream, Memfs, SqlJsWithFS } from "./sqljs-patch.ts";
+import type { Errno } from "../sim/errno.ts";
+
+/** Emscripten (WASI) errno numbers thrown from FS operations. */
+const WASI_ERRNO: Partial<Record<Errno, number>> = { ENOSPC: 51, EIO: 29 };
+
+export interface DiskFile {
+  path: string;
+  name: string;
+  bytes: number;
+  owner: string;
+}
+
+export interface DiskEvents {
+  /** A write (or a growing truncate) was refused: the quota would be exceeded, or a fault was injected. */
+  onRefused(path: string, growth: number, used: number, errno: Errno): void;
+}
+
+interface OwnerRule {
+  prefix: string;
+  owner: string;
+}
+
+/** A one-shot write fault on files whose name starts with a prefix (a flaky disk). */
+interface Fault {
+  prefix: string;
+  errno: Errno;
+}
+
+const disks = new Map<FsNode, Disk>();
+const patchedFs = new WeakSet<EmscriptenFS>();
+
+export class Disk {
+  readonly fs: EmscriptenFS;
+  private readonly rootNode: FsNode;
+  private quotaBytes: number;
+  private owners: OwnerRule[] = [];
+  private faults: Fault[] = [];
+  private fillCount = 0;
+  events: DiskEvents | undefined;
+
+  /**
+   * @param root a directory of its own in the shared MEMFS; it is created empty.
+   */
+  constructor(
+    sql: SqlJsWithFS,
+    readonly root: string,
+    quota: number,
+  ) {
+    this.fs = sql.FS;
+    installQuotaHooks(this.fs);
+    if (this.fs.analyzePath(root).exists) removeTree(this.fs, root);
+    this.fs.mkdirTree(root);
+    this.rootNode = this.fs.lookupPath(root).node;
+    this.quotaBytes = quota;
+    disks.set(this.rootNode, this);
+  }
+
+  /** Forget this disk and its files (the end of a run). */
+  dispose(): void {
+    disks.delete(this.rootNode);
+    removeTree(this.fs, this.root);
+  }
+
+  path(name: string): string {
+    return `${this.root}/${name}`;
+  }
+
+  get quota(): number {
+    return this.quotaBytes;
+  }
+
+  get used(): number {
+    let total = 0;
+    for (const node of this.fileNodes()) total += node.usedBytes;
+    return total;
+  }
+
+  get free(): number {
+    return Math.max(0, this.quotaBytes - this.used);
+  }
+
+  /** Change the size of the filesystem. Shrinking below what is used is allowed: writes that grow a file then fail. */
+  setQuota(bytes: number): void {
+    this.quotaBytes = bytes;
+  }
+
+  /** Files whose name starts with `prefix` belong to `owner` (e.g. "content.sqlite" -> content-sqlite). */
+  claim(prefix: string, owner: string): void {
+    this.owners.push({ prefix, owner });
+  }
+
+  files(): DiskFile[] {
+    return this.fileNodes()
+      .map((node) => ({ path: this.path(node.name), name: node.name, bytes: node.usedBytes, owner: this.ownerOf(node.name) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  exists(name: string): boolean {
+    return this.fs.analyzePath(this.path(name)).exists;
+  }
+
+  /**
+   * Another consumer writes a file into the statedir, `dd`-style: 64 KiB at a
+   * time until `size` bytes are written or the filesystem refuses. Returns the
+   * file as it ended up (possibly shorter than asked).
+   */
+  fill(size: number, name?: string): DiskFile {
+    const fileName = name ?? `fill-${++this.fillCount}.dat`;
+    const stream = this.fs.open(this.path(fileName), "a");
+    const chunk = new Uint8Array(64 * 1024).fill(0x5a);
+    let written = 0;
+    try {
+      while (written < size) {
+        const n = Math.min(chunk.length, size - written);
+        try {
+          this.fs.write(stream, chunk, 0, n);
+        } catch {
+          // dd stops at the first refused write; try what still fits, as dd's last short write does
+          const room = this.free;
+          if (room > 0 && room < n) {
+            this.fs.write(stream, chunk, 0, room);
+            written += room;
+          }
+          break;
+        }
+        written += n;
+      }
+    } finally {
+      this.fs.close(stream);
+    }
+    return this.file(fileName)!;
+  }
+
+  remove(name: string): DiskFile | undefined {
+    const file = this.file(name);
+    if (file) this.fs.unlink(this.path(name));
+    return file;
+  }
+
+  file(name: string): DiskFile | undefined {
+    return this.files().find((f) => f.name === name);
+  }
+
+  /** The next write to a file whose name starts with `prefix` fails once with `errno`. */
+  injectFault(prefix: string, errno: Errno): void {
+    this.faults.push({ prefix, errno });
+  }
+
+  /** Copy of every file's bytes: what a power loss leaves behind. */
+  snapshot(): Map<string, Uint8Array> {
+    const files = new Map<string, Uint8Array>();
+    for (const node of this.fileNodes()) files.set(node.name, this.fs.readFile(this.path(node.name)).slice());
+    return files;
+  }
+
+  /** Put the statedir back exactly as `snapshot` found it (bypassing the quota: these bytes were already on disk). */
+  restore(files: Map<string, Uint8Array>): void {
+    for (const node of this.fileNodes()) if (!files.has(node.name)) this.fs.unlink(this.path(node.name));
+    disks.delete(this.rootNode);
+    try {
+      for (const [name, bytes] of files) this.fs.writeFile(this.path(name), bytes);
+    } finally {
+      disks.set(this.rootNode, this);
+    }
+  }
+
+  /** Called from the FS hooks before a file of this disk grows by `growth` bytes. */
+  checkGrowth(node: FsNode, growth: number): void {
+    const fault = this.faults.find((f) => node.name.startsWith(f.prefix));
+    if (fault) {
+      this.faults.splice(this.faults.indexOf(fault), 1);
+      this.refuse(node, growth, fault.errno);
+    }
+    if (growth > 0 && this.used + growth > this.quotaBytes) this.refuse(node, growth, "ENOSPC");
+  }
+
+  private refuse(node: FsNode, growth: number, errno: Errno): never {
+    this.events?.onRefused(this.path(node.name), growth, this.used, errno);
+    throw new this.fs.ErrnoError(WASI_ERRNO[errno] ?? WASI_ERRNO.EIO!);
+  }
+
+  private ownerOf(name: string): string {
+    return this.owners.find((rule) => name.startsWith(rule.prefix))?.owner ?? "other";
+  }
+
+  private fileNodes(): FsNode[] {
+    const contents = this.rootNode.contents as Record<string, FsNode>;
+    return Object.values(contents).filter((node) => this.fs.isFile(node.mode));
+  }
+}
+
+/** The disk a node's file lives on, if it is directly in a disk's root directory. */
+function diskOf(node: FsNode): Disk | undefined {
+  return node.parent ? disks.get(node.parent) : undefined;
+}
+
+/**
+ * Wrap MEMFS's file write and setattr (shared by every regular file) once per
+ * FS, and replace its x1.125 growth of large files, which copies the whole
+ * file again and again (toolchain.md measured 4.8x), by doubling.
+ */
+function installQuotaHooks(fs: EmscriptenFS): void {
+  if (patchedFs.has(fs)) return;
+  patchedFs.add(fs);
+  const memfs: Memfs = fs.root.mount.type;
+  ensureOpsTable(fs);
+  const ops = memfs.ops_table!.file;
+  const write = ops.stream.write;
+  ops.stream.write = (stream: FsStream, buffer, offset, length, position, canOwn) => {
+    const disk = diskOf(stream.node);
+    if (disk) disk.checkGrowth(stream.node, Math.max(0, position + length - stream.node.usedBytes));
+    return write(stream, buffer, offset, length, position, canOwn);
+  };
+  const setattr = ops.node.setattr;
+  ops.node.setattr = (node, attr) => {
+    const disk = diskOf(node);
+    if (disk && attr.size !== undefined) disk.checkGrowth(node, Math.max(0, attr.size - node.usedBytes));
+    return setattr(node, attr);
+  };
+  memfs.expandFileStorage = (node, newCapacity) => {
+    const contents = node.contents as Uint8Array | null;
+    const previous = contents?.length ?? 0;
+    if (previous >= newCapacity) return;
+    const capacity = Math.max(newCapacity, previous * 2, 256);
+    const grown = new Uint8Array(capacity);
+    if (contents) grown.set(contents.subarray(0, node.usedBytes));
+    node.contents = grown;
+  };
+}
+
+/** MEMFS builds its ops table when the first node is created; make sure it exists before wrapping it. */
+function ensureOpsTable(fs: EmscriptenFS): void {
+  const probe = "/.ops-table-probe";
+  fs.writeFile(probe, new Uint8Array(0));
+  fs.unlink(probe);
+}
+
+function removeTree(fs: EmscriptenFS, path: string): void {
+  for (const name of fs.readdir(path)) {
+    if (name === "." || name === "..") continue;
+    const child = `${path}/${name}`;
+    if (fs.isDir(fs.lookupPath(child).node.mode)) removeTree(fs, child);
+    else fs.unlink(child);
+  }
+  fs.rmdir(path);
+}

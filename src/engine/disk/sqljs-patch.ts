@@ -1,0 +1,73 @@
+/**
+ * sql.js does not export Emscripten's FS, and the minified builds mangle its
+ * names. The debug build keeps them; this one-line patch exports FS from it,
+ * so the disk layer can put a quota under SQLite (toolchain.md §2). The anchor
+ * is checked so that an sql.js upgrade that moves it fails loudly here.
+ */
+import type { SqlJsStatic } from "sql.js";
+
+export const FS_EXPORT_ANCHOR = 'Module["Database"] = Database;';
+const FS_EXPORT = 'Object.defineProperty(Module, "FS", { value: FS, configurable: true });';
+
+/** The Emscripten FS and MEMFS surface the disk layer uses. */
+export interface EmscriptenFS {
+  root: FsNode & { mount: { type: Memfs } };
+  ErrnoError: new (errno: number) => Error;
+  isFile(mode: number): boolean;
+  isDir(mode: number): boolean;
+  lookupPath(path: string, opts?: object): { node: FsNode };
+  mkdirTree(path: string): void;
+  readFile(path: string): Uint8Array;
+  writeFile(path: string, data: Uint8Array): void;
+  unlink(path: string): void;
+  rmdir(path: string): void;
+  readdir(path: string): string[];
+  open(path: string, flags: string): FsStream;
+  write(stream: FsStream, buffer: Uint8Array, offset: number, length: number, position?: number): number;
+  close(stream: FsStream): void;
+  analyzePath(path: string): { exists: boolean };
+}
+
+export interface FsNode {
+  name: string;
+  mode: number;
+  parent: FsNode;
+  usedBytes: number;
+  contents: Uint8Array | Record<string, FsNode> | null;
+}
+
+export interface FsStream {
+  node: FsNode;
+}
+
+export interface Memfs {
+  ops_table: {
+    file: {
+      stream: { write: (stream: FsStream, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) => number };
+      node: { setattr: (node: FsNode, attr: { size?: number }) => void };
+    };
+  } | null;
+  expandFileStorage(node: FsNode, newCapacity: number): void;
+  getFileDataAsTypedArray(node: FsNode): Uint8Array;
+}
+
+export type SqlJsWithFS = SqlJsStatic & { FS: EmscriptenFS };
+
+export function patchSqlJsSource(text: string): string {
+  const count = text.split(FS_EXPORT_ANCHOR).length - 1;
+  if (count !== 1) {
+    throw new Error(
+      `sql.js patch: expected the anchor ${JSON.stringify(FS_EXPORT_ANCHOR)} once in the debug build, found it ${count} times; ` +
+        "the sql.js version changed, re-check toolchain.md §2 before upgrading",
+    );
+  }
+  return text.replace(FS_EXPORT_ANCHOR, `${FS_EXPORT_ANCHOR}\n${FS_EXPORT}`);
+}
+
+export function assertFsExported(sql: SqlJsStatic): SqlJsWithFS {
+  const fs = (sql as { FS?: EmscriptenFS }).FS;
+  if (!fs || typeof fs.lookupPath !== "function" || !fs.root?.mount?.type) {
+    throw new Error("sql.js loaded without its FS: the debug build with the FS export patch is required");
+  }
+  return sql as SqlJsWithFS;
+}

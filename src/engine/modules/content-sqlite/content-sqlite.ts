@@ -1,0 +1,245 @@
+/**
+ * content-sqlite: the backing store (flux-core src/modules/content-sqlite).
+ * Blobs go into <statedir>/content.sqlite through real SQLite; SQLite's own
+ * errors map to errno as flux does (SQLITE_FULL -> ENOSPC). After an error
+ * the module stays loaded and the database open: each later store is simply
+ * tried again.
+ */
+import type { Database, Statement } from "sql.js";
+import { blobref, isBlobref, type HashName } from "../../common/blobref.ts";
+import { lz4Compress, lz4Decompress } from "../../common/lz4.ts";
+import type { Disk } from "../../disk/disk.ts";
+import type { SqlJsWithFS } from "../../disk/sqljs-patch.ts";
+import type { Endpoint, Message } from "../../sim/bus.ts";
+import { sqliteCost } from "../../sim/costs.ts";
+import type { Errno } from "../../sim/errno.ts";
+import type { Knobs } from "../../policy/knobs.ts";
+import type { Done, FluxModule } from "../module.ts";
+import { sqliteError, type SqliteError } from "./sqlite-errors.ts";
+
+export const DB_FILE = "content.sqlite";
+/** Blobs of this many bytes or more are stored LZ4-compressed. */
+export const COMPRESSION_THRESHOLD = 256;
+const KVS_DEFAULT_CHECKPOINT = "kvs-primary";
+
+export interface Checkpoint {
+  version: number;
+  rootref: string;
+  sequence: number;
+  timestamp: number;
+}
+
+type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash">;
+
+const SQL = {
+  v1: {
+    objects: "CREATE TABLE if not exists objects(hash BLOB PRIMARY KEY, size INT, object BLOB);",
+    store: "INSERT INTO objects (hash,size,object) values (?1, ?2, ?3)",
+    checkpt: "CREATE TABLE if not exists checkpt(key TEXT UNIQUE, value TEXT);",
+    checkptGet: "SELECT value FROM checkpt WHERE key = ?1",
+    checkptPut: "REPLACE INTO checkpt (key,value) values (?1, ?2)",
+  },
+  v2: {
+    objects: "CREATE TABLE if not exists objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0);",
+    store: "INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch",
+    checkpt: "CREATE TABLE if not exists checkpt_v2(id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, value TEXT);",
+    checkptGet: "SELECT value FROM checkpt_v2 ORDER BY id DESC",
+    checkptPut: "INSERT INTO checkpt_v2 (value) values (?1)",
+    checkptPrune: "DELETE FROM checkpt_v2 WHERE id IN (SELECT id FROM checkpt_v2 ORDER BY id DESC LIMIT -1 OFFSET ?1);",
+  },
+} as const;
+
+export class ContentSqlite implements FluxModule {
+  readonly name = "content-sqlite";
+  private db: Database | undefined;
+  private stmts: { load: Statement; store: Statement; checkptGet: Statement; checkptPut: Statement; checkptPrune?: Statement } | undefined;
+  private epoch = 0;
+  private stores = 0;
+  private loads = 0;
+  private lastErrno: Errno | undefined;
+
+  constructor(
+    private readonly h: Endpoint,
+    private readonly sql: SqlJsWithFS,
+    private readonly disk: Disk,
+    private readonly knobs: Knob,
+  ) {}
+
+  get dbfile(): string {
+    return this.disk.path(DB_FILE);
+  }
+
+  load(done: Done): void {
+    const failure = this.openDb();
+    if (failure) {
+      this.closeDb();
+      done(failure.errno);
+      return;
+    }
+    this.h.serve("content-backing.load", (msg) => this.onLoad(msg));
+    this.h.serve("content-backing.store", (msg) => this.onStore(msg));
+    this.h.serve("content-backing.checkpoint-get", (msg) => this.onCheckpointGet(msg));
+    this.h.serve("content-backing.checkpoint-put", (msg) => this.onCheckpointPut(msg));
+    this.h.serve("content-sqlite.stats-get", (msg) => this.onStats(msg));
+    this.h.rpc("content.register-backing", { name: this.name }, (r) => done(r.ok ? undefined : r.errno));
+  }
+
+  unload(done: Done): void {
+    this.h.rpc("content.unregister-backing", {}, () => {
+      this.h.stopServing();
+      this.closeDb();
+      done();
+    });
+  }
+
+  crash(): void {
+    this.h.stopServing();
+    this.closeDb();
+  }
+
+  /** Open statedir/content.sqlite with flux's pragmas, in flux's order. Returns the failure, logged, if any. */
+  private openDb(): SqliteError | undefined {
+    const schema = SQL[this.knobs.sqliteSchema];
+    const steps: [string, string][] = [
+      [`opening ${this.dbfile}`, `ATTACH '${this.dbfile}' AS content`],
+      ["setting sqlite 'journal_mode' pragma", "PRAGMA content.journal_mode=WAL"],
+      ["setting sqlite 'synchronous' pragma", "PRAGMA content.synchronous=NORMAL"],
+      ["setting sqlite 'locking_mode' pragma", "PRAGMA content.locking_mode=EXCLUSIVE"],
+      ["setting sqlite 'quick_check' pragma", "PRAGMA content.quick_check"],
+      ["creating object table", schema.objects.replace("objects(", "content.objects(")],
+      ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, " content.$1(")],
+    ];
+    // sql.js opens its own scratch database first; ours is attached as "content", the only schema with these tables.
+    this.db = new this.sql.Database();
+    for (const [site, statement] of steps) {
+      const failure = this.exec(site, () => this.db!.exec(statement));
+      if (failure) return failure;
+    }
+    return this.exec("preparing statements", () => {
+      const db = this.db!;
+      this.stmts = {
+        load: db.prepare("SELECT object,size FROM objects WHERE hash = ?1 LIMIT 1"),
+        store: db.prepare(schema.store),
+        checkptGet: db.prepare(schema.checkptGet),
+        checkptPut: db.prepare(schema.checkptPut),
+        ...("checkptPrune" in schema ? { checkptPrune: db.prepare(schema.checkptPrune) } : {}),
+      };
+      if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec("SELECT MAX(id) FROM checkpt_v2")[0]?.values[0]?.[0] ?? 0);
+      const count = db.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0];
+      this.h.log("debug", `${this.dbfile} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
+    });
+  }
+
+  private closeDb(): void {
+    if (this.stmts) for (const stmt of Object.values(this.stmts)) stmt?.free();
+    this.stmts = undefined;
+    try {
+      this.db?.close();
+    } catch {
+      // closing can itself fail on a full disk (the WAL checkpoint); the data is in the WAL either way
+    }
+    this.db = undefined;
+  }
+
+  /** Run one SQLite call; on failure log "<site>: <errmsg>(<code>)" as content-sqlite does and return the mapped errno. */
+  private exec(site: string, fn: () => void): SqliteError | undefined {
+    try {
+      fn();
+      return undefined;
+    } catch (e) {
+      const failure = sqliteError(e);
+      this.lastErrno = failure.errno;
+      this.h.log("err", `${site}: ${failure.message}(${failure.code})`);
+      return failure;
+    }
+  }
+
+  private hashName(): HashName {
+    return this.knobs.contentHash;
+  }
+
+  private onLoad(msg: Message): void {
+    const ref = msg.payload;
+    if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    const stmt = this.stmts!.load;
+    let row: [Uint8Array, number] | undefined;
+    const failure = this.exec("load: executing stmt", () => {
+      stmt.bind([ref]);
+      if (stmt.step()) row = stmt.get() as [Uint8Array, number];
+      stmt.reset();
+    });
+    if (failure) return this.h.respondError(msg, failure.errno);
+    if (!row) return this.h.respondError(msg, "ENOENT");
+    const [object, size] = row;
+    const data = size === -1 ? object : lz4Decompress(object, size);
+    this.loads++;
+    this.h.work(sqliteCost(object.length));
+    this.h.respond(msg, data);
+  }
+
+  private onStore(msg: Message): void {
+    const data = msg.payload;
+    if (!(data instanceof Uint8Array)) return this.h.respondError(msg, "EPROTO");
+    const ref = blobref(this.hashName(), data);
+    const compressed = data.length >= COMPRESSION_THRESHOLD;
+    const object = compressed ? lz4Compress(data) : data;
+    this.h.work(sqliteCost(object.length));
+    const params = [ref, compressed ? data.length : -1, object, ...(this.knobs.sqliteSchema === "v2" ? [this.epoch] : [])];
+    const failure = this.exec("store: executing stmt", () => {
+      try {
+        this.stmts!.store.run(params);
+      } catch (e) {
+        // v1 has no ON CONFLICT clause: storing a blob that is already there is not an error
+        if (!/UNIQUE constraint failed/.test(String((e as Error).message))) throw e;
+      }
+    });
+    if (failure) return this.h.respondError(msg, failure.errno);
+    this.stores++;
+    this.lastErrno = undefined;
+    this.h.respond(msg, ref);
+  }
+
+  private onCheckpointGet(msg: Message): void {
+    const values: Checkpoint[] = [];
+    const stmt = this.stmts!.checkptGet;
+    const failure = this.exec("checkpt_get: executing stmt", () => {
+      stmt.bind(this.knobs.sqliteSchema === "v1" ? [KVS_DEFAULT_CHECKPOINT] : []);
+      while (stmt.step()) values.push(JSON.parse(String(stmt.get()[0])) as Checkpoint);
+      stmt.reset();
+    });
+    if (failure) return this.h.respondError(msg, failure.errno, `${failure.message}(${failure.code})`);
+    if (values.length === 0) return this.h.respondError(msg, "ENOENT");
+    this.h.respond(msg, { value: values });
+  }
+
+  private onCheckpointPut(msg: Message): void {
+    const value = (msg.payload as { value?: Checkpoint }).value;
+    if (!value || typeof value.rootref !== "string") return this.h.respondError(msg, "EPROTO");
+    const text = JSON.stringify(value);
+    this.h.work(sqliteCost(text.length));
+    const v1 = this.knobs.sqliteSchema === "v1";
+    let failure = this.exec("checkpt_put: executing stmt", () => this.stmts!.checkptPut.run(v1 ? [KVS_DEFAULT_CHECKPOINT, text] : [text]));
+    if (!failure && !v1) {
+      this.epoch = Number(this.db!.exec("SELECT last_insert_rowid()")[0]?.values[0]?.[0] ?? this.epoch);
+      this.h.log("debug", `checkpoint-put: advanced epoch to ${this.epoch}`);
+      failure = this.exec("checkpt_prune: executing stmt", () => this.stmts!.checkptPrune!.run([this.knobs.maxCheckpoints]));
+    }
+    if (failure) return this.h.respondError(msg, failure.errno, `${failure.message}(${failure.code})`);
+    this.h.respond(msg, {});
+  }
+
+  private onStats(msg: Message): void {
+    const count = Number(this.db!.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0] ?? 0);
+    const dbfile = this.disk.file(DB_FILE);
+    this.h.respond(msg, {
+      object_count: count,
+      current_epoch: this.epoch,
+      dbfile_size: dbfile?.bytes ?? 0,
+      dbfile_free: this.disk.free,
+      store_count: this.stores,
+      load_count: this.loads,
+      last_errno: this.lastErrno ?? null,
+      config: { journal_mode: "WAL", synchronous: "NORMAL" },
+    });
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * The KVS module on rank 0 (flux-core src/modules/kvs): the primary
+ * namespace as a content-addressed hash tree of RFC 11 objects.
+ *
+ * A commit applies its transaction copy-on-write, stores the new blobs with
+ * content.store, and answers once the content cache has them: cached, not
+ * on disk. FLUX_KVS_SYNC additionally checkpoints the new root (and, before
+ * 0.77, flushes first); the root is published only if that succeeds.
+ * Commits are processed one at a time in order, so one stuck behind a flush
+ * holds back all that come after it.
+ */
+import { blobref } from "../../common/blobref.ts";
+import type { Endpoint, Message, Response } from "../../sim/bus.ts";
+import { COSTS } from "../../sim/costs.ts";
+import type { Errno } from "../../sim/errno.ts";
+import type { ScheduledEvent } from "../../sim/scheduler.ts";
+import type { Knobs } from "../../policy/knobs.ts";
+import type { Checkpoint } from "../content-sqlite/content-sqlite.ts";
+import type { Done, FluxModule } from "../module.ts";
+import { formatTimestamp, wallClockSeconds } from "../../sim/wallclock.ts";
+import { applyOps, type KvsOp, parseKey } from "./txn.ts";
+import { decode, dir, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
+
+export type { KvsOp } from "./txn.ts";
+
+export interface KvsRoot {
+  rootref: string;
+  sequence: number;
+}
+
+export interface KvsCommitRequest {
+  ops: KvsOp[];
+  sync?: boolean;
+}
+
+interface Transaction {
+  readonly msg: Message | undefined;
+  readonly ops: KvsOp[];
+  readonly sync: boolean;
+  /** An internal checkpoint (checkpoint-period): no operations, nothing published. */
+  readonly internal: boolean;
+}
+
+interface KvsCacheEntry {
+  data: Uint8Array;
+  dir?: DirObj;
+  lastUsed: number;
+}
+
+/** The kvs cache drops entries unused for this long (kvs max_lastuse_age). */
+const CACHE_MAX_AGE_MS = 10_000;
+const SYMLINK_MAX_DEPTH = 10;
+
+type Knob = Pick<Knobs, "contentHash" | "kvsSyncFlushes" | "kvsUnloadFlushes" | "checkpointPeriodMs">;
+
+export class Kvs implements FluxModule {
+  readonly name = "kvs";
+  private root: KvsRoot | undefined;
+  private cache = new Map<string, KvsCacheEntry>();
+  private queue: Transaction[] = [];
+  private active: Transaction | undefined;
+  private lastCheckpointSeq = -1;
+  private checkpointTimer: ScheduledEvent | undefined;
+  private unloading = false;
+
+  constructor(
+    private readonly h: Endpoint,
+    private readonly knobs: Knob,
+  ) {}
+
+  // --- load / unload ------------------------------------------------------
+
+  load(done: Done): void {
+    const empty = encode(dir());
+    const emptyRef = blobref(this.knobs.contentHash, empty);
+    this.remember(emptyRef, empty);
+    this.h.rpc("content.store", empty, (stored) => {
+      if (!stored.ok) {
+        this.h.logError("err", "store_initial_rootdir", stored.errno);
+        return done(stored.errno);
+      }
+      this.h.rpc("content.checkpoint-get", {}, (r) => {
+        const latest = r.ok ? (r.payload as { value: Checkpoint[] }).value[0] : undefined;
+        if (latest) this.h.log("info", `restored KVS from checkpoint on ${formatTimestamp(latest.timestamp)}`);
+        this.setroot(latest ? { rootref: latest.rootref, sequence: latest.sequence } : { rootref: emptyRef, sequence: 0 });
+        this.lastCheckpointSeq = this.root!.sequence;
+        this.h.serve("kvs.commit", (msg) => this.onCommit(msg));
+        this.h.serve("kvs.lookup", (msg) => this.onLookup(msg));
+        this.h.serve("kvs.getroot", (msg) => this.h.respond(msg, { ...this.root! }));
+        this.h.serve("kvs.stats-get", (msg) => this.h.respond(msg, this.stats()));
+        this.startCheckpointPeriod();
+        done();
+      });
+    });
+  }
+
+  /** rc3: fail what is pending, then checkpoint the primary root (flushing first where the policy says so). */
+  unload(done: Done): void {
+    this.unloading = true;
+    this.h.bus.sched.cancel(this.checkpointTimer);
+    this.h.stopServing();
+    for (const txn of [this.active, ...this.queue.splice(0)]) {
+      if (!txn?.msg) continue;
+      this.h.respondError(txn.msg, "ENOSYS");
+      this.h.log("err", "failing pending 'kvs.commit' request");
+    }
+    this.active = undefined;
+    const root = this.root!;
+    const checkpoint = (): void => {
+      this.h.rpc("content.checkpoint-put", { value: this.checkpointValue(root) }, (r) => {
+        if (!r.ok && r.errno !== "ENOSYS") {
+          this.h.logError("err", "error saving primary KVS checkpoint", r.errno);
+          return done(r.errno);
+        }
+        done();
+      });
+    };
+    if (!this.knobs.kvsUnloadFlushes) return checkpoint();
+    this.h.rpc("content.flush", {}, (r) => {
+      if (!r.ok) {
+        this.h.logError("err", "error saving primary KVS checkpoint", r.errno);
+        return done(r.errno);
+      }
+      checkpoint();
+    });
+  }
+
+  crash(): void {
+    this.h.bus.sched.cancel(this.checkpointTimer);
+    this.h.stopServing();
+  }
+
+  /** Heartbeat: expire cache entries nobody used lately. */
+  heartbeat(): void {
+    const now = this.h.now();
+    for (const [ref, entry] of this.cache) if (now - entry.lastUsed > CACHE_MAX_AGE_MS) this.cache.delete(ref);
+  }
+
+  getRoot(): KvsRoot | undefined {
+    return this.root && { ...this.root };
+  }
+
+  stats() {
+    return {
+      "cache-count": this.cache.size,
+      "commit-queue": this.queue.length + (this.active ? 1 : 0),
+      sequence: this.root?.sequence ?? null,
+      rootref: this.root?.rootref ?? null,
+      "last-checkpoint-sequence": this.lastCheckpointSeq,
+    };
+  }
+
+  // --- commit -------------------------------------------------------------
+
+  private onCommit(msg: Message): void {
+    const request = msg.payload as KvsCommitRequest;
+    if (!Array.isArray(request?.ops)) return this.h.respondError(msg, "EPROTO");
+    this.enqueue({ msg, ops: request.ops, sync: request.sync === true, internal: false });
+  }
+
+  private enqueue(txn: Transaction): void {
+    this.queue.push(txn);
+    this.processNext();
+  }
+
+  private processNext(): void {
+    if (this.active || this.unloading) return;
+    const txn = this.queue.shift();
+    if (!txn) return;
+    this.active = txn;
+    this.h.work(COSTS.kvsTxnMs);
+    this.applyTransaction(txn);
+  }
+
+  /** Build the new root; when a directory it needs is not cached, load it and start over (as kvstxn does). */
+  private applyTransaction(txn: Transaction): void {
+    if (this.active !== txn) return;
+    const root = this.root!;
+    const rootDir = txn.internal ? undefined : this.cachedDir(root.rootref);
+    if (!txn.internal && !rootDir) return this.loadThen([root.rootref], txn, () => this.applyTransaction(txn));
+    const result = txn.internal
+      ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>() }
+      : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.cachedDir(ref) });
+    if ("missing" in result) return this.loadThen(result.missing, txn, () => this.applyTransaction(txn));
+    if ("errno" in result) return this.finish(txn, result.errno);
+    this.storeBlobs(txn, result.newRoot, result.blobs);
+  }
+
+  /** content.store every blob the kvs cache does not have yet; the commit waits for all of them. */
+  private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>): void {
+    const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref));
+    let waiting = fresh.length;
+    let failed: Errno | undefined;
+    const afterStores = () => {
+      if (failed) return this.finish(txn, failed);
+      if (txn.sync) this.syncCheckpoint(txn, newRoot);
+      else this.finish(txn, undefined, newRoot);
+    };
+    if (waiting === 0) return afterStores();
+    this.h.work(COSTS.kvsBlobMs * fresh.length);
+    for (const [ref, data] of fresh) {
+      this.h.rpc("content.store", data, (r) => {
+        if (r.ok) this.remember(ref, data);
+        else failed ??= r.errno;
+        if (--waiting === 0 && this.active === txn) afterStores();
+      });
+    }
+  }
+
+  /** FLUX_KVS_SYNC: (flush, before 0.77) then checkpoint the new root; any error fails the commit. */
+  private syncCheckpoint(txn: Transaction, newRoot: string): void {
+    const sequence = txn.internal ? this.root!.sequence : this.root!.sequence + 1;
+    const put = (): void => {
+      this.h.rpc("content.checkpoint-put", { value: this.checkpointValue({ rootref: newRoot, sequence }) }, (r) => {
+        if (this.active !== txn) return;
+        if (!r.ok) return this.finish(txn, r.errno);
+        this.lastCheckpointSeq = sequence;
+        this.finish(txn, undefined, newRoot);
+      });
+    };
+    if (!this.knobs.kvsSyncFlushes) return put();
+    this.h.rpc("content.flush", {}, (r) => {
+      if (this.active !== txn) return;
+      if (!r.ok) return this.finish(txn, r.errno);
+      put();
+    });
+  }
+
+  private finish(txn: Transaction, errno: Errno | undefined, newRoot?: string): void {
+    if (this.active !== txn) return;
+    this.active = undefined;
+    if (errno) {
+      if (txn.msg) this.h.respondError(txn.msg, errno);
+      else this.h.logError("debug", "checkpoint-period", errno);
+    } else if (!txn.internal) {
+      this.setroot({ rootref: newRoot!, sequence: this.root!.sequence + 1 });
+      if (txn.msg) this.h.respond(txn.msg, { ...this.root! });
+    }
+    this.processNext();
+  }
+
+  private setroot(root: KvsRoot): void {
+    this.root = root;
+    this.h.bus.trace.add({ kind: "state", subject: "kvs.root", value: `${root.sequence} ${root.rootref}` });
+  }
+
+  private checkpointValue(root: KvsRoot): Checkpoint {
+    return { version: 1, rootref: root.rootref, sequence: root.sequence, timestamp: wallClockSeconds(this.h.now()) };
+  }
+
+  private startCheckpointPeriod(): void {
+    const period = this.knobs.checkpointPeriodMs;
+    if (!(period > 0)) return;
+    this.checkpointTimer = this.h.timer(
+      period,
+      "checkpoint-period",
+      () => {
+        if (this.root!.sequence !== this.lastCheckpointSeq) {
+          this.lastCheckpointSeq = this.root!.sequence;
+          this.enqueue({ msg: undefined, ops: [], sync: true, internal: true });
+        }
+        this.startCheckpointPeriod();
+      },
+      true,
+    );
+  }
+
+  // --- lookup -------------------------------------------------------------
+
+  private onLookup(msg: Message): void {
+    const request = msg.payload as { key?: unknown; list?: boolean };
+    if (typeof request?.key !== "string") return this.h.respondError(msg, "EPROTO");
+    const key = request.key;
+    const attempt = (): void => {
+      const result = this.resolve(key, request.list === true);
+      if ("missing" in result) return this.loadAll(result.missing, (errno) => (errno ? this.h.respondError(msg, errno) : attempt()));
+      if ("errno" in result) return this.h.respondError(msg, result.errno);
+      this.h.respond(msg, result.value);
+    };
+    attempt();
+  }
+
+  /** Walk from the root to `key`; the value's bytes, a directory listing, or the blobs that must be loaded first. */
+  private resolve(key: string, list: boolean): { value: Uint8Array | string[] } | { errno: Errno } | { missing: string[] } {
+    let path = parseKey(key);
+    let obj: TreeObj = { ver: 1, type: "dirref", data: [this.root!.rootref] };
+    for (let depth = 0, i = 0; ; ) {
+      if (obj.type === "dirref") {
+        const d = this.cachedDir(obj.data[0]!);
+        if (!d) return { missing: [obj.data[0]!] };
+        obj = d;
+      }
+      if (obj.type === "symlink") {
+        if (++depth > SYMLINK_MAX_DEPTH) return { errno: "ELOOP" };
+        path = [...parseKey(obj.data.target), ...path.slice(i)];
+        obj = { ver: 1, type: "dirref", data: [this.root!.rootref] };
+        i = 0;
+        continue;
+      }
+      if (i === path.length) break;
+      if (obj.type !== "dir") return { errno: "ENOTDIR" };
+      const next: TreeObj | undefined = obj.data[path[i]!];
+      if (!next) return { errno: "ENOENT" };
+      obj = next;
+      i++;
+    }
+    if (obj.type === "dir") return list ? { value: Object.keys(obj.data).sort() } : { errno: "EISDIR" };
+    if (list) return { errno: "ENOTDIR" };
+    if (obj.type === "val") return { value: fromBase64(obj.data) };
+    if (obj.type !== "valref") return { errno: "EPROTO" };
+    const missing = obj.data.filter((ref) => !this.cache.has(ref));
+    if (missing.length > 0) return { missing };
+    return { value: concat(obj.data.map((ref) => this.touch(ref)!.data)) };
+  }
+
+  // --- the kvs cache ------------------------------------------------------
+
+  private loadThen(refs: string[], txn: Transaction, then: () => void): void {
+    this.loadAll(refs, (errno) => {
+      if (this.active !== txn) return;
+      if (errno) this.finish(txn, errno);
+      else then();
+    });
+  }
+
+  private loadAll(refs: string[], done: (errno?: Errno) => void): void {
+    let waiting = refs.length;
+    let failed: Errno | undefined;
+    for (const ref of refs) {
+      this.h.rpc("content.load", ref, (r: Response) => {
+        if (r.ok) this.remember(ref, r.payload as Uint8Array);
+        else failed ??= r.errno;
+        if (--waiting === 0) done(failed);
+      });
+    }
+  }
+
+  private remember(ref: string, data: Uint8Array): void {
+    this.cache.set(ref, { data, lastUsed: this.h.now() });
+  }
+
+  private touch(ref: string): KvsCacheEntry | undefined {
+    const entry = this.cache.get(ref);
+    if (entry) entry.lastUsed = this.h.now();
+    return entry;
+  }
+
+  /** The directory a blob holds, parsed once and kept with the blob. */
+  private cachedDir(ref: string): DirObj | undefined {
+    const entry = this.touch(ref);
+    if (!entry) return undefined;
+    if (!entry.dir) {
+      const obj = decode(entry.data);
+      if (obj.type !== "dir") return undefined;
+      entry.dir = obj;
+    }
+    return entry.dir;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

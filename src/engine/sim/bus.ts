@@ -1,0 +1,230 @@
+/**
+ * The simulated broker's message bus: services by topic, requests and
+ * responses that carry a payload or an errno, and nothing else between
+ * modules. Every module is a serial reactor, as a flux module thread is:
+ * it handles one message at a time, and the virtual time it spends
+ * (`work`) delays everything it sends and everything queued behind it.
+ */
+import { type Errno, strerror } from "./errno.ts";
+import type { Scheduler } from "./scheduler.ts";
+import type { LogLevel, Trace } from "./trace.ts";
+
+/** Virtual time one message takes from one module to another (ms). */
+export const HOP_MS = 0.01;
+
+export interface Message {
+  readonly id: number;
+  readonly topic: string;
+  readonly sender: string;
+  readonly payload: unknown;
+  readonly sentAt: number;
+  responded: boolean;
+}
+
+export type Response = { ok: true; payload: unknown } | { ok: false; errno: Errno; errstr?: string };
+
+export type Handler = (msg: Message) => void;
+export type Continuation = (response: Response) => void;
+
+interface Outstanding {
+  readonly msg: Message;
+  readonly onResponse: Continuation | undefined;
+}
+
+interface Reactor {
+  busyUntil: number;
+}
+
+export interface PendingRequest {
+  id: number;
+  topic: string;
+  from: string;
+  to: string;
+  sentAt: number;
+}
+
+export class Bus {
+  private services = new Map<string, { owner: string; handler: Handler }>();
+  private reactors = new Map<string, Reactor>();
+  private outstanding = new Map<number, Outstanding>();
+  private nextId = 1;
+  /** The module whose handler is running, and the work it has done so far in this handler. */
+  private current: { owner: string; cost: number } | undefined;
+
+  constructor(
+    readonly sched: Scheduler,
+    readonly trace: Trace,
+  ) {}
+
+  endpoint(name: string): Endpoint {
+    return new Endpoint(this, name);
+  }
+
+  register(owner: string, topic: string, handler: Handler): void {
+    const existing = this.services.get(topic);
+    if (existing) throw new Error(`${topic} is already served by ${existing.owner}`);
+    this.services.set(topic, { owner, handler });
+  }
+
+  unregisterAll(owner: string): void {
+    for (const [topic, service] of this.services) if (service.owner === owner) this.services.delete(topic);
+  }
+
+  serves(topic: string): boolean {
+    return this.services.has(topic);
+  }
+
+  request(from: string, topic: string, payload: unknown, onResponse?: Continuation, note?: string): Message {
+    const msg: Message = { id: this.nextId++, topic, sender: from, payload, sentAt: this.sched.now(), responded: false };
+    this.outstanding.set(msg.id, { msg, onResponse });
+    this.trace.add({ kind: "send", id: msg.id, topic, from, ...payloadSize(payload), ...(note ? { note } : {}) });
+    this.deliver(HOP_MS, `deliver ${topic} #${msg.id}`, () => this.dispatch(msg));
+    return msg;
+  }
+
+  respond(msg: Message, payload: unknown, note?: string): void {
+    this.finish(msg, { ok: true, payload }, note);
+  }
+
+  respondError(msg: Message, errno: Errno, errstr?: string): void {
+    this.finish(msg, { ok: false, errno, ...(errstr ? { errstr } : {}) });
+  }
+
+  /** Spend virtual time in the handler that is running now. */
+  work(ms: number): void {
+    if (this.current) this.current.cost += ms;
+  }
+
+  log(source: string, level: LogLevel, text: string): void {
+    this.trace.add({ kind: "log", level, source, text });
+  }
+
+  /** Requests sent and not yet answered, oldest first. */
+  pending(): PendingRequest[] {
+    return [...this.outstanding.values()].map(({ msg }) => ({
+      id: msg.id,
+      topic: msg.topic,
+      from: msg.sender,
+      to: this.services.get(msg.topic)?.owner ?? "(no service)",
+      sentAt: msg.sentAt,
+    }));
+  }
+
+  /** Power loss: every message in flight and every reactor's queue is gone. */
+  reset(): void {
+    this.outstanding.clear();
+    this.services.clear();
+    this.reactors.clear();
+    this.current = undefined;
+  }
+
+  private finish(msg: Message, response: Response, note?: string): void {
+    if (msg.responded) throw new Error(`request #${msg.id} ${msg.topic} answered twice`);
+    msg.responded = true;
+    const entry = this.outstanding.get(msg.id);
+    this.trace.add({
+      kind: "reply",
+      id: msg.id,
+      topic: msg.topic,
+      to: msg.sender,
+      ...(response.ok ? {} : { errno: response.errno }),
+      ...(note ? { note } : {}),
+    });
+    if (!entry) return; // the sender is gone (crash, unload): nobody is waiting
+    this.deliver(HOP_MS, `response ${msg.topic} #${msg.id}`, () => {
+      if (!this.outstanding.delete(msg.id)) return;
+      this.runOn(msg.sender, () => entry.onResponse?.(response));
+    });
+  }
+
+  private dispatch(msg: Message): void {
+    const service = this.services.get(msg.topic);
+    if (!service) {
+      this.respondError(msg, "ENOSYS");
+      return;
+    }
+    this.runOn(service.owner, () => service.handler(msg));
+  }
+
+  /** Run `fn` on `owner`'s reactor: after whatever it is busy with, charging the work it does. */
+  runOn(owner: string, fn: () => void): void {
+    const reactor = this.reactor(owner);
+    const now = this.sched.now();
+    if (reactor.busyUntil > now) {
+      this.sched.after(reactor.busyUntil - now, `queued on ${owner}`, () => this.runOn(owner, fn));
+      return;
+    }
+    const outer = this.current;
+    this.current = { owner, cost: 0 };
+    try {
+      fn();
+    } finally {
+      reactor.busyUntil = now + this.current.cost;
+      this.current = outer;
+    }
+  }
+
+  private deliver(delay: number, label: string, run: () => void): void {
+    this.sched.after(delay + (this.current?.cost ?? 0), label, run);
+  }
+
+  private reactor(owner: string): Reactor {
+    let reactor = this.reactors.get(owner);
+    if (!reactor) this.reactors.set(owner, (reactor = { busyUntil: 0 }));
+    return reactor;
+  }
+}
+
+function payloadSize(payload: unknown): { bytes?: number } {
+  return payload instanceof Uint8Array ? { bytes: payload.length } : {};
+}
+
+/** What a module holds instead of a flux_t: its name on the bus, and the calls it may make. */
+export class Endpoint {
+  constructor(
+    readonly bus: Bus,
+    readonly name: string,
+  ) {}
+
+  now(): number {
+    return this.bus.sched.now();
+  }
+
+  serve(topic: string, handler: Handler): void {
+    this.bus.register(this.name, topic, handler);
+  }
+
+  stopServing(): void {
+    this.bus.unregisterAll(this.name);
+  }
+
+  rpc(topic: string, payload: unknown, onResponse?: Continuation, note?: string): Message {
+    return this.bus.request(this.name, topic, payload, onResponse, note);
+  }
+
+  respond(msg: Message, payload: unknown = {}, note?: string): void {
+    this.bus.respond(msg, payload, note);
+  }
+
+  respondError(msg: Message, errno: Errno, errstr?: string): void {
+    this.bus.respondError(msg, errno, errstr);
+  }
+
+  work(ms: number): void {
+    this.bus.work(ms);
+  }
+
+  log(level: LogLevel, text: string): void {
+    this.bus.log(this.name, level, text);
+  }
+
+  /** flux_log_error(): the text, a colon and the errno's strerror. */
+  logError(level: LogLevel, text: string, errno: Errno): void {
+    this.log(level, `${text}: ${strerror(errno)}`);
+  }
+
+  /** A one-shot timer on this module's reactor. */
+  timer(delayMs: number, label: string, fn: () => void, background = false) {
+    return this.bus.sched.after(delayMs, `${this.name}: ${label}`, () => this.bus.runOn(this.name, fn), background);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The append-only record of everything observable in a run. The UI, lesson
+ * checks and tests read it; nothing reaches into module internals. Its hash
+ * is the fingerprint of a run: same scenario text, seed and engine version,
+ * same hash, byte for byte.
+ */
+import type { Errno } from "./errno.ts";
+
+export type LogLevel = "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug";
+
+export type TraceEvent =
+  /** A request leaves `from` for whoever serves `topic`. */
+  | { kind: "send"; t: number; id: number; topic: string; from: string; bytes?: number; note?: string }
+  /** The response to request `id` goes back to its sender. */
+  | { kind: "reply"; t: number; id: number; topic: string; to: string; errno?: Errno; note?: string }
+  /** A broker log line, as `flux dmesg` shows it. */
+  | { kind: "log"; t: number; level: LogLevel; source: string; text: string }
+  /** A filesystem event on the statedir disk. */
+  | { kind: "disk"; t: number; op: "write-refused" | "fill" | "remove" | "quota" | "fault"; path: string; bytes: number; used: number; errno?: Errno }
+  /** A state change of the instance or of one module. */
+  | { kind: "state"; t: number; subject: string; value: string }
+  /** A call of the scenario API and how it ended. */
+  | { kind: "api"; t: number; call: string; outcome: string; line?: number };
+
+export type TraceEventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, "t"> : never) : never;
+
+export class Trace {
+  private readonly events: TraceEvent[] = [];
+  private count = 0;
+  private h1 = 0xdeadbeef;
+  private h2 = 0x41c6ce57;
+  private listeners: ((event: TraceEvent) => void)[] = [];
+
+  /** @param retain keep events in memory (off for benchmarks: the hash is still computed). */
+  constructor(
+    private readonly clock: () => number,
+    private readonly retain = true,
+  ) {}
+
+  add(input: TraceEventInput): TraceEvent {
+    const event = { t: this.clock(), ...input } as TraceEvent;
+    this.mix(JSON.stringify(event));
+    this.count++;
+    if (this.retain) this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  onEvent(listener: (event: TraceEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  all(): readonly TraceEvent[] {
+    return this.events;
+  }
+
+  /** 64 bits of a streaming cyrb53-style hash over every event's canonical JSON, as 16 hex digits. */
+  hash(): string {
+    const a = Math.imul(this.h1 ^ (this.h1 >>> 16), 2246822507) ^ Math.imul(this.h2 ^ (this.h2 >>> 13), 3266489909);
+    const b = Math.imul(this.h2 ^ (this.h2 >>> 16), 2246822507) ^ Math.imul(this.h1 ^ (this.h1 >>> 13), 3266489909);
+    return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  }
+
+  // A non-cryptographic hash on purpose: it runs for every event on the hot
+  // path, and it only has to tell runs apart, not resist an adversary.
+  private mix(text: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 10, 2654435761);
+    h2 = Math.imul(h2 ^ 10, 1597334677);
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+}
