@@ -66,7 +66,7 @@ export class Broker {
     this.disk = new Disk(sql, options.statedir, options.quota);
     this.disk.claim(DB_FILE, "content-sqlite");
     this.disk.events = {
-      onRefused: (path, growth, used, errno) => this.trace.add({ kind: "disk", op: "write-refused", path, bytes: growth, used, errno }),
+      onRefused: (name, growth, used, errno) => this.trace.add({ kind: "disk", op: "write-refused", path: `statedir/${name}`, bytes: growth, used, errno }),
     };
   }
 
@@ -156,6 +156,26 @@ export class Broker {
     this.bus.reset();
     this.heartbeatTimer = undefined;
     this.setState("down");
+  }
+
+  /**
+   * A tool run against the statedir while the instance is down (as an admin
+   * would start a recovery-mode instance): the content cache and
+   * content-sqlite are loaded just for `task`, then unloaded again.
+   */
+  offline(task: (h: Endpoint, finished: () => void) => void, done: (errno?: Errno, text?: string) => void): void {
+    if (this.stateValue !== "down" && this.stateValue !== "failed") return done("EBUSY", `the instance is ${this.stateValue}`);
+    const content = new ContentCache(this.bus.endpoint("content"), this.knobs);
+    const backing = new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs);
+    content.load(() =>
+      backing.load((errno) => {
+        if (errno) {
+          content.crash();
+          return done(errno, `content-sqlite: ${strerror(errno)}`);
+        }
+        task(this.bus.endpoint("flux-cli"), () => backing.unload(() => content.unload(() => done())));
+      }),
+    );
   }
 
   /** The instance is gone for good (end of a run): close files, free the statedir. */

@@ -35,7 +35,7 @@ export class Startlog {
           .filter(Boolean)
           .map((line) => (JSON.parse(line) as { name: string }).name);
         const previous = names.at(-2);
-        if (previous !== undefined && previous !== "finish") console.log("warning", "Flux was not shut down properly.  Data may have been lost.");
+        if (previous !== undefined && previous !== "finish") console.log("info", "rc1.0: Flux was not shut down properly.  Data may have been lost.");
       }
       next();
     });

@@ -20,7 +20,7 @@ export interface DiskFile {
 
 export interface DiskEvents {
   /** A write (or a growing truncate) was refused: the quota would be exceeded, or a fault was injected. */
-  onRefused(path: string, growth: number, used: number, errno: Errno): void;
+  onRefused(name: string, growth: number, used: number, errno: Errno): void;
 }
 
 interface OwnerRule {
@@ -183,7 +183,7 @@ export class Disk {
   }
 
   private refuse(node: FsNode, growth: number, errno: Errno): never {
-    this.events?.onRefused(this.path(node.name), growth, this.used, errno);
+    this.events?.onRefused(node.name, growth, this.used, errno);
     throw new this.fs.ErrnoError(WASI_ERRNO[errno] ?? WASI_ERRNO.EIO!);
   }
 

@@ -28,6 +28,7 @@ export type Continuation = (response: Response) => void;
 
 interface Outstanding {
   readonly msg: Message;
+  readonly sender: Endpoint | undefined;
   readonly onResponse: Continuation | undefined;
 }
 
@@ -70,13 +71,18 @@ export class Bus {
     for (const [topic, service] of this.services) if (service.owner === owner) this.services.delete(topic);
   }
 
+  /** A module instance is gone: nobody will read the answers to what it asked. */
+  forget(sender: Endpoint): void {
+    for (const [id, entry] of this.outstanding) if (entry.sender === sender) this.outstanding.delete(id);
+  }
+
   serves(topic: string): boolean {
     return this.services.has(topic);
   }
 
-  request(from: string, topic: string, payload: unknown, onResponse?: Continuation, note?: string): Message {
+  request(from: string, topic: string, payload: unknown, onResponse?: Continuation, note?: string, sender?: Endpoint): Message {
     const msg: Message = { id: this.nextId++, topic, sender: from, payload, sentAt: this.sched.now(), responded: false };
-    this.outstanding.set(msg.id, { msg, onResponse });
+    this.outstanding.set(msg.id, { msg, sender, onResponse });
     this.trace.add({ kind: "send", id: msg.id, topic, from, ...payloadSize(payload), ...(note ? { note } : {}) });
     this.deliver(HOP_MS, `deliver ${topic} #${msg.id}`, () => this.dispatch(msg));
     return msg;
@@ -132,7 +138,7 @@ export class Bus {
     });
     if (!entry) return; // the sender is gone (crash, unload): nobody is waiting
     this.deliver(HOP_MS, `response ${msg.topic} #${msg.id}`, () => {
-      if (!this.outstanding.delete(msg.id)) return;
+      if (!this.outstanding.delete(msg.id) || entry.sender?.closed) return;
       this.runOn(msg.sender, () => entry.onResponse?.(response));
     });
   }
@@ -181,6 +187,9 @@ function payloadSize(payload: unknown): { bytes?: number } {
 
 /** What a module holds instead of a flux_t: its name on the bus, and the calls it may make. */
 export class Endpoint {
+  /** Set once the module instance holding this endpoint is unloaded or lost: its timers and pending replies go nowhere. */
+  closed = false;
+
   constructor(
     readonly bus: Bus,
     readonly name: string,
@@ -198,8 +207,15 @@ export class Endpoint {
     this.bus.unregisterAll(this.name);
   }
 
+  /** The module is gone (unloaded or crashed): stop serving, and drop its timers and the replies it waits for. */
+  close(): void {
+    this.stopServing();
+    this.closed = true;
+    this.bus.forget(this);
+  }
+
   rpc(topic: string, payload: unknown, onResponse?: Continuation, note?: string): Message {
-    return this.bus.request(this.name, topic, payload, onResponse, note);
+    return this.bus.request(this.name, topic, payload, onResponse, note, this);
   }
 
   respond(msg: Message, payload: unknown = {}, note?: string): void {
@@ -225,6 +241,6 @@ export class Endpoint {
 
   /** A one-shot timer on this module's reactor. */
   timer(delayMs: number, label: string, fn: () => void, background = false) {
-    return this.bus.sched.after(delayMs, `${this.name}: ${label}`, () => this.bus.runOn(this.name, fn), background);
+    return this.bus.sched.after(delayMs, `${this.name}: ${label}`, () => !this.closed && this.bus.runOn(this.name, fn), background);
   }
 }

@@ -20,8 +20,10 @@ const TABLE = {
   ENOTEMPTY: [39, "Directory not empty"],
   ELOOP: [40, "Too many levels of symbolic links"],
   EPROTO: [71, "Protocol error"],
+  ECONNRESET: [104, "Connection reset by peer"],
   EOPNOTSUPP: [95, "Operation not supported"],
   ETIMEDOUT: [110, "Connection timed out"],
+  ECONNREFUSED: [111, "Connection refused"],
   ECANCELED: [125, "Operation canceled"],
   ENOTRECOVERABLE: [131, "State not recoverable"],
 } as const satisfies Record<string, readonly [number, string]>;
@@ -52,6 +54,8 @@ export function errnoFromCode(code: number): Errno | undefined {
 export class FluxError extends Error {
   readonly errno: Errno;
   readonly code: number;
+  /** The scenario line whose call failed, when known. */
+  line?: number;
 
   constructor(errno: Errno, message?: string) {
     super(message ?? strerror(errno));

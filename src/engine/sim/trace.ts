@@ -20,12 +20,16 @@ export type TraceEvent =
   /** A state change of the instance or of one module. */
   | { kind: "state"; t: number; subject: string; value: string }
   /** A call of the scenario API and how it ended. */
-  | { kind: "api"; t: number; call: string; outcome: string; line?: number };
+  | { kind: "api"; t: number; call: string; outcome: string; line?: number }
+  /** A line the script printed with log(). */
+  | { kind: "console"; t: number; text: string; line?: number };
 
 export type TraceEventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, "t"> : never) : never;
 
 export class Trace {
   private readonly events: TraceEvent[] = [];
+  /** Broker log lines are kept even when the trace is not: `flux.dmesg()` reads them. */
+  private readonly logLines: Extract<TraceEvent, { kind: "log" }>[] = [];
   private count = 0;
   private h1 = 0xdeadbeef;
   private h2 = 0x41c6ce57;
@@ -42,6 +46,7 @@ export class Trace {
     this.mix(JSON.stringify(event));
     this.count++;
     if (this.retain) this.events.push(event);
+    if (event.kind === "log") this.logLines.push(event);
     for (const listener of this.listeners) listener(event);
     return event;
   }
@@ -57,6 +62,10 @@ export class Trace {
 
   all(): readonly TraceEvent[] {
     return this.events;
+  }
+
+  logs(): readonly Extract<TraceEvent, { kind: "log" }>[] {
+    return this.logLines;
   }
 
   /** 64 bits of a streaming cyrb53-style hash over every event's canonical JSON, as 16 hex digits. */

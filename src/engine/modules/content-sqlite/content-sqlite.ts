@@ -86,14 +86,14 @@ export class ContentSqlite implements FluxModule {
 
   unload(done: Done): void {
     this.h.rpc("content.unregister-backing", {}, () => {
-      this.h.stopServing();
+      this.h.close();
       this.closeDb();
       done();
     });
   }
 
   crash(): void {
-    this.h.stopServing();
+    this.h.close();
     this.closeDb();
   }
 

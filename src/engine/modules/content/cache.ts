@@ -86,12 +86,12 @@ export class ContentCache implements FluxModule {
   }
 
   unload(done: Done): void {
-    this.h.stopServing();
+    this.h.close();
     done();
   }
 
   crash(): void {
-    this.h.stopServing();
+    this.h.close();
   }
 
   /** Heartbeat: drop clean entries that are old enough while the cache is over its target size. */

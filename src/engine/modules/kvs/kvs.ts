@@ -95,7 +95,11 @@ export class Kvs implements FluxModule {
   }
 
   /** rc3: fail what is pending, then checkpoint the primary root (flushing first where the policy says so). */
-  unload(done: Done): void {
+  unload(unloaded: Done): void {
+    const done: Done = (errno) => {
+      this.h.close();
+      unloaded(errno);
+    };
     this.unloading = true;
     this.h.bus.sched.cancel(this.checkpointTimer);
     this.h.stopServing();
@@ -127,7 +131,7 @@ export class Kvs implements FluxModule {
 
   crash(): void {
     this.h.bus.sched.cancel(this.checkpointTimer);
-    this.h.stopServing();
+    this.h.close();
   }
 
   /** Heartbeat: expire cache entries nobody used lately. */

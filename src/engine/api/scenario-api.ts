@@ -1,0 +1,404 @@
+/**
+ * The scenario API (design.md §3): the globals a scenario script sees, bound
+ * to one Simulation. Each call becomes what a Flux user or tool would send
+ * (`flux kvs put` is a kvs.commit from a client), and failures read like
+ * Flux's tools ("flux_kvs_commit: No space left on device").
+ */
+import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
+import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
+import { runFsck } from "../fsck/fsck.ts";
+import { FluxError } from "../sim/errno.ts";
+import { seededBytes } from "../sim/prng.ts";
+import type { LogLevel, TraceEvent } from "../sim/trace.ts";
+import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
+import { expect, format } from "./expect.ts";
+import type { ScenarioSettings, Simulation } from "./simulation.ts";
+import type {
+  CheckpointInfo,
+  CommitOptions,
+  CommitResult,
+  ContentApi,
+  DiskApi,
+  DiskFileInfo,
+  DmesgFilter,
+  FluxApi,
+  FluxErrorConstructor,
+  FsckReport,
+  JobsApi,
+  JobsResult,
+  KvsApi,
+  KvsTxn,
+  KvsValue,
+  ShutdownResult,
+  SimApi,
+} from "./types.ts";
+import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
+
+export interface ScenarioGlobals {
+  scenario(settings: ScenarioSettings): void;
+  flux: FluxApi;
+  kvs: KvsApi;
+  content: ContentApi;
+  disk: DiskApi;
+  jobs: JobsApi;
+  sim: SimApi;
+  log(...values: unknown[]): void;
+  expect: typeof expect;
+  bytes(n: number, seed?: number): Uint8Array;
+  FluxError: FluxErrorConstructor;
+}
+
+export interface ApiHooks {
+  /** The script line making the current call, if known (for error markers and the console). */
+  callerLine?: () => number | undefined;
+  onLog?: (text: string) => void;
+}
+
+const LEVELS: LogLevel[] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+const MAX_BYTES = 1024 * 1024 * 1024;
+
+export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): ScenarioGlobals {
+  const kinds = new Map<string, ValueKind>();
+  const keyOf = (key: string) => parseKey(key).join(".");
+  const at = () => {
+    sim.currentLine = hooks.callerLine?.();
+  };
+
+  const commit = (label: string, ops: KvsOp[], opts: CommitOptions = {}): Promise<CommitResult> => {
+    at();
+    return sim.request(label, "kvs.commit", { ops, sync: opts.sync === true }, "flux_kvs_commit", (p) => p as CommitResult);
+  };
+
+  const txnOps = new WeakMap<KvsTxn, KvsOp[]>();
+  const newTxn = (): KvsTxn => {
+    const ops: KvsOp[] = [];
+    const txn: KvsTxn = {
+      put(key, value, opts = {}) {
+        ops.push(putOp(key, value, opts.append === true));
+        return txn;
+      },
+      unlink(key) {
+        ops.push({ op: "unlink", key: checkKey(key) });
+        kinds.delete(keyOf(key));
+        return txn;
+      },
+      mkdir(key) {
+        ops.push({ op: "mkdir", key: checkKey(key) });
+        return txn;
+      },
+      symlink(key, target) {
+        ops.push({ op: "symlink", key: checkKey(key), target: String(target) });
+        return txn;
+      },
+      get length() {
+        return ops.length;
+      },
+    };
+    txnOps.set(txn, ops);
+    return txn;
+  };
+
+  const putOp = (key: string, value: KvsValue, append: boolean): KvsOp => {
+    const { bytes, kind } = encodeValue(value);
+    if (!append || !kinds.has(keyOf(key))) kinds.set(keyOf(key), kind);
+    return { op: "put", key: checkKey(key), value: bytes, ...(append ? { append: true } : {}) };
+  };
+
+  const kvs: KvsApi = {
+    put: (key, value, opts = {}) => commit(`kvs.put(${JSON.stringify(key)})`, [putOp(key, value, opts.append === true)], opts),
+    unlink: (key, opts) => {
+      kinds.delete(keyOf(key));
+      return commit(`kvs.unlink(${JSON.stringify(key)})`, [{ op: "unlink", key: checkKey(key) }], opts);
+    },
+    mkdir: (key, opts) => commit(`kvs.mkdir(${JSON.stringify(key)})`, [{ op: "mkdir", key: checkKey(key) }], opts),
+    symlink: (key, target, opts) => commit(`kvs.symlink(${JSON.stringify(key)})`, [{ op: "symlink", key: checkKey(key), target: String(target) }], opts),
+    get(key) {
+      at();
+      return sim.request(`kvs.get(${JSON.stringify(key)})`, "kvs.lookup", { key: String(key) }, String(key), (p) =>
+        decodeValue(p as Uint8Array, kinds.get(keyOf(key))),
+      );
+    },
+    ls(dir = ".") {
+      at();
+      return sim.request(`kvs.ls(${JSON.stringify(dir)})`, "kvs.lookup", { key: String(dir), list: true }, String(dir), (p) => p as string[]);
+    },
+    txn: newTxn,
+    commit(txn, opts) {
+      const ops = txnOps.get(txn);
+      if (!ops) throw new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()");
+      return commit(`kvs.commit(${ops.length} ops)`, [...ops], opts);
+    },
+    sync: () => commit("kvs.sync()", [], { sync: true }),
+    getroot() {
+      at();
+      return sim.request("kvs.getroot()", "kvs.getroot", {}, "flux_kvs_getroot", (p) => p as CommitResult);
+    },
+  };
+
+  const content: ContentApi = {
+    store(data) {
+      at();
+      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+      if (!(bytes instanceof Uint8Array)) return Promise.reject(new FluxError("EPROTO", "content.store: data must be a string or a Uint8Array"));
+      return sim.request("content.store()", "content.store", bytes, "content.store", (p) => p as string);
+    },
+    load(ref) {
+      at();
+      return sim.request(`content.load(${JSON.stringify(ref)})`, "content.load", ref, "content.load", (p) => p as Uint8Array);
+    },
+    flush() {
+      at();
+      return sim.request("content.flush()", "content.flush", {}, "content.flush", () => undefined);
+    },
+    dropcache() {
+      at();
+      return sim.request("content.dropcache()", "content.dropcache", {}, "content.dropcache", () => undefined);
+    },
+    stats() {
+      at();
+      return sim.request("content.stats()", "content.stats-get", {}, "content.stats-get", (p) => p as never);
+    },
+  };
+
+  const disk: DiskApi = {
+    get quota() {
+      return sim.broker.disk.quota;
+    },
+    get used() {
+      return sim.broker.disk.used;
+    },
+    get free() {
+      return sim.broker.disk.free;
+    },
+    setQuota(size) {
+      const bytes = parseSize(size, "disk.setQuota");
+      sim.broker.disk.setQuota(bytes);
+      diskEvent("quota", "statedir", bytes);
+    },
+    files: () => sim.broker.disk.files().map(publicFile),
+    fill(size, name) {
+      const d = sim.broker.disk;
+      const file = d.fill(size === undefined ? d.free : parseSize(size, "disk.fill"), name === undefined ? undefined : checkFileName(name));
+      diskEvent("fill", `statedir/${file.name}`, file.bytes);
+      return publicFile(file);
+    },
+    remove(file) {
+      const name = typeof file === "string" ? file : file?.name;
+      const d = sim.broker.disk;
+      const found = typeof name === "string" ? d.file(name) : undefined;
+      if (!found) throw new FluxError("ENOENT", `disk.remove: ${String(name)}: No such file or directory`);
+      if (found.owner !== "other") throw new FluxError("EPERM", `disk.remove: ${found.name} belongs to ${found.owner}; only other consumers' files can be removed`);
+      d.remove(found.name);
+      diskEvent("remove", `statedir/${found.name}`, found.bytes);
+      return publicFile(found);
+    },
+  };
+
+  const diskEvent = (op: "fill" | "remove" | "quota", path: string, bytes: number) =>
+    sim.broker.trace.add({ kind: "disk", op, path, bytes, used: sim.broker.disk.used });
+
+  const flux: FluxApi = {
+    start() {
+      at();
+      return sim.operation<void>(
+        "flux.start()",
+        (answer) =>
+          sim.broker.start((errno, text) =>
+            answer(() => {
+              if (errno) throw new FluxError(errno, `flux start: ${text ?? errno}`);
+            }),
+          ),
+        () => {
+          throw new FluxError("ECONNRESET", "flux start: the instance crashed during rc1");
+        },
+      );
+    },
+    shutdown() {
+      at();
+      return sim.operation<ShutdownResult>(
+        "flux.shutdown()",
+        (answer) => sim.broker.shutdown((result) => answer(() => result)),
+        () => ({ exitCode: 1, errors: ["the instance crashed during shutdown"] }),
+      );
+    },
+    crash() {
+      sim.traceCall("flux.crash()", hooks.callerLine?.(), "ok");
+      sim.crash();
+    },
+    get state() {
+      return sim.broker.state;
+    },
+    dmesg: (filter) => dmesg(sim.broker.trace.logs(), filter),
+    stats(module) {
+      at();
+      const topics = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
+      const topic = topics[module];
+      if (!topic) return Promise.reject(new FluxError("EINVAL", `flux module stats: unknown module ${JSON.stringify(module)}; known: ${Object.keys(topics).join(", ")}`));
+      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as Record<string, unknown>);
+    },
+    fsck(opts = {}) {
+      at();
+      const broker = sim.broker;
+      const running = broker.state === "run";
+      if (opts.repair && running) return Promise.reject(new FluxError("EBUSY", "flux fsck --repair: the kvs must not be loaded; shut the instance down first"));
+      return sim.operation<FsckReport>(
+        "flux.fsck()",
+        (answer) => {
+          const fsckOpts = { repair: opts.repair === true, ...(opts.rootref ? { rootref: opts.rootref } : {}) };
+          const check = (h: Parameters<typeof runFsck>[0], finished: () => void) =>
+            runFsck(h, broker.knobs, fsckOpts, (result) => {
+              finished();
+              answer(() => {
+                if (result.error) throw new FluxError(result.error.errno, `flux fsck: ${result.error.message}`);
+                const { error: _error, ...report } = result;
+                return report;
+              });
+            });
+          if (running) check(broker.bus.endpoint("fsck"), () => {});
+          else offlineOrFail(broker, check, answer);
+        },
+        () => {
+          throw new FluxError("ECONNRESET", "flux fsck: the instance crashed");
+        },
+      );
+    },
+    checkpoints() {
+      at();
+      const broker = sim.broker;
+      const list = (value: Checkpoint[]): CheckpointInfo[] =>
+        value.map((c, index) => ({ index, sequence: c.sequence, timestamp: c.timestamp, date: formatTimestamp(c.timestamp), rootref: c.rootref }));
+      if (broker.state === "run") {
+        return sim.request("flux.checkpoints()", "content.checkpoint-get", {}, "flux content checkpoint list", (p) => list((p as { value: Checkpoint[] }).value)).catch((e: unknown) => {
+          if (e instanceof FluxError && e.errno === "ENOENT") return [];
+          throw e;
+        });
+      }
+      return sim.operation<CheckpointInfo[]>(
+        "flux.checkpoints()",
+        (answer) =>
+          offlineOrFail(
+            broker,
+            (h, finished) =>
+              h.rpc("content-backing.checkpoint-get", {}, (r) => {
+                finished();
+                answer(() => {
+                  if (r.ok) return list((r.payload as { value: Checkpoint[] }).value);
+                  if (r.errno === "ENOENT") return [];
+                  throw new FluxError(r.errno, `flux content checkpoint list: ${r.errno}`);
+                });
+              }),
+            answer,
+          ),
+        () => {
+          throw new FluxError("ECONNRESET", "flux content checkpoint list: the instance crashed");
+        },
+      );
+    },
+  };
+
+  const jobs: JobsApi = {
+    submit(n = 1, opts = {}) {
+      at();
+      if (!Number.isInteger(n) || n < 0) return Promise.reject(new FluxError("EINVAL", `jobs.submit: n must be a whole number, got ${format(n)}`));
+      const broker = sim.broker;
+      if (broker.state !== "run") return Promise.reject(new FluxError("ECONNREFUSED", `flux run: the instance is ${broker.state}; call flux.start() first`));
+      return sim.operation<JobsResult>(
+        `jobs.submit(${n})`,
+        (answer) =>
+          sim.jobs.submit(n, opts, (result, error) =>
+            answer(() => {
+              if (error) throw error;
+              return result;
+            }),
+          ),
+        () => {
+          throw new FluxError("ECONNRESET", "flux run: the instance crashed");
+        },
+      );
+    },
+  };
+
+  const simApi: SimApi = {
+    now: () => sim.now(),
+    advance(ms) {
+      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) return Promise.reject(new FluxError("EINVAL", `sim.advance: ms must be a number >= 0, got ${format(ms)}`));
+      return sim.advance(ms);
+    },
+    settle: () => sim.settle(),
+  };
+
+  return {
+    scenario: (settings) => sim.configure(settings ?? {}),
+    flux,
+    kvs,
+    content,
+    disk,
+    jobs,
+    sim: simApi,
+    log(...values) {
+      const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
+      const line = hooks.callerLine?.();
+      sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
+      hooks.onLog?.(text);
+    },
+    expect,
+    bytes(n, seed) {
+      if (!Number.isInteger(n) || n < 0 || n > MAX_BYTES) throw new FluxError("EINVAL", `bytes: n must be a whole number from 0 to 1 GiB, got ${format(n)}`);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new FluxError("EINVAL", `bytes: seed must be an integer, got ${format(seed)}`);
+      return seed === undefined ? sim.prng.bytes(n) : seededBytes(n, seed);
+    },
+    FluxError: FluxError as unknown as FluxErrorConstructor,
+  };
+}
+
+function offlineOrFail<T>(
+  broker: Simulation["broker"],
+  task: (h: Parameters<Parameters<Simulation["broker"]["offline"]>[0]>[0], finished: () => void) => void,
+  answer: (result: () => T) => void,
+): void {
+  broker.offline(task, (errno, text) => {
+    if (errno) answer(() => {
+      throw new FluxError(errno, `cannot open the statedir: ${text ?? errno}`);
+    });
+  });
+}
+
+function checkKey(key: unknown): string {
+  if (typeof key !== "string" || parseKey(key).length === 0) throw new FluxError("EINVAL", `invalid key ${format(key)}: use a dotted path such as "a.b.c"`);
+  return key;
+}
+
+function checkFileName(name: unknown): string {
+  if (typeof name !== "string" || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith("content.sqlite")) {
+    throw new FluxError("EINVAL", `disk.fill: invalid file name ${format(name)} (letters, digits, '.', '_', '-'; not content.sqlite*)`);
+  }
+  return name;
+}
+
+function publicFile(file: DiskFileInfo): DiskFileInfo {
+  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner };
+}
+
+/** `flux dmesg` lines from the trace: "2026-11-24T00:00:01.234567Z content.crit[0]: content store: No space left on device". */
+export function dmesg(events: readonly TraceEvent[], filter?: string | RegExp | DmesgFilter): string[] {
+  const f: DmesgFilter = typeof filter === "string" || filter instanceof RegExp ? { match: filter } : (filter ?? {});
+  if (f.level && !LEVELS.includes(f.level)) throw new FluxError("EINVAL", `dmesg: unknown level ${format(f.level)}; known: ${LEVELS.join(", ")}`);
+  const maxLevel = f.level ? LEVELS.indexOf(f.level) : LEVELS.length;
+  const lines: string[] = [];
+  for (const e of events) {
+    if (e.kind !== "log") continue;
+    if (f.source && e.source !== f.source) continue;
+    if (LEVELS.indexOf(e.level) > maxLevel) continue;
+    const line = formatLogLine(e);
+    if (f.match && !(f.match instanceof RegExp ? f.match.test(line) : line.includes(f.match))) continue;
+    lines.push(line);
+  }
+  return lines;
+}
+
+export function formatLogLine(e: Extract<TraceEvent, { kind: "log" }>): string {
+  const seconds = wallClockSeconds(e.t);
+  const micros = Math.round((seconds % 1) * 1e6).toString().padStart(6, "0");
+  return `${formatTimestamp(seconds)}.${micros}Z ${e.source}.${e.level}[0]: ${e.text}`;
+}
+

@@ -1,0 +1,329 @@
+/**
+ * One scenario run: the simulated instance, its settings, and the driver that
+ * moves virtual time only while the script waits for something.
+ *
+ * Every call of the scenario API that needs the instance becomes a waiter
+ * (a reply, a broker operation, a point in virtual time, or "settled"). When
+ * the script is blocked, `drive()` runs simulation events until a waiter is
+ * answered. If nothing is left that could ever answer — no message in
+ * flight, no timer but the periodic ones — the run is stuck, and `stuck`
+ * says which request waits, sent when, to whom.
+ */
+import { Broker } from "../broker/broker.ts";
+import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
+import type { Knobs } from "../policy/knobs.ts";
+import { type PresetName, resolvePolicy } from "../policy/presets.ts";
+import type { Endpoint, Response } from "../sim/bus.ts";
+import { type Errno, FluxError, strerror } from "../sim/errno.ts";
+import { Prng } from "../sim/prng.ts";
+import type { TraceEvent } from "../sim/trace.ts";
+import { JobWorkload } from "../workload/jobs.ts";
+import { formatSize, parseSize } from "./values.ts";
+
+export interface ScenarioSettings {
+  /** Shown in the page and in reports. */
+  title?: string;
+  /** Size of the statedir filesystem: "8 MiB" (default), "512 KiB", or bytes. */
+  disk?: string | number;
+  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". */
+  policy?: PresetName | (Partial<Knobs> & { preset?: PresetName });
+  /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
+  seed?: number;
+}
+
+/** Settings from outside the script (command line, page controls); they win over the script's scenario({...}). */
+export interface RunOverrides {
+  policy?: string;
+  seed?: number;
+  disk?: string | number;
+}
+
+export interface ResolvedSettings {
+  title: string | undefined;
+  quota: number;
+  policy: string;
+  knobs: Knobs;
+  seed: number;
+}
+
+export interface SimulationOptions {
+  sql: SqlJsWithFS;
+  overrides?: RunOverrides;
+  /** Keep every trace event in memory (the page, tests); the hash is computed either way. */
+  retainTrace?: boolean;
+}
+
+interface Waiter {
+  readonly label: string;
+  readonly since: number;
+  readonly line: number | undefined;
+  /** For a reply waiter: the request. */
+  readonly request?: { topic: string; id: number };
+  /** For a time waiter: the virtual time it wakes at. */
+  readonly until?: number;
+  readonly settle?: boolean;
+  /** Broker operations survive a crash with their own answer; requests are reset. */
+  readonly onCrash: () => void;
+  readonly resolve: () => void;
+}
+
+/** Settings that make a run impossible (unknown policy, bad size or seed): the runner's exit code 2. */
+export class ScenarioInputError extends FluxError {}
+
+const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
+let instances = 0;
+
+export class Simulation {
+  private brokerValue: Broker | undefined;
+  private scriptSettings: ScenarioSettings | undefined;
+  private waiters = new Set<Waiter>();
+  private progressed = false;
+  private client: Endpoint | undefined;
+  private jobWorkload: JobWorkload | undefined;
+  private prngValue: Prng | undefined;
+  private resolved: ResolvedSettings | undefined;
+  /** Why the run cannot go on, once it is stuck. */
+  stuck: string | undefined;
+  /** The line of the script that made the call being made now (set by the API layer). */
+  currentLine: number | undefined;
+
+  constructor(readonly options: SimulationOptions) {}
+
+  /** scenario({...}): only before anything touched the instance. */
+  configure(settings: ScenarioSettings): void {
+    if (this.brokerValue) throw new ScenarioInputError("EINVAL", "scenario({...}) must come before any other call that uses the instance or its disk");
+    if (this.scriptSettings) throw new ScenarioInputError("EINVAL", "scenario({...}) may be called only once");
+    this.scriptSettings = { ...settings };
+    try {
+      this.resolveSettings();
+    } catch (e) {
+      throw e instanceof FluxError ? new ScenarioInputError(e.errno, `scenario(): ${e.message}`) : e;
+    }
+  }
+
+  get settings(): ResolvedSettings {
+    if (this.resolved) return this.resolved;
+    try {
+      return this.resolveSettings();
+    } catch (e) {
+      throw e instanceof FluxError && !(e instanceof ScenarioInputError) ? new ScenarioInputError(e.errno, e.message) : e;
+    }
+  }
+
+  get broker(): Broker {
+    if (!this.brokerValue) {
+      const s = this.settings;
+      this.brokerValue = new Broker(this.options.sql, {
+        quota: s.quota,
+        knobs: s.knobs,
+        statedir: `/sim-${++instances}/statedir`,
+        retainTrace: this.options.retainTrace ?? true,
+      });
+      this.client = this.brokerValue.bus.endpoint("client");
+      this.jobWorkload = new JobWorkload(this.brokerValue.bus);
+    }
+    return this.brokerValue;
+  }
+
+  get prng(): Prng {
+    return (this.prngValue ??= new Prng(this.settings.seed));
+  }
+
+  get jobs(): JobWorkload {
+    void this.broker;
+    return this.jobWorkload!;
+  }
+
+  now(): number {
+    return this.brokerValue?.sched.now() ?? 0;
+  }
+
+  trace(): readonly TraceEvent[] {
+    return this.broker.trace.all();
+  }
+
+  traceHash(): string {
+    return this.broker.trace.hash();
+  }
+
+  dispose(): void {
+    this.brokerValue?.dispose();
+  }
+
+  // --- calls the API layer makes -------------------------------------------
+
+  /** Send a request as a client would (`flux kvs put` ...); settle with `onOk(payload)` or a FluxError "<prefix>: <strerror>". */
+  request<T>(label: string, topic: string, payload: unknown, errPrefix: string, onOk: (payload: unknown) => T): Promise<T> {
+    const broker = this.broker;
+    if (broker.state !== "run" && broker.state !== "rc3" && broker.state !== "hold") {
+      return Promise.reject(
+        new FluxError("ECONNREFUSED", `${errPrefix}: the instance is ${broker.state} (${strerror("ECONNREFUSED")}); call flux.start() first`),
+      );
+    }
+    return this.wait<T>(label, (settle) => {
+      const msg = this.client!.rpc(topic, payload, (r: Response) => {
+        if (r.ok) settle(() => onOk(r.payload));
+        else settle(() => {
+          throw new FluxError(r.errno, `${errPrefix}: ${strerror(r.errno)}`);
+        });
+      });
+      return { request: { topic, id: msg.id } };
+    }, (settle) => settle(() => {
+      throw new FluxError("ECONNRESET", `${errPrefix}: the instance crashed (${strerror("ECONNRESET")})`);
+    }));
+  }
+
+  /** Run a callback-style broker operation (start, shutdown, jobs, offline tools) as one waiter. */
+  operation<T>(label: string, start: (answer: (result: () => T) => void) => void, onCrash: () => T): Promise<T> {
+    return this.wait<T>(
+      label,
+      (settle) => {
+        start(settle);
+        return {};
+      },
+      (settle) => settle(onCrash),
+    );
+  }
+
+  /** sim.advance(ms): wake when virtual time has moved on by `ms`, running what happens meanwhile. */
+  advance(ms: number): Promise<void> {
+    const until = this.now() + ms;
+    return this.wait<void>(`sim.advance(${ms})`, (settle) => ({ until, resolveAt: () => settle(() => undefined) }), (settle) => settle(() => undefined));
+  }
+
+  /** sim.settle(): wake when nothing but periodic timers is left to run. */
+  settle(): Promise<void> {
+    return this.wait<void>("sim.settle()", (settle) => ({ settle: true, resolveAt: () => settle(() => undefined) }), (settle) => settle(() => undefined));
+  }
+
+  /** flux.crash(): power loss. Requests in flight are answered ECONNRESET; operations answer as they define. */
+  crash(): void {
+    this.broker.crash();
+    for (const waiter of [...this.waiters]) if (waiter.until === undefined && !waiter.settle) waiter.onCrash();
+  }
+
+  // --- the driver ------------------------------------------------------------
+
+  /** True when the script waits for the simulation. */
+  hasWaiters(): boolean {
+    return this.waiters.size > 0;
+  }
+
+  /**
+   * Run simulation events until some waiter is answered, at most `budget`
+   * events (so the caller can yield). Returns "stuck" when no event is left
+   * that could answer any waiter.
+   */
+  drive(budget = 5000): "progress" | "stuck" | "budget" {
+    const broker = this.broker;
+    const sched = broker.sched;
+    this.progressed = false;
+    for (let n = 0; n < budget; n++) {
+      if (this.progressed) return "progress";
+      const next = sched.nextAt();
+      const wake = this.earliestTimeWaiter();
+      if (wake && (next === undefined || next > wake.until!)) {
+        sched.advanceTo(wake.until!);
+        wake.resolve();
+        return "progress";
+      }
+      if (sched.idle() && this.hasSettleWaiter()) {
+        for (const w of [...this.waiters]) if (w.settle) w.resolve();
+        return "progress";
+      }
+      if (sched.idle() && !wake) {
+        this.stuck = this.describeStuck();
+        return "stuck";
+      }
+      sched.step();
+    }
+    return this.progressed ? "progress" : "budget";
+  }
+
+  private wait<T>(
+    label: string,
+    begin: (settle: (result: () => T) => void) => { request?: { topic: string; id: number }; until?: number; settle?: boolean; resolveAt?: () => void },
+    crash: (settle: (result: () => T) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let waiter: Waiter | undefined;
+      let done = false;
+      const settle = (result: () => T) => {
+        if (done) return;
+        done = true;
+        if (waiter) this.waiters.delete(waiter);
+        this.progressed = true;
+        let value: T;
+        try {
+          value = result();
+        } catch (e) {
+          if (e instanceof FluxError) e.line ??= line;
+          this.traceCall(label, line, e instanceof FluxError ? e.errno : "error");
+          reject(e);
+          return;
+        }
+        this.traceCall(label, line, "ok");
+        resolve(value);
+      };
+      const line = this.currentLine;
+      const started = begin(settle);
+      if (done) return;
+      waiter = {
+        label,
+        since: this.now(),
+        line,
+        ...(started.request ? { request: started.request } : {}),
+        ...(started.until !== undefined ? { until: started.until } : {}),
+        ...(started.settle ? { settle: true } : {}),
+        onCrash: () => crash(settle),
+        resolve: started.resolveAt ?? (() => {}),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Record a call of the script and how it ended, so the console and the timeline can show it. */
+  traceCall(call: string, line: number | undefined, outcome: string): void {
+    this.broker.trace.add({ kind: "api", call, outcome, ...(line ? { line } : {}) });
+  }
+
+  private earliestTimeWaiter(): Waiter | undefined {
+    let best: Waiter | undefined;
+    for (const w of this.waiters) if (w.until !== undefined && (!best || w.until < best.until!)) best = w;
+    return best;
+  }
+
+  private hasSettleWaiter(): boolean {
+    for (const w of this.waiters) if (w.settle) return true;
+    return false;
+  }
+
+  private describeStuck(): string {
+    const at = (t: number) => `${t.toFixed(3)} ms`;
+    const waiting = [...this.waiters]
+      .filter((w) => w.until === undefined)
+      .map((w) => `${w.label}${w.line ? ` (line ${w.line})` : ""}${w.request ? ` — ${w.request.topic} #${w.request.id}` : ""}, waiting since ${at(w.since)}`);
+    const open = this.broker.bus
+      .pending()
+      .map((p) => `${p.topic} #${p.id} from ${p.from} to ${p.to}, sent at ${at(p.sentAt)}`);
+    return (
+      `stuck at ${at(this.now())}: the script waits for ${waiting.join("; ")}, and nothing left in the simulation can answer it ` +
+      `(no message in flight, no timer but the periodic ones).` +
+      (open.length ? ` Requests still open inside the instance: ${open.join("; ")}.` : "")
+    );
+  }
+
+  private resolveSettings(): ResolvedSettings {
+    const script = this.scriptSettings ?? {};
+    const overrides = this.options.overrides ?? {};
+    const policy = resolvePolicy((overrides.policy as PresetName | undefined) ?? script.policy ?? DEFAULTS.policy);
+    const seed = overrides.seed ?? script.seed ?? DEFAULTS.seed;
+    if (!Number.isInteger(seed)) throw new FluxError("EINVAL", `seed must be an integer, got ${JSON.stringify(seed)}`);
+    const quota = parseSize(overrides.disk ?? script.disk ?? DEFAULTS.disk, "disk");
+    if (quota < 64 * 1024) throw new FluxError("EINVAL", `disk: ${formatSize(quota)} is too small for a statedir; use at least 64 KiB`);
+    this.resolved = { title: script.title, quota, policy: policy.name, knobs: policy.knobs, seed };
+    return this.resolved;
+  }
+}
+
+export type { Errno };

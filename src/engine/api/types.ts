@@ -1,0 +1,186 @@
+/**
+ * The scenario API's types: the contract of design.md §3, self-contained so
+ * the editor's .d.ts is generated from this file (npm run gen:dts) together
+ * with Knobs/PresetName (policy/knobs.ts) and Assertion (api/expect.ts).
+ */
+
+/** Linux errno names the instance answers with. */
+export type Errno =
+  | "EPERM" | "ENOENT" | "EIO" | "EAGAIN" | "ENOMEM" | "EBUSY" | "EEXIST" | "ENOTDIR" | "EISDIR" | "EINVAL" | "EFBIG"
+  | "ENOSPC" | "EROFS" | "ENOSYS" | "ENOTEMPTY" | "ELOOP" | "EPROTO" | "ECONNRESET" | "EOPNOTSUPP" | "ETIMEDOUT"
+  | "ECONNREFUSED" | "ECANCELED" | "ENOTRECOVERABLE";
+
+/** What every failed call rejects with; the message reads like Flux's tools: "content.flush: No space left on device". */
+export interface FluxError extends Error {
+  /** The errno name, e.g. "ENOSPC". */
+  readonly errno: Errno;
+  /** The Linux errno number, e.g. 28. */
+  readonly code: number;
+}
+
+export interface FluxErrorConstructor {
+  new (errno: Errno, message?: string): FluxError;
+  readonly prototype: FluxError;
+}
+
+export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
+
+/** A KVS value: a string is stored as UTF-8 text, a Uint8Array as raw bytes, anything else as JSON. */
+export type KvsValue = string | Uint8Array | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+
+export interface CommitResult {
+  /** The new root's blobref, e.g. "sha1-…". */
+  rootref: string;
+  /** The root sequence number after the commit. */
+  sequence: number;
+}
+
+export interface CommitOptions {
+  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. */
+  sync?: boolean;
+}
+
+export interface KvsTxn {
+  /** Set a key; with append, add to its value (FLUX_KVS_APPEND, as eventlogs grow). */
+  put(key: string, value: KvsValue, opts?: { append?: boolean }): KvsTxn;
+  unlink(key: string): KvsTxn;
+  mkdir(key: string): KvsTxn;
+  symlink(key: string, target: string): KvsTxn;
+  /** How many operations the transaction holds. */
+  readonly length: number;
+}
+
+export interface KvsApi {
+  /** One-operation commit (`flux kvs put`). Answers when the blobs are cached, not when they are on disk. */
+  put(key: string, value: KvsValue, opts?: CommitOptions & { append?: boolean }): Promise<CommitResult>;
+  /** The value as it was put (`flux kvs get`). ENOENT for a missing key, EISDIR for a directory. */
+  get(key: string): Promise<KvsValue>;
+  unlink(key: string, opts?: CommitOptions): Promise<CommitResult>;
+  mkdir(key: string, opts?: CommitOptions): Promise<CommitResult>;
+  symlink(key: string, target: string, opts?: CommitOptions): Promise<CommitResult>;
+  /** Names in a directory (`flux kvs ls`), sorted; the root by default. */
+  ls(dir?: string): Promise<string[]>;
+  txn(): KvsTxn;
+  commit(txn: KvsTxn, opts?: CommitOptions): Promise<CommitResult>;
+  /** An empty commit with FLUX_KVS_SYNC: checkpoint the current root. */
+  sync(): Promise<CommitResult>;
+  getroot(): Promise<CommitResult>;
+}
+
+export interface ContentStats {
+  count: number;
+  valid: number;
+  dirty: number;
+  size: number;
+  "flush-batch-count": number;
+}
+
+export interface ContentApi {
+  /** content.store: answers the blobref once the blob is cached (write-back). */
+  store(data: string | Uint8Array): Promise<string>;
+  load(blobref: string): Promise<Uint8Array>;
+  /** `flux content flush`: write back every dirty blob; fails with the backing store's errno. */
+  flush(): Promise<void>;
+  dropcache(): Promise<void>;
+  stats(): Promise<ContentStats>;
+}
+
+export interface DiskFileInfo {
+  /** File name in the statedir, e.g. "content.sqlite-wal". */
+  name: string;
+  path: string;
+  bytes: number;
+  /** "content-sqlite" for the database and its WAL, "other" for other consumers. */
+  owner: string;
+}
+
+export interface DiskApi {
+  readonly quota: number;
+  readonly used: number;
+  readonly free: number;
+  /** Resize the filesystem ("4 MiB" or bytes). Below what is used, every write that grows a file fails. */
+  setQuota(size: string | number): void;
+  files(): DiskFileInfo[];
+  /** Another consumer writes a file (`dd` until full by default). Returns the file as written. */
+  fill(size?: string | number, name?: string): DiskFileInfo;
+  /** Delete another consumer's file. */
+  remove(file: DiskFileInfo | string): DiskFileInfo;
+}
+
+export interface JobOptions {
+  /** What each job prints (default "0123456789\n"). */
+  output?: string;
+  /** How long each job runs, in virtual ms (default 50). */
+  runtimeMs?: number;
+}
+
+export interface JobsResult {
+  /** Job ids as the KVS names them (dothex: job.<id>). */
+  ids: string[];
+  output: string[];
+}
+
+export interface JobsApi {
+  /** Run n jobs (default 1) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
+  submit(n?: number, opts?: JobOptions): Promise<JobsResult>;
+}
+
+export interface ShutdownResult {
+  /** What `flux start` exits with: 0, or 1 when rc3 failed. */
+  exitCode: number;
+  errors: string[];
+}
+
+export interface FsckReport {
+  ok: boolean;
+  rootref?: string;
+  sequence?: number;
+  missing: { key: string; kind: "missing-blobref" | "missing-dirref"; blobrefs: string[] }[];
+  repaired?: { rootref: string; sequence: number; lostFound: string[]; unlinked: string[] };
+}
+
+export interface CheckpointInfo {
+  /** 0 is the newest. */
+  index: number;
+  sequence: number;
+  /** Seconds since the epoch, and as a date. */
+  timestamp: number;
+  date: string;
+  rootref: string;
+}
+
+export interface DmesgFilter {
+  /** Only lines of this module ("content-sqlite", "kvs", "broker", ...). */
+  source?: string;
+  /** Only lines at this level or more severe ("crit", "err", "warning", "info", "debug"). */
+  level?: "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug";
+  /** Only lines whose text matches. */
+  match?: string | RegExp;
+}
+
+export interface FluxApi {
+  /** rc1: content cache, content-sqlite, (fsck), kvs; restores the last checkpoint. Rejects when rc1 fails. */
+  start(): Promise<void>;
+  /** rc3; never rejects for a failed rc3: look at exitCode and errors. */
+  shutdown(): Promise<ShutdownResult>;
+  /** Power loss: all memory is gone, the statedir keeps exactly what was written. */
+  crash(): void;
+  readonly state: InstanceState;
+  /** Broker log lines, like `flux dmesg`. */
+  dmesg(filter?: string | RegExp | DmesgFilter): string[];
+  /** Like `flux module stats <module>`. */
+  stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
+  /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
+  fsck(opts?: { repair?: boolean; rootref?: string }): Promise<FsckReport>;
+  /** Like `flux content checkpoint list`: newest first. Works while down too (reads the statedir). */
+  checkpoints(): Promise<CheckpointInfo[]>;
+}
+
+export interface SimApi {
+  /** Virtual time in ms since the run began. */
+  now(): number;
+  /** Let `ms` of virtual time pass (write-back, heartbeats, checkpoint periods run meanwhile). */
+  advance(ms: number): Promise<void>;
+  /** Run until nothing but periodic timers is left. */
+  settle(): Promise<void>;
+}

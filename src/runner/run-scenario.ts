@@ -1,0 +1,159 @@
+/**
+ * Run one scenario text to the end in this thread: transpile it, bind the
+ * scenario API to a fresh Simulation, and drive virtual time whenever the
+ * script waits. The Node worker and the page's Web Worker both call this; the
+ * wall-clock limit and Stop live outside, where the thread can be terminated.
+ */
+import { createScenarioGlobals } from "../engine/api/scenario-api.ts";
+import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
+import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { FluxError } from "../engine/sim/errno.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import { transpileScenario } from "./transpile.ts";
+
+export const SCENARIO_URL = "scenario.ts";
+
+export interface ScenarioError {
+  message: string;
+  errno?: string;
+  line?: number;
+}
+
+export interface ScenarioResult {
+  ok: boolean;
+  error?: ScenarioError;
+  /** True when the script could not run at all (syntax error, bad settings): exit code 2. */
+  badInput?: boolean;
+  logs: string[];
+  traceHash: string;
+  events: number;
+  disk: { quota: number; used: number };
+  state: string;
+  policy: string;
+  seed: number;
+}
+
+export interface RunOptions {
+  sql: SqlJsWithFS;
+  overrides?: RunOverrides;
+  retainTrace?: boolean;
+  onLog?: (text: string) => void;
+  /** Receives the whole trace before the simulation is disposed (the page, tests). */
+  onTrace?: (events: readonly TraceEvent[]) => void;
+}
+
+export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
+  const compiled = transpileScenario(text);
+  const logs: string[] = [];
+  const sim = new Simulation({ sql: opts.sql, ...(opts.overrides ? { overrides: opts.overrides } : {}), retainTrace: opts.retainTrace ?? true });
+  try {
+    if (compiled.error) return finish(sim, logs, compiled.error, true);
+    try {
+      void sim.settings; // refuse a bad --policy / --seed before running anything
+    } catch (e) {
+      return finish(sim, logs, errorOf(e), true);
+    }
+    const globals = createScenarioGlobals(sim, {
+      callerLine: scriptLine,
+      onLog: (line) => {
+        logs.push(line);
+        opts.onLog?.(line);
+      },
+    });
+    let body: (...args: unknown[]) => Promise<void>;
+    try {
+      body = new Function(...Object.keys(globals), `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
+    } catch (e) {
+      return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
+    }
+    const failure = await drive(sim, () => body(...Object.values(globals)));
+    if (failure) return finish(sim, logs, errorOf(failure), failure instanceof ScenarioInputError, opts.onTrace);
+    return finish(sim, logs, undefined, false, opts.onTrace);
+  } finally {
+    sim.dispose();
+  }
+}
+
+/** Run the script; whenever it is blocked on the simulation, run events until something answers. */
+async function drive(sim: Simulation, start: () => Promise<void>): Promise<unknown> {
+  let settled = false;
+  let failure: unknown;
+  start().then(
+    () => (settled = true),
+    (e: unknown) => {
+      settled = true;
+      failure = e ?? new Error("the script threw undefined");
+    },
+  );
+  while (!settled) {
+    await yieldToEventLoop();
+    if (settled) break;
+    if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
+    if (sim.drive() === "stuck") return new Error(sim.stuck);
+  }
+  return failure;
+}
+
+function finish(
+  sim: Simulation,
+  logs: string[],
+  error: ScenarioError | undefined,
+  badInput: boolean,
+  onTrace?: (events: readonly TraceEvent[]) => void,
+): ScenarioResult {
+  let settings: { policy: string; seed: number } = { policy: "?", seed: 0 };
+  try {
+    settings = sim.settings;
+  } catch {
+    // bad settings: nothing to report about them but the error
+  }
+  const broker = badInput ? undefined : sim.broker;
+  onTrace?.(broker ? broker.trace.all() : []);
+  return {
+    ok: !error,
+    ...(error ? { error } : {}),
+    ...(badInput ? { badInput } : {}),
+    logs,
+    traceHash: broker?.trace.hash() ?? "",
+    events: broker?.trace.length ?? 0,
+    disk: { quota: broker?.disk.quota ?? 0, used: broker?.disk.used ?? 0 },
+    state: broker?.state ?? "down",
+    policy: settings.policy,
+    seed: settings.seed,
+  };
+}
+
+function errorOf(e: unknown): ScenarioError {
+  const err = e as { message?: unknown; errno?: unknown; line?: unknown; stack?: unknown };
+  const message = typeof err?.message === "string" ? err.message : String(e);
+  const line = typeof err?.line === "number" ? err.line : lineFromStack(err?.stack);
+  return { message, ...(e instanceof FluxError ? { errno: e.errno } : {}), ...(line ? { line } : {}) };
+}
+
+// The scenario's text starts on the second line of the generated function body;
+// V8 adds two lines of its own ("function anonymous(...\n) {\n") in front.
+const HEADER_LINES = 3;
+const FRAME = new RegExp(`[\\s(/]${SCENARIO_URL.replace(".", "\\.")}:(\\d+):\\d+`);
+
+function lineFromStack(stack: unknown): number | undefined {
+  const m = typeof stack === "string" ? FRAME.exec(stack) : null;
+  return m ? Number(m[1]) - HEADER_LINES : undefined;
+}
+
+/** The line of the scenario that is calling into the API right now. */
+function scriptLine(): number | undefined {
+  return lineFromStack(new Error().stack);
+}
+
+const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;
+const queued: (() => void)[] = [];
+if (channel) channel.port1.onmessage = () => queued.shift()?.();
+
+/** Let every pending microtask (the script's continuations) run: a macrotask turn, without timer clamping. */
+function yieldToEventLoop(): Promise<void> {
+  if (!channel) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    queued.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
