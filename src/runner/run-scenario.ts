@@ -9,6 +9,7 @@ import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
+import type { Broker } from "../engine/broker/broker.ts";
 import { transpileScenario } from "./transpile.ts";
 
 export const SCENARIO_URL = "scenario.ts";
@@ -40,12 +41,21 @@ export interface RunOptions {
   onLog?: (text: string) => void;
   /** Receives the whole trace before the simulation is disposed (the page, tests). */
   onTrace?: (events: readonly TraceEvent[]) => void;
+  /** Called when the instance is created: subscribe to its trace or take snapshots from here. */
+  onBroker?: (broker: Broker) => void;
+  /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
+  beforeDispose?: (sim: Simulation) => void;
 }
 
 export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
   const compiled = transpileScenario(text);
   const logs: string[] = [];
-  const sim = new Simulation({ sql: opts.sql, ...(opts.overrides ? { overrides: opts.overrides } : {}), retainTrace: opts.retainTrace ?? true });
+  const sim = new Simulation({
+    sql: opts.sql,
+    retainTrace: opts.retainTrace ?? true,
+    ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.onBroker ? { onBroker: opts.onBroker } : {}),
+  });
   try {
     if (compiled.error) return finish(sim, logs, compiled.error, true);
     try {
@@ -70,6 +80,7 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     if (failure) return finish(sim, logs, errorOf(failure), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
+    opts.beforeDispose?.(sim);
     sim.dispose();
   }
 }

@@ -7,7 +7,7 @@
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
 import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
 import { runFsck } from "../fsck/fsck.ts";
-import { FluxError } from "../sim/errno.ts";
+import { type Errno, FluxError } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
@@ -197,6 +197,25 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
   const diskEvent = (op: "fill" | "remove" | "quota", path: string, bytes: number) =>
     sim.broker.trace.add({ kind: "disk", op, path, bytes, used: sim.broker.disk.used });
 
+  const backingModule = (verb: "load" | "remove", name: string): Promise<void> => {
+    at();
+    if (name !== "content-sqlite") return Promise.reject(new FluxError("EINVAL", `flux module ${verb}: only content-sqlite can be ${verb}ed here, not ${format(name)}`));
+    const broker = sim.broker;
+    return sim.operation<void>(
+      `flux.module${verb === "load" ? "Load" : "Remove"}("content-sqlite")`,
+      (answer) => {
+        const done = (errno?: Errno, text?: string) =>
+          answer(() => {
+            if (errno) throw new FluxError(errno, `flux module ${verb} content-sqlite: ${text ?? errno}`);
+          });
+        if (verb === "load") broker.loadBackingModule(done);
+        else broker.removeBackingModule(done);
+      },
+      () => {
+        throw new FluxError("ECONNRESET", `flux module ${verb}: the instance crashed`);
+      },
+    );
+  };
   const flux: FluxApi = {
     start() {
       at();
@@ -262,6 +281,8 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
         },
       );
     },
+    moduleLoad: (name) => backingModule("load", name),
+    moduleRemove: (name) => backingModule("remove", name),
     checkpoints() {
       at();
       const broker = sim.broker;

@@ -51,6 +51,8 @@ export interface SimulationOptions {
   overrides?: RunOverrides;
   /** Keep every trace event in memory (the page, tests); the hash is computed either way. */
   retainTrace?: boolean;
+  /** Called once, when the instance is created (after scenario({...}) had its chance): subscribe to its trace here. */
+  onBroker?: (broker: Broker) => void;
 }
 
 interface Waiter {
@@ -121,6 +123,7 @@ export class Simulation {
       });
       this.client = this.brokerValue.bus.endpoint("client");
       this.jobWorkload = new JobWorkload(this.brokerValue.bus);
+      this.options.onBroker?.(this.brokerValue);
     }
     return this.brokerValue;
   }

@@ -174,6 +174,10 @@ export interface FluxApi {
   fsck(opts?: { repair?: boolean; rootref?: string }): Promise<FsckReport>;
   /** Like `flux content checkpoint list`: newest first. Works while down too (reads the statedir). */
   checkpoints(): Promise<CheckpointInfo[]>;
+  /** `flux module remove content-sqlite`: the content cache loses its backing store; stores stay dirty, flush fails ENOSYS. */
+  moduleRemove(name: "content-sqlite"): Promise<void>;
+  /** `flux module load content-sqlite`: the backing store registers and the cache writes back what is dirty. */
+  moduleLoad(name: "content-sqlite"): Promise<void>;
 }
 
 export interface SimApi {

@@ -11,10 +11,10 @@
  *      reported as not properly shut down.
  */
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
-import { Disk } from "../disk/disk.ts";
-import { ContentCache } from "../modules/content/cache.ts";
-import { ContentSqlite, DB_FILE } from "../modules/content-sqlite/content-sqlite.ts";
-import { Kvs } from "../modules/kvs/kvs.ts";
+import { Disk, type DiskFile } from "../disk/disk.ts";
+import { ContentCache, type ContentCacheSnapshot } from "../modules/content/cache.ts";
+import { ContentSqlite, DB_FILE, type ContentSqliteSnapshot } from "../modules/content-sqlite/content-sqlite.ts";
+import { Kvs, type KvsSnapshot } from "../modules/kvs/kvs.ts";
 import type { FluxModule } from "../modules/module.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { Bus, type Endpoint } from "../sim/bus.ts";
@@ -33,6 +33,15 @@ export interface BrokerOptions {
   /** Where this instance's statedir lives in the shared in-memory FS. */
   statedir: string;
   retainTrace?: boolean;
+}
+
+export interface BrokerSnapshot {
+  t: number;
+  state: InstanceState;
+  kvs: KvsSnapshot | null;
+  cache: ContentCacheSnapshot | null;
+  backing: ContentSqliteSnapshot | null;
+  disk: { quota: number; used: number; files: DiskFile[] };
 }
 
 export interface ShutdownResult {
@@ -86,6 +95,31 @@ export class Broker {
     return this.content;
   }
 
+  /** Every layer as it is now, for the page; modules not loaded are null. Read-only. */
+  snapshot(): BrokerSnapshot {
+    const loaded = (m: FluxModule | undefined) => m !== undefined && this.loaded.includes(m);
+    return {
+      t: this.sched.now(),
+      state: this.stateValue,
+      kvs: loaded(this.kvsModule) ? this.kvsModule!.snapshot() : null,
+      cache: loaded(this.content) ? this.content!.snapshot() : null,
+      backing: loaded(this.backing) ? this.backing!.snapshot() : null,
+      disk: { quota: this.disk.quota, used: this.disk.used, files: this.disk.files() },
+    };
+  }
+
+  /**
+   * Where a blob is now, for drawing hash trees: dirty in the cache (not on
+   * disk), on disk, or missing (a dangling reference). Read-only.
+   */
+  peekBlob(ref: string): { state: "dirty" | "on-disk" | "missing"; data?: Uint8Array } {
+    const cached = this.content && this.loaded.includes(this.content) ? this.content.peek(ref) : undefined;
+    if (cached?.dirty) return { state: "dirty", data: cached.data };
+    const stored = this.backing && this.loaded.includes(this.backing) ? this.backing.peek(ref) : undefined;
+    if (stored) return { state: "on-disk", data: stored };
+    return cached ? { state: "on-disk", data: cached.data } : { state: "missing" };
+  }
+
   /** rc1. Answers once the instance runs, or with the failing step's errno and text. */
   start(done: (errno?: Errno, text?: string) => void): void {
     if (this.stateValue !== "down" && this.stateValue !== "failed") {
@@ -132,8 +166,9 @@ export class Broker {
     const steps: Step[] = [
       { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
       { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
-      { name: "content-flush", run: (next) => this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) },
-      { name: "content-backing", run: (next) => this.unloadModule(this.backing!, next) },
+      // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
+      { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) },
+      { name: "content-backing", run: (next) => (this.backingLoaded() ? this.unloadModule(this.backing!, next) : next()) },
       { name: "content", run: (next) => this.unloadModule(this.content!, next) },
     ];
     this.runSteps("rc3", steps, (failure) => {
@@ -144,6 +179,21 @@ export class Broker {
       this.setState("down");
       done({ exitCode: failure ? 1 : 0, errors: this.rc3Errors });
     });
+  }
+
+  /** `flux module remove content-sqlite` while running: the cache loses its backing store (dirty entries stay dirty). */
+  removeBackingModule(done: (errno?: Errno, text?: string) => void): void {
+    if (this.stateValue !== "run") return done("EINVAL", `the instance is ${this.stateValue}`);
+    if (!this.backing || !this.loaded.includes(this.backing)) return done("ENOENT", "content-sqlite is not loaded");
+    this.unloadModule(this.backing, () => done());
+  }
+
+  /** `flux module load content-sqlite` while running: register as backing store; the cache starts writing back. */
+  loadBackingModule(done: (errno?: Errno, text?: string) => void): void {
+    if (this.stateValue !== "run") return done("EINVAL", `the instance is ${this.stateValue}`);
+    if (this.backing && this.loaded.includes(this.backing)) return done("EEXIST", "content-sqlite is already loaded");
+    this.backing = new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs);
+    this.loadStep(this.backing).run((errno) => done(errno, errno ? `content-sqlite: ${strerror(errno)}` : undefined));
   }
 
   /** Power loss: every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
@@ -182,6 +232,10 @@ export class Broker {
   dispose(): void {
     if (this.stateValue !== "down" && this.stateValue !== "failed") this.crash();
     this.disk.dispose();
+  }
+
+  private backingLoaded(): boolean {
+    return this.backing !== undefined && this.loaded.includes(this.backing);
   }
 
   private loadStep(module: FluxModule): Step {

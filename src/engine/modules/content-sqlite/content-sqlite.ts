@@ -31,6 +31,16 @@ export interface Checkpoint {
 
 type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash">;
 
+export interface ContentSqliteSnapshot {
+  open: boolean;
+  /** The errno of the last failed SQLite call, cleared by the next successful store. */
+  lastErrno: Errno | null;
+  /** The newest checkpoint in the database. */
+  lastCheckpoint: Checkpoint | null;
+  stores: number;
+  loads: number;
+}
+
 const SQL = {
   v1: {
     objects: "CREATE TABLE if not exists objects(hash BLOB PRIMARY KEY, size INT, object BLOB);",
@@ -57,6 +67,7 @@ export class ContentSqlite implements FluxModule {
   private stores = 0;
   private loads = 0;
   private lastErrno: Errno | undefined;
+  private lastCheckpoint: Checkpoint | undefined;
 
   constructor(
     private readonly h: Endpoint,
@@ -125,6 +136,8 @@ export class ContentSqlite implements FluxModule {
         ...("checkptPrune" in schema ? { checkptPrune: db.prepare(schema.checkptPrune) } : {}),
       };
       if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec("SELECT MAX(id) FROM checkpt_v2")[0]?.values[0]?.[0] ?? 0);
+      const latest = db.exec(schema.checkptGet.replace("?1", `'${KVS_DEFAULT_CHECKPOINT}'`))[0]?.values[0]?.[0];
+      this.lastCheckpoint = latest === undefined ? undefined : (JSON.parse(String(latest)) as Checkpoint);
       const count = db.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0];
       this.h.log("debug", `${this.dbfile} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
     });
@@ -225,7 +238,28 @@ export class ContentSqlite implements FluxModule {
       failure = this.exec("checkpt_prune: executing stmt", () => this.stmts!.checkptPrune!.run([this.knobs.maxCheckpoints]));
     }
     if (failure) return this.h.respondError(msg, failure.errno, `${failure.message}(${failure.code})`);
+    this.lastCheckpoint = value;
     this.h.respond(msg, {});
+  }
+
+  /** A stored blob, for display only: no message, no trace, no virtual time. */
+  peek(ref: string): Uint8Array | undefined {
+    const stmt = this.stmts?.load;
+    if (!stmt) return undefined;
+    try {
+      stmt.bind([ref]);
+      const row = stmt.step() ? (stmt.get() as [Uint8Array, number]) : undefined;
+      return row && (row[1] === -1 ? row[0] : lz4Decompress(row[0], row[1]));
+    } catch {
+      return undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  /** What the page shows of the backing store; read-only. */
+  snapshot(): ContentSqliteSnapshot {
+    return { open: this.db !== undefined, lastErrno: this.lastErrno ?? null, lastCheckpoint: this.lastCheckpoint ?? null, stores: this.stores, loads: this.loads };
   }
 
   private onStats(msg: Message): void {

@@ -119,6 +119,12 @@ export class ContentCache implements FluxModule {
     };
   }
 
+  /** A cached blob and whether it is dirty, for display only: no message, no trace, no LRU update. */
+  peek(ref: string): { data: Uint8Array; dirty: boolean } | undefined {
+    const e = this.entries.get(ref);
+    return e?.valid ? { data: e.data!, dirty: e.dirty } : undefined;
+  }
+
   // --- load ---------------------------------------------------------------
 
   private onLoad(msg: Message): void {

@@ -28,6 +28,15 @@ export interface KvsRoot {
   sequence: number;
 }
 
+export interface KvsSnapshot {
+  root: KvsRoot | null;
+  /** Sequence of the last checkpoint this kvs wrote or restored. */
+  lastCheckpointSequence: number;
+  /** Commits waiting or in progress (one at a time, in order). */
+  commitQueue: number;
+  cacheEntries: number;
+}
+
 export interface KvsCommitRequest {
   ops: KvsOp[];
   sync?: boolean;
@@ -138,6 +147,16 @@ export class Kvs implements FluxModule {
   heartbeat(): void {
     const now = this.h.now();
     for (const [ref, entry] of this.cache) if (now - entry.lastUsed > CACHE_MAX_AGE_MS) this.cache.delete(ref);
+  }
+
+  /** What the page shows of the kvs; read-only. */
+  snapshot(): KvsSnapshot {
+    return {
+      root: this.getRoot() ?? null,
+      lastCheckpointSequence: this.lastCheckpointSeq,
+      commitQueue: this.queue.length + (this.active ? 1 : 0),
+      cacheEntries: this.cache.size,
+    };
   }
 
   getRoot(): KvsRoot | undefined {
