@@ -12,7 +12,7 @@ import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
 import { expect, format } from "./expect.ts";
-import type { ScenarioSettings, Simulation } from "./simulation.ts";
+import type { Simulation } from "./simulation.ts";
 import type {
   CheckpointInfo,
   CommitOptions,
@@ -29,24 +29,13 @@ import type {
   KvsApi,
   KvsTxn,
   KvsValue,
+  ScenarioGlobals,
   ShutdownResult,
   SimApi,
 } from "./types.ts";
-import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
 
-export interface ScenarioGlobals {
-  scenario(settings: ScenarioSettings): void;
-  flux: FluxApi;
-  kvs: KvsApi;
-  content: ContentApi;
-  disk: DiskApi;
-  jobs: JobsApi;
-  sim: SimApi;
-  log(...values: unknown[]): void;
-  expect: typeof expect;
-  bytes(n: number, seed?: number): Uint8Array;
-  FluxError: FluxErrorConstructor;
-}
+export type { ScenarioGlobals };
+import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
 
 export interface ApiHooks {
   /** The script line making the current call, if known (for error markers and the console). */

@@ -13,23 +13,15 @@ import { Broker } from "../broker/broker.ts";
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { type PresetName, resolvePolicy } from "../policy/presets.ts";
+import type { ScenarioSettings } from "./types.ts";
+
+export type { ScenarioSettings };
 import type { Endpoint, Response } from "../sim/bus.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import { JobWorkload } from "../workload/jobs.ts";
 import { formatSize, parseSize } from "./values.ts";
-
-export interface ScenarioSettings {
-  /** Shown in the page and in reports. */
-  title?: string;
-  /** Size of the statedir filesystem: "8 MiB" (default), "512 KiB", or bytes. */
-  disk?: string | number;
-  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". */
-  policy?: PresetName | (Partial<Knobs> & { preset?: PresetName });
-  /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
-  seed?: number;
-}
 
 /** Settings from outside the script (command line, page controls); they win over the script's scenario({...}). */
 export interface RunOverrides {

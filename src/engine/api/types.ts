@@ -1,8 +1,22 @@
 /**
- * The scenario API's types: the contract of design.md §3, self-contained so
- * the editor's .d.ts is generated from this file (npm run gen:dts) together
- * with Knobs/PresetName (policy/knobs.ts) and Assertion (api/expect.ts).
+ * The scenario API's types: the contract of design.md §3. The editor's .d.ts
+ * is generated from this file (npm run gen:dts) together with Knobs and
+ * PresetName (policy/knobs.ts) and Matchers/Assertion (api/expect.ts); the
+ * ScenarioGlobals interface at the end becomes the script's globals.
  */
+import type { Assertion } from "./expect.ts";
+import type { Knobs, PresetName } from "../policy/knobs.ts";
+
+export interface ScenarioSettings {
+  /** Shown in the page and in reports. */
+  title?: string;
+  /** Size of the statedir filesystem: "8 MiB" (default), "512 KiB", or bytes. */
+  disk?: string | number;
+  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". */
+  policy?: PresetName | (Partial<Knobs> & { preset?: PresetName });
+  /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
+  seed?: number;
+}
 
 /** Linux errno names the instance answers with. */
 export type Errno =
@@ -187,4 +201,29 @@ export interface SimApi {
   advance(ms: number): Promise<void>;
   /** Run until nothing but periodic timers is left. */
   settle(): Promise<void>;
+}
+
+/** The globals every scenario script sees. */
+export interface ScenarioGlobals {
+  /** Settings for this run; call it first, before anything touches the instance or its disk. */
+  scenario(settings: ScenarioSettings): void;
+  /** The instance: start, shutdown, crash, dmesg, stats, fsck, checkpoints. */
+  flux: FluxApi;
+  /** The primary KVS namespace, as `flux kvs` sees it. */
+  kvs: KvsApi;
+  /** The rank-0 content cache, as `flux content` sees it. */
+  content: ContentApi;
+  /** The statedir filesystem, with a quota. */
+  disk: DiskApi;
+  /** A job workload writing what Flux jobs write. */
+  jobs: JobsApi;
+  /** Virtual time. */
+  sim: SimApi;
+  /** Print to the console (the page's console panel, the CLI's output). */
+  log(...values: unknown[]): void;
+  /** A vitest-like subset: toBe, toEqual, toContain, toMatch, ..., .not, .resolves, .rejects.toThrow(errno | text | RegExp). */
+  expect(value: unknown): Assertion;
+  /** n deterministic pseudo-random bytes: from the run's seed, or from `seed` (the same bytes every time). */
+  bytes(n: number, seed?: number): Uint8Array;
+  FluxError: FluxErrorConstructor;
 }

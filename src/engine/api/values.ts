@@ -6,8 +6,9 @@
  * value reads back as what was put.
  */
 import { FluxError } from "../sim/errno.ts";
+import type { KvsValue } from "./types.ts";
 
-export type KvsValue = string | Uint8Array | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type { KvsValue };
 export type ValueKind = "string" | "bytes" | "json";
 
 const encoder = new TextEncoder();

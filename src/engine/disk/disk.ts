@@ -34,6 +34,9 @@ interface Fault {
   errno: Errno;
 }
 
+/** Where the statedir is, as far as anything visible is concerned (rank 0's statedir on a system instance). */
+export const STATEDIR_DISPLAY = "/var/lib/flux";
+
 const disks = new Map<FsNode, Disk>();
 const patchedFs = new WeakSet<EmscriptenFS>();
 
@@ -71,6 +74,14 @@ export class Disk {
 
   path(name: string): string {
     return `${this.root}/${name}`;
+  }
+
+  /**
+   * The path log lines show: the same for every run, whatever directory of
+   * the shared in-memory FS this disk lives in, so traces compare byte for byte.
+   */
+  displayPath(name: string): string {
+    return `${STATEDIR_DISPLAY}/${name}`;
   }
 
   get quota(): number {

@@ -30,6 +30,9 @@ export interface Knobs {
   purgeOldEntryMs: number;
 }
 
+/** The named policies (presets.ts holds their knobs and descriptions). */
+export type PresetName = "flux-0.66" | "upstream";
+
 export const KNOB_NAMES = [
   "checkpointPutFlushes",
   "kvsSyncFlushes",

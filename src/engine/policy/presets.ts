@@ -3,7 +3,9 @@
  * ENOSPC discussion (flux-core issue #6236). Each is a full set of knobs.
  */
 import { FluxError } from "../sim/errno.ts";
-import { KNOB_NAMES, type Knobs } from "./knobs.ts";
+import { KNOB_NAMES, type Knobs, type PresetName } from "./knobs.ts";
+
+export type { PresetName };
 
 const COMMON = {
   checkpointPeriodMs: 0,
@@ -42,9 +44,7 @@ export const PRESETS = {
       "instance: only a restart does, losing what came after the last good checkpoint.",
     knobs: { ...COMMON, checkpointPutFlushes: true, kvsSyncFlushes: false, kvsUnloadFlushes: true, sqliteSchema: "v2", fsckAtStart: "repair" },
   },
-} as const satisfies Record<string, Preset>;
-
-export type PresetName = keyof typeof PRESETS;
+} as const satisfies Record<PresetName, Preset>;
 
 export function isPresetName(name: unknown): name is PresetName {
   return typeof name === "string" && Object.hasOwn(PRESETS, name);

@@ -80,6 +80,11 @@ export class ContentSqlite implements FluxModule {
     return this.disk.path(DB_FILE);
   }
 
+  /** The database's path as log lines show it. */
+  private get dbfileShown(): string {
+    return this.disk.displayPath(DB_FILE);
+  }
+
   load(done: Done): void {
     const failure = this.openDb();
     if (failure) {
@@ -112,7 +117,7 @@ export class ContentSqlite implements FluxModule {
   private openDb(): SqliteError | undefined {
     const schema = SQL[this.knobs.sqliteSchema];
     const steps: [string, string][] = [
-      [`opening ${this.dbfile}`, `ATTACH '${this.dbfile}' AS content`],
+      [`opening ${this.dbfileShown}`, `ATTACH '${this.dbfile}' AS content`],
       ["setting sqlite 'journal_mode' pragma", "PRAGMA content.journal_mode=WAL"],
       ["setting sqlite 'synchronous' pragma", "PRAGMA content.synchronous=NORMAL"],
       ["setting sqlite 'locking_mode' pragma", "PRAGMA content.locking_mode=EXCLUSIVE"],
@@ -139,7 +144,7 @@ export class ContentSqlite implements FluxModule {
       const latest = db.exec(schema.checkptGet.replace("?1", `'${KVS_DEFAULT_CHECKPOINT}'`))[0]?.values[0]?.[0];
       this.lastCheckpoint = latest === undefined ? undefined : (JSON.parse(String(latest)) as Checkpoint);
       const count = db.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0];
-      this.h.log("debug", `${this.dbfile} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
+      this.h.log("debug", `${this.dbfileShown} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
     });
   }
 
