@@ -7,7 +7,9 @@
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
 import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
 import { runFsck } from "../fsck/fsck.ts";
-import { type Errno, FluxError } from "../sim/errno.ts";
+import type { Broker } from "../broker/broker.ts";
+import type { Endpoint } from "../sim/bus.ts";
+import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
@@ -247,24 +249,20 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     fsck(opts = {}) {
       at();
       const broker = sim.broker;
-      const running = broker.state === "run";
+      const running = isUp(broker);
       if (opts.repair && running) return Promise.reject(new FluxError("EBUSY", "flux fsck --repair: the kvs must not be loaded; shut the instance down first"));
       return sim.operation<FsckReport>(
         "flux.fsck()",
-        (answer) => {
-          const fsckOpts = { repair: opts.repair === true, ...(opts.rootref ? { rootref: opts.rootref } : {}) };
-          const check = (h: Parameters<typeof runFsck>[0], finished: () => void) =>
-            runFsck(h, broker.knobs, fsckOpts, (result) => {
-              finished();
-              answer(() => {
+        (answer) =>
+          withBackingStore<FsckReport>(broker, running, "fsck", answer, (h, finished) =>
+            runFsck(h, broker.knobs, { repair: opts.repair === true, ...(opts.rootref ? { rootref: opts.rootref } : {}) }, (result) =>
+              finished(() => {
                 if (result.error) throw new FluxError(result.error.errno, `flux fsck: ${result.error.message}`);
                 const { error: _error, ...report } = result;
                 return report;
-              });
-            });
-          if (running) check(broker.bus.endpoint("fsck"), () => {});
-          else offlineOrFail(broker, check, answer);
-        },
+              }),
+            ),
+          ),
         () => {
           throw new FluxError("ECONNRESET", "flux fsck: the instance crashed");
         },
@@ -277,27 +275,17 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       const broker = sim.broker;
       const list = (value: Checkpoint[]): CheckpointInfo[] =>
         value.map((c, index) => ({ index, sequence: c.sequence, timestamp: c.timestamp, date: formatTimestamp(c.timestamp), rootref: c.rootref }));
-      if (broker.state === "run") {
-        return sim.request("flux.checkpoints()", "content.checkpoint-get", {}, "flux content checkpoint list", (p) => list((p as { value: Checkpoint[] }).value)).catch((e: unknown) => {
-          if (e instanceof FluxError && e.errno === "ENOENT") return [];
-          throw e;
-        });
-      }
       return sim.operation<CheckpointInfo[]>(
         "flux.checkpoints()",
         (answer) =>
-          offlineOrFail(
-            broker,
-            (h, finished) =>
-              h.rpc("content-backing.checkpoint-get", {}, (r) => {
-                finished();
-                answer(() => {
-                  if (r.ok) return list((r.payload as { value: Checkpoint[] }).value);
-                  if (r.errno === "ENOENT") return [];
-                  throw new FluxError(r.errno, `flux content checkpoint list: ${r.errno}`);
-                });
+          withBackingStore<CheckpointInfo[]>(broker, isUp(broker), "flux-content", answer, (h, finished) =>
+            h.rpc("content-backing.checkpoint-get", {}, (r) =>
+              finished(() => {
+                if (r.ok) return list((r.payload as { value: Checkpoint[] }).value);
+                if (r.errno === "ENOENT") return [];
+                throw new FluxError(r.errno, `flux content checkpoint list: ${strerror(r.errno)}`);
               }),
-            answer,
+            ),
           ),
         () => {
           throw new FluxError("ECONNRESET", "flux content checkpoint list: the instance crashed");
@@ -361,16 +349,41 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
   };
 }
 
-function offlineOrFail<T>(
-  broker: Simulation["broker"],
-  task: (h: Parameters<Parameters<Simulation["broker"]["offline"]>[0]>[0], finished: () => void) => void,
+/**
+ * Run a tool (fsck, checkpoint list) against the backing store: through the
+ * live instance, or while it is down against the statedir, the way an admin
+ * starts a recovery instance. Answers once whatever was loaded for it is
+ * unloaded again.
+ */
+function withBackingStore<T>(
+  broker: Broker,
+  running: boolean,
+  tool: string,
   answer: (result: () => T) => void,
+  task: (h: Endpoint, finished: (result: () => T) => void) => void,
 ): void {
-  broker.offline(task, (errno, text) => {
-    if (errno) answer(() => {
-      throw new FluxError(errno, `cannot open the statedir: ${text ?? errno}`);
-    });
-  });
+  if (running) return task(broker.bus.endpoint(tool), answer);
+  let result: (() => T) | undefined;
+  broker.offline(
+    (h, unload) =>
+      task(h, (r) => {
+        result = r;
+        unload();
+      }),
+    (errno, text) =>
+      answer(
+        errno || !result
+          ? () => {
+              throw new FluxError(errno ?? "EIO", `${tool}: cannot open the statedir: ${text ?? errno}`);
+            }
+          : result,
+      ),
+  );
+}
+
+/** The broker is up (running, or in rc1/rc3): tools talk to it rather than open the statedir themselves. */
+function isUp(broker: Broker): boolean {
+  return broker.state !== "down" && broker.state !== "failed";
 }
 
 function checkKey(key: unknown): string {

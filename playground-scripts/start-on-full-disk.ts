@@ -1,0 +1,20 @@
+// flux-model.md §11.9: starting while the statedir is still full fails at once, because
+// SQLite needs room for the WAL index to recover the database. Once space is freed,
+// the next start works and restores the last good checkpoint.
+scenario({ title: "Starting on a full disk", disk: "4 MiB" });
+
+await flux.start();
+await kvs.put("a", "before", { sync: true });
+const filler = disk.fill();
+await kvs.put("b", bytes(50_000));
+const { exitCode } = await flux.shutdown(); // rc3 fails: no room for the final checkpoint
+expect(exitCode).toBe(1);
+
+await expect(flux.start()).rejects.toThrow("rc1.0: content-sqlite: [Errno 5] Input/output error");
+expect(flux.state).toBe("failed");
+expect(flux.dmesg({ source: "content-sqlite", level: "err" }).at(-1)).toMatch(/disk I\/O error/);
+
+disk.remove(filler);
+await flux.start();
+expect(await kvs.get("a")).toBe("before");
+await expect(kvs.get("b")).rejects.toThrow("ENOENT");
