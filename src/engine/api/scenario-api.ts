@@ -96,13 +96,16 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
   };
 
   const kvs: KvsApi = {
-    put: (key, value, opts = {}) => commit(`kvs.put(${JSON.stringify(key)})`, [putOp(key, value, opts.append === true)], opts),
-    unlink: (key, opts) => {
-      kinds.delete(keyOf(key));
-      return commit(`kvs.unlink(${JSON.stringify(key)})`, [{ op: "unlink", key: checkKey(key) }], opts);
-    },
-    mkdir: (key, opts) => commit(`kvs.mkdir(${JSON.stringify(key)})`, [{ op: "mkdir", key: checkKey(key) }], opts),
-    symlink: (key, target, opts) => commit(`kvs.symlink(${JSON.stringify(key)})`, [{ op: "symlink", key: checkKey(key), target: String(target) }], opts),
+    put: (key, value, opts = {}) => rejecting(() => commit(`kvs.put(${JSON.stringify(key)})`, [putOp(key, value, opts.append === true)], opts)),
+    unlink: (key, opts) =>
+      rejecting(() => {
+        const op: KvsOp = { op: "unlink", key: checkKey(key) };
+        kinds.delete(keyOf(key));
+        return commit(`kvs.unlink(${JSON.stringify(key)})`, [op], opts);
+      }),
+    mkdir: (key, opts) => rejecting(() => commit(`kvs.mkdir(${JSON.stringify(key)})`, [{ op: "mkdir", key: checkKey(key) }], opts)),
+    symlink: (key, target, opts) =>
+      rejecting(() => commit(`kvs.symlink(${JSON.stringify(key)})`, [{ op: "symlink", key: checkKey(key), target: String(target) }], opts)),
     get(key) {
       at();
       return sim.request(`kvs.get(${JSON.stringify(key)})`, "kvs.lookup", { key: String(key) }, String(key), (p) =>
@@ -116,7 +119,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     txn: newTxn,
     commit(txn, opts) {
       const ops = txnOps.get(txn);
-      if (!ops) throw new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()");
+      if (!ops) return Promise.reject(new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()"));
       return commit(`kvs.commit(${ops.length} ops)`, [...ops], opts);
     },
     sync: () => commit("kvs.sync()", [], { sync: true }),
@@ -379,6 +382,15 @@ function withBackingStore<T>(
           : result,
       ),
   );
+}
+
+/** Every asynchronous call reports bad arguments as a rejected promise, never as a synchronous throw. */
+function rejecting<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return call();
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** The broker is up (running, or in rc1/rc3): tools talk to it rather than open the statedir themselves. */

@@ -1,0 +1,103 @@
+/** Scenario API details: value round-trips, bad input getting clear errors, expect, sizes, determinism. */
+import { describe, expect as vexpect, it } from "vitest";
+import { expect as scenarioExpect } from "../src/engine/api/expect.ts";
+import { parseSize } from "../src/engine/api/values.ts";
+import { run } from "./helpers.ts";
+
+describe("values", () => {
+  it("round-trip: strings, bytes and JSON come back as they were put", async () => {
+    const r = await run(`
+await flux.start();
+const values = { s: "text", e: "", n: 42, f: 1.5, t: true, z: null, arr: [1, "two", { three: 3 }], obj: { a: { b: [null] } },
+  bytes: new Uint8Array([0, 255, 7]), big: bytes(5000, 1), num: "42" };
+for (const [k, v] of Object.entries(values)) await kvs.put("v." + k, v as KvsValue);
+await flux.shutdown();
+await flux.start();
+for (const [k, v] of Object.entries(values)) expect(await kvs.get("v." + k)).toEqual(v);
+expect(typeof (await kvs.get("v.num"))).toBe("string");
+expect((await kvs.get("v.bytes")) instanceof Uint8Array).toBe(true);
+await kvs.put("log", "a\\n");
+await kvs.put("log", "b\\n", { append: true });
+expect(await kvs.get("log")).toBe("a\\nb\\n");
+`);
+    vexpect(r.error).toBeUndefined();
+  });
+
+  it("gives a clear error, and loses nothing, for bad input to every part of the API", async () => {
+    const r = await run(`
+scenario({ disk: "1 MiB" });
+await flux.start();
+await kvs.put("keep", "me");
+await expect(kvs.put("", 1)).rejects.toThrow(/invalid key/);
+expect(() => kvs.txn().put(".", 1)).toThrow(/invalid key/);
+await expect(kvs.put("u", undefined as never)).rejects.toThrow(/cannot store a value of type undefined/);
+await expect(content.store(42 as never)).rejects.toThrow("EPROTO");
+await expect(content.load("sha1-xyz")).rejects.toThrow("EPROTO");
+await expect(content.load("md5-0123")).rejects.toThrow("EPROTO");
+expect(() => disk.fill("lots")).toThrow(/cannot read "lots" as a size/);
+expect(() => disk.fill(1, "../escape")).toThrow(/invalid file name/);
+expect(() => disk.remove("content.sqlite")).toThrow(/belongs to content-sqlite/);
+expect(() => disk.remove("nope")).toThrow("ENOENT");
+expect(() => bytes(-1)).toThrow(/whole number/);
+await expect(sim.advance(-5)).rejects.toThrow(/ms must be a number/);
+await expect(flux.stats("nope" as never)).rejects.toThrow(/unknown module/);
+await expect(flux.fsck({ repair: true })).rejects.toThrow("EBUSY");
+await expect(kvs.get("a.b.c")).rejects.toThrow("a.b.c: No such file or directory");
+await kvs.put("dir.x", 1);
+await expect(kvs.get("dir")).rejects.toThrow("EISDIR");
+await expect(kvs.put("dir.x.y", 1, { append: true })).resolves.toBeDefined();
+expect(() => scenario({ disk: "2 MiB" })).toThrow(/must come before/);
+expect(await kvs.get("keep")).toBe("me");
+await flux.shutdown();
+await expect(kvs.get("keep")).rejects.toThrow("ECONNREFUSED");
+await expect(jobs.submit(1)).rejects.toThrow("ECONNREFUSED");
+`);
+    vexpect(r.error).toBeUndefined();
+  });
+
+  it("says when the script waits for a promise the simulation will never settle", async () => {
+    const r = await run(`await new Promise(() => {});`);
+    vexpect(r.ok).toBe(false);
+    vexpect(r.error?.message).toMatch(/waits for a promise that nothing in the simulation will ever settle/);
+  });
+
+  it("is deterministic: the same text and seed give the same trace hash in one process", async () => {
+    const text = `await flux.start();\nawait jobs.submit(3);\nawait kvs.put("r", bytes(3000));\nawait sim.advance(5000);\nflux.crash();\nawait flux.start();`;
+    const a = await run(text);
+    const b = await run(text);
+    vexpect(a.ok).toBe(true);
+    vexpect(b.traceHash).toBe(a.traceHash);
+    vexpect(b.trace).toEqual(a.trace);
+    vexpect((await run(text, { overrides: { seed: 2 } })).traceHash).not.toBe(a.traceHash);
+  });
+});
+
+describe("expect", () => {
+  it("matches errno exactly or a part of the message with rejects.toThrow", async () => {
+    const err = Object.assign(new Error("content.flush: No space left on device"), { errno: "ENOSPC" });
+    await scenarioExpect(Promise.reject(err)).rejects.toThrow("ENOSPC");
+    await scenarioExpect(Promise.reject(err)).rejects.toThrow("No space");
+    await scenarioExpect(Promise.reject(err)).rejects.toThrow(/flush/);
+    await vexpect(scenarioExpect(Promise.reject(err)).rejects.toThrow("EIO")).rejects.toThrow(/expected an error matching "EIO"/);
+    await vexpect(scenarioExpect(Promise.resolve(1)).rejects.toThrow()).rejects.toThrow(/resolved to 1/);
+  });
+
+  it("supports .not, deep equality of bytes, and readable failures", () => {
+    scenarioExpect(new Uint8Array([1, 2])).toEqual(new Uint8Array([1, 2]));
+    scenarioExpect(3).not.toBe(4);
+    vexpect(() => scenarioExpect([1, 2]).toContain(3)).toThrow("expected [1,2] to contain 3");
+    vexpect(() => scenarioExpect("a").not.toBe("a")).toThrow('expected "a" not to be "a"');
+  });
+});
+
+describe("sizes", () => {
+  it("reads the usual ways of writing a size", () => {
+    vexpect(parseSize("8 MiB")).toBe(8 * 1024 * 1024);
+    vexpect(parseSize("512KiB")).toBe(512 * 1024);
+    vexpect(parseSize("1.5 GiB")).toBe(1.5 * 1024 ** 3);
+    vexpect(parseSize("100 kB")).toBe(100_000);
+    vexpect(parseSize(4096)).toBe(4096);
+    vexpect(() => parseSize("big")).toThrow(/cannot read/);
+    vexpect(() => parseSize(-1)).toThrow(/cannot read/);
+  });
+});
