@@ -64,7 +64,7 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
       return finish(sim, logs, errorOf(e), true);
     }
     const globals = createScenarioGlobals(sim, {
-      callerLine: scriptLine,
+      callSite: scriptSite,
       onLog: (line) => {
         logs.push(line);
         opts.onLog?.(line);
@@ -151,9 +151,10 @@ function lineFromStack(stack: unknown): number | undefined {
   return m ? Number(m[1]) - HEADER_LINES : undefined;
 }
 
-/** The line of the scenario that is calling into the API right now. */
-function scriptLine(): number | undefined {
-  return lineFromStack(new Error().stack);
+/** Capture the stack now (cheap); read the scenario's line from it only if someone asks (formatting is not). */
+function scriptSite(): () => number | undefined {
+  const here = new Error();
+  return () => lineFromStack(here.stack);
 }
 
 const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;

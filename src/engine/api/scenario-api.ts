@@ -40,8 +40,8 @@ export type { ScenarioGlobals };
 import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
 
 export interface ApiHooks {
-  /** The script line making the current call, if known (for error markers and the console). */
-  callerLine?: () => number | undefined;
+  /** Captures where in the script the current call is made; the returned thunk works out its line when asked. */
+  callSite?: () => () => number | undefined;
   onLog?: (text: string) => void;
 }
 
@@ -52,7 +52,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
   const kinds = new Map<string, ValueKind>();
   const keyOf = (key: string) => parseKey(key).join(".");
   const at = () => {
-    sim.currentLine = hooks.callerLine?.();
+    sim.currentSite = hooks.callSite?.();
   };
 
   const commit = (label: string, ops: KvsOp[], opts: CommitOptions = {}): Promise<CommitResult> => {
@@ -235,7 +235,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       );
     },
     crash() {
-      sim.traceCall("flux.crash()", hooks.callerLine?.(), "ok");
+      sim.traceCall("flux.crash()", undefined, "ok");
       sim.crash();
     },
     get state() {
@@ -338,7 +338,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     sim: simApi,
     log(...values) {
       const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
-      const line = hooks.callerLine?.();
+      const line = hooks.callSite?.()();
       sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
       hooks.onLog?.(text);
     },

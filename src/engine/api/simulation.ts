@@ -50,7 +50,7 @@ export interface SimulationOptions {
 interface Waiter {
   readonly label: string;
   readonly since: number;
-  readonly line: number | undefined;
+  readonly site: (() => number | undefined) | undefined;
   /** For a reply waiter: the request. */
   readonly request?: { topic: string; id: number };
   /** For a time waiter: the virtual time it wakes at. */
@@ -78,8 +78,12 @@ export class Simulation {
   private resolved: ResolvedSettings | undefined;
   /** Why the run cannot go on, once it is stuck. */
   stuck: string | undefined;
-  /** The line of the script that made the call being made now (set by the API layer). */
-  currentLine: number | undefined;
+  /**
+   * Where in the script the call being made now comes from (set by the API
+   * layer). A thunk, because working out a line from a stack costs more than
+   * the call itself; only a failure needs it.
+   */
+  currentSite: (() => number | undefined) | undefined;
 
   constructor(readonly options: SimulationOptions) {}
 
@@ -252,21 +256,22 @@ export class Simulation {
         try {
           value = result();
         } catch (e) {
+          const line = site?.();
           if (e instanceof FluxError) e.line ??= line;
           this.traceCall(label, line, e instanceof FluxError ? e.errno : "error");
           reject(e);
           return;
         }
-        this.traceCall(label, line, "ok");
+        this.traceCall(label, undefined, "ok");
         resolve(value);
       };
-      const line = this.currentLine;
+      const site = this.currentSite;
       const started = begin(settle);
       if (done) return;
       waiter = {
         label,
         since: this.now(),
-        line,
+        site,
         ...(started.request ? { request: started.request } : {}),
         ...(started.until !== undefined ? { until: started.until } : {}),
         ...(started.settle ? { settle: true } : {}),
@@ -297,7 +302,7 @@ export class Simulation {
     const at = (t: number) => `${t.toFixed(3)} ms`;
     const waiting = [...this.waiters]
       .filter((w) => w.until === undefined)
-      .map((w) => `${w.label}${w.line ? ` (line ${w.line})` : ""}${w.request ? ` — ${w.request.topic} #${w.request.id}` : ""}, waiting since ${at(w.since)}`);
+      .map((w) => `${w.label}${w.site?.() ? ` (line ${w.site()})` : ""}${w.request ? ` — ${w.request.topic} #${w.request.id}` : ""}, waiting since ${at(w.since)}`);
     const open = this.broker.bus
       .pending()
       .map((p) => `${p.topic} #${p.id} from ${p.from} to ${p.to}, sent at ${at(p.sentAt)}`);

@@ -228,9 +228,12 @@ export class Broker {
     );
   }
 
-  /** The instance is gone for good (end of a run): close files, free the statedir. */
+  /** The instance is gone for good (end of a run): drop the modules and the statedir (no copy: nobody restarts it). */
   dispose(): void {
-    if (this.stateValue !== "down" && this.stateValue !== "failed") this.crash();
+    for (const module of this.loaded) module.crash();
+    this.loaded = [];
+    this.sched.clear();
+    this.bus.reset();
     this.disk.dispose();
   }
 

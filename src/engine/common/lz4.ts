@@ -5,9 +5,17 @@
 import lz4 from "lz4js";
 
 const hashTable = new Uint32Array(1 << 16);
+let scratch = new Uint8Array(64 * 1024);
 
+/**
+ * Compress `src` into a buffer that is reused by the next call: the result is
+ * valid until then (content-sqlite hands it straight to SQLite, which copies
+ * it), so storing a blob leaves no compressed garbage behind.
+ */
 export function lz4Compress(src: Uint8Array): Uint8Array {
-  const dst = new Uint8Array(lz4.compressBound(src.length));
+  const bound = lz4.compressBound(src.length);
+  if (scratch.length < bound) scratch = new Uint8Array(bound);
+  const dst = scratch;
   hashTable.fill(0);
   const n = lz4.compressBlock(src, dst, 0, src.length, hashTable);
   // lz4js gives up (0) when it finds no match at all; liblz4 then emits one

@@ -240,10 +240,29 @@ function installQuotaHooks(fs: EmscriptenFS): void {
     const contents = node.contents as Uint8Array | null;
     const previous = contents?.length ?? 0;
     if (previous >= newCapacity) return;
-    const capacity = Math.max(newCapacity, previous * 2, 256);
+    // a file on a disk can never outgrow the disk's quota, so neither need its buffer
+    const limit = diskOf(node)?.quota ?? Infinity;
+    const capacity = Math.max(newCapacity, Math.min(previous * 2, limit), 256);
     const grown = new Uint8Array(capacity);
     if (contents) grown.set(contents.subarray(0, node.usedBytes));
     node.contents = grown;
+  };
+  // MEMFS reallocates a file to its exact new size on every ftruncate, and
+  // SQLite truncates at each WAL checkpoint: keep the buffer unless the file
+  // shrinks to a quarter of it, zeroing what is cut or newly exposed.
+  memfs.resizeFileStorage = (node, newSize) => {
+    const contents = node.contents as Uint8Array | null;
+    const capacity = contents?.length ?? 0;
+    if (contents && newSize <= capacity && newSize >= capacity / 4) {
+      if (newSize < node.usedBytes) contents.fill(0, newSize, node.usedBytes);
+      else contents.fill(0, node.usedBytes, newSize);
+      node.usedBytes = newSize;
+      return;
+    }
+    const resized = new Uint8Array(newSize);
+    if (contents) resized.set(contents.subarray(0, Math.min(newSize, node.usedBytes)));
+    node.contents = resized;
+    node.usedBytes = newSize;
   };
 }
 

@@ -48,6 +48,7 @@ export interface Memfs {
     };
   } | null;
   expandFileStorage(node: FsNode, newCapacity: number): void;
+  resizeFileStorage(node: FsNode, newSize: number): void;
   getFileDataAsTypedArray(node: FsNode): Uint8Array;
 }
 

@@ -34,6 +34,10 @@ interface Outstanding {
 
 interface Reactor {
   busyUntil: number;
+  /** Work that arrived while the module was busy, in arrival order. */
+  queue: (() => void)[];
+  /** The one wake-up scheduled for when the module is free again. */
+  wakeup: boolean;
 }
 
 export interface PendingRequest {
@@ -152,15 +156,20 @@ export class Bus {
     this.runOn(service.owner, () => service.handler(msg));
   }
 
-  /** Run `fn` on `owner`'s reactor: after whatever it is busy with, charging the work it does. */
+  /** Run `fn` on `owner`'s reactor: after whatever it is busy with (first come, first served), charging the work it does. */
   runOn(owner: string, fn: () => void): void {
     const reactor = this.reactor(owner);
-    const now = this.sched.now();
-    if (reactor.busyUntil > now) {
-      this.sched.after(reactor.busyUntil - now, `queued on ${owner}`, () => this.runOn(owner, fn));
+    if (reactor.busyUntil > this.sched.now() || reactor.queue.length > 0) {
+      reactor.queue.push(fn);
+      this.scheduleWakeup(owner, reactor);
       return;
     }
+    this.runNow(owner, reactor, fn);
+  }
+
+  private runNow(owner: string, reactor: Reactor, fn: () => void): void {
     const outer = this.current;
+    const now = this.sched.now();
     this.current = { owner, cost: 0 };
     try {
       fn();
@@ -170,13 +179,24 @@ export class Bus {
     }
   }
 
+  private scheduleWakeup(owner: string, reactor: Reactor): void {
+    if (reactor.wakeup) return;
+    reactor.wakeup = true;
+    this.sched.after(Math.max(0, reactor.busyUntil - this.sched.now()), `${owner} free again`, () => {
+      reactor.wakeup = false;
+      const next = reactor.queue.shift();
+      if (next) this.runNow(owner, reactor, next);
+      if (reactor.queue.length > 0) this.scheduleWakeup(owner, reactor);
+    });
+  }
+
   private deliver(delay: number, label: string, run: () => void): void {
     this.sched.after(delay + (this.current?.cost ?? 0), label, run);
   }
 
   private reactor(owner: string): Reactor {
     let reactor = this.reactors.get(owner);
-    if (!reactor) this.reactors.set(owner, (reactor = { busyUntil: 0 }));
+    if (!reactor) this.reactors.set(owner, (reactor = { busyUntil: 0, queue: [], wakeup: false }));
     return reactor;
   }
 }

@@ -202,15 +202,15 @@ export class Kvs implements FluxModule {
     const rootDir = txn.internal ? undefined : this.cachedDir(root.rootref);
     if (!txn.internal && !rootDir) return this.loadThen([root.rootref], txn, () => this.applyTransaction(txn));
     const result = txn.internal
-      ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>() }
+      ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>(), dirs: new Map<string, DirObj>() }
       : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.cachedDir(ref) });
     if ("missing" in result) return this.loadThen(result.missing, txn, () => this.applyTransaction(txn));
     if ("errno" in result) return this.finish(txn, result.errno);
-    this.storeBlobs(txn, result.newRoot, result.blobs);
+    this.storeBlobs(txn, result.newRoot, result.blobs, result.dirs);
   }
 
   /** content.store every blob the kvs cache does not have yet; the commit waits for all of them. */
-  private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>): void {
+  private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>, dirs: Map<string, DirObj>): void {
     const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref));
     let waiting = fresh.length;
     let failed: Errno | undefined;
@@ -223,7 +223,7 @@ export class Kvs implements FluxModule {
     this.h.work(COSTS.kvsBlobMs * fresh.length);
     for (const [ref, data] of fresh) {
       this.h.rpc("content.store", data, (r) => {
-        if (r.ok) this.remember(ref, data);
+        if (r.ok) this.remember(ref, data, dirs.get(ref));
         else failed ??= r.errno;
         if (--waiting === 0 && this.active === txn) afterStores();
       });
@@ -358,8 +358,8 @@ export class Kvs implements FluxModule {
     }
   }
 
-  private remember(ref: string, data: Uint8Array): void {
-    this.cache.set(ref, { data, lastUsed: this.h.now() });
+  private remember(ref: string, data: Uint8Array, dir?: DirObj): void {
+    this.cache.set(ref, { data, ...(dir ? { dir } : {}), lastUsed: this.h.now() });
   }
 
   private touch(ref: string): KvsCacheEntry | undefined {

@@ -34,7 +34,35 @@ const decoder = new TextDecoder();
 
 /** treeobj_encode(): json_dumps(JSON_COMPACT | JSON_SORT_KEYS). */
 export function encode(obj: TreeObj): Uint8Array {
-  return encoder.encode(stringifySorted(obj));
+  return encoder.encode(encodeText(obj));
+}
+
+// Directory entries are never mutated once made (a commit copies a directory,
+// not its entries), so each entry's JSON is computed once and reused by every
+// later version of its directory: a commit re-encodes big directories often.
+const entryText = new WeakMap<TreeObj, string>();
+
+const keyText = new Map<string, string>();
+
+function encodeText(obj: TreeObj): string {
+  if (obj.type === "dir") {
+    // the default sort compares UTF-16 code units: strcmp() order for these keys
+    const keys = Object.keys(obj.data).sort();
+    const parts = new Array<string>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      let quoted = keyText.get(k);
+      if (quoted === undefined) keyText.set(k, (quoted = `${JSON.stringify(k)}:`));
+      parts[i] = quoted + encodeText(obj.data[k]!);
+    }
+    return `{"data":{${parts.join(",")}},"type":"dir","ver":1}`;
+  }
+  let text = entryText.get(obj);
+  if (text === undefined) {
+    text = `{"data":${stringifySorted(obj.data)},"type":"${obj.type}","ver":1}`;
+    entryText.set(obj, text);
+  }
+  return text;
 }
 
 export function decode(bytes: Uint8Array): TreeObj {

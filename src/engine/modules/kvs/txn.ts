@@ -23,7 +23,8 @@ export interface ApplyContext {
   dirOf(ref: string): DirObj | undefined;
 }
 
-export type ApplyResult = { newRoot: string; blobs: Map<string, Uint8Array> } | { missing: string[] } | { errno: Errno };
+/** The new root, every blob the transaction made, and the directories among them as objects (so nobody parses them again). */
+export type ApplyResult = { newRoot: string; blobs: Map<string, Uint8Array>; dirs: Map<string, DirObj> } | { missing: string[] } | { errno: Errno };
 
 /** "a.b.c" -> ["a","b","c"]; empty components (leading, trailing, doubled dots) are ignored, as flux does. */
 export function parseKey(key: string): string[] {
@@ -40,6 +41,7 @@ class Refused {
 
 export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyContext): ApplyResult {
   const blobs = new Map<string, Uint8Array>();
+  const dirs = new Map<string, DirObj>();
   const copies = new WeakSet<DirObj>();
   const copy = (d: DirObj): DirObj => {
     const c = dir({ ...d.data });
@@ -51,6 +53,11 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
     blobs.set(ref, data);
     return ref;
   };
+  const storeDir = (d: DirObj): string => {
+    const ref = store(encode(d));
+    dirs.set(ref, d);
+    return ref;
+  };
   const root = copy(rootDir);
   try {
     for (const op of ops) applyOne(root, op, { copy, copies, store, dirOf: ctx.dirOf });
@@ -59,8 +66,8 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
     if (e instanceof Refused) return { errno: e.errno };
     throw e;
   }
-  const newRoot = store(encode(unroll(root, copies, store)));
-  return { newRoot, blobs };
+  const newRoot = storeDir(unroll(root, copies, storeDir));
+  return { newRoot, blobs, dirs };
 }
 
 interface Walk {
@@ -134,9 +141,9 @@ function appended(existing: TreeObj | undefined, value: Uint8Array, w: Walk): Tr
 }
 
 /** Store every directory copied by this transaction (depth first) and put a dirref in its place. */
-function unroll(d: DirObj, copies: WeakSet<DirObj>, store: (data: Uint8Array) => string): DirObj {
+function unroll(d: DirObj, copies: WeakSet<DirObj>, storeDir: (d: DirObj) => string): DirObj {
   for (const [name, entry] of Object.entries(d.data)) {
-    if (entry.type === "dir" && copies.has(entry)) d.data[name] = dirref(store(encode(unroll(entry, copies, store))));
+    if (entry.type === "dir" && copies.has(entry)) d.data[name] = dirref(storeDir(unroll(entry, copies, storeDir)));
   }
   return d;
 }

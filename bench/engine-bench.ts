@@ -1,0 +1,155 @@
+/**
+ * npm run bench [-- --json]: the engine's speed and memory, measured through
+ * the scenario API as users drive it.
+ *
+ * - puts_per_s: unsynced kvs puts of 1 KiB values to keys spread over
+ *   directories as Flux spreads job ids (job.<dothex FLUID>.data), write-back
+ *   included (the run waits until the cache is clean).
+ * - synced_commits_per_s: kvs puts with FLUX_KVS_SYNC (flush + checkpoint each).
+ * - overhead_ratio: the puts run's wall time divided by the time raw sql.js
+ *   takes to insert exactly the rows the engine stored (read back from the
+ *   database in insertion order), with the same build, pragmas, one
+ *   autocommit INSERT per blob as content-sqlite does, and the same quota FS.
+ * - fill_64mib_s: time to fill a 64 MiB statedir to ENOSPC with 64 KiB values.
+ * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, wasm memory)
+ *   seen while filling the 64 MiB disk (heap_per_quota relates it to the quota).
+ */
+import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
+import { Disk } from "../src/engine/disk/disk.ts";
+import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
+import { runScenario } from "../src/runner/run-scenario.ts";
+
+const json = process.argv.includes("--json");
+const PUTS = 5000;
+const SYNCED = 300;
+const FILL_QUOTA_MIB = 64;
+
+let peakBytes = 0;
+function sampleMemory(): void {
+  const m = process.memoryUsage();
+  peakBytes = Math.max(peakBytes, m.heapUsed + m.arrayBuffers);
+}
+const sampler = setInterval(sampleMemory, 20);
+
+/** Run a scenario and return what it logged as JSON on its last line, failing loudly if it did not run to the end. */
+async function scenario<T>(sql: SqlJsWithFS, text: string, beforeDispose?: Parameters<typeof runScenario>[1]["beforeDispose"]): Promise<T> {
+  const result = await runScenario(text, { sql, retainTrace: false, ...(beforeDispose ? { beforeDispose } : {}) });
+  if (!result.ok) throw new Error(`bench scenario failed: ${result.error?.message}`);
+  return JSON.parse(result.logs.at(-1)!) as T;
+}
+
+// FLUIDs of jobs submitted 10 ms apart, as job.<dothex> keys: the directory spread of a Flux job KVS.
+const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24n) | BigInt(i & 0x3ff)).toString(16).padStart(16, "0");
+  return h.slice(0, 4) + "." + h.slice(4, 8) + "." + h.slice(8, 12) + "." + h.slice(12); };`;
+
+async function putsRun(sql: SqlJsWithFS) {
+  let rows: [Uint8Array, number, Uint8Array, number][] = [];
+  const timing = await scenario<{ ms: number }>(
+    sql,
+    `scenario({ disk: "256 MiB" });
+await flux.start();
+${dothex}
+const t0 = performance.now();
+for (let i = 0; i < ${PUTS}; i++) await kvs.put("job." + dothex(i) + ".data", bytes(1024));
+await sim.settle();
+log(JSON.stringify({ ms: performance.now() - t0 }));`,
+    (sim) => {
+      // every row content-sqlite wrote, in insertion order, read from a copy of the statedir
+      // (content-sqlite holds its database with locking_mode=EXCLUSIVE)
+      const copy = "/bench-copy";
+      sql.FS.mkdirTree(copy);
+      for (const [name, bytes] of sim.broker.disk.snapshot()) sql.FS.writeFile(`${copy}/${name}`, bytes);
+      const db = new sql.Database();
+      db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
+      const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
+      rows = all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
+      db.close();
+    },
+  );
+  return { ms: timing.ms, rows };
+}
+
+/** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
+function rawInsertMs(sql: SqlJsWithFS, rows: [Uint8Array, number, Uint8Array, number][]): number {
+  const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
+  const db = new sql.Database();
+  db.exec(`ATTACH '${disk.path("content.sqlite")}' AS content; PRAGMA content.journal_mode=WAL; PRAGMA content.synchronous=NORMAL;
+    PRAGMA content.locking_mode=EXCLUSIVE; CREATE TABLE content.objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0)`);
+  const stmt = db.prepare("INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch");
+  // the engine binds the blobref as text; so do we
+  const text = rows.map(([h, s, o, e]) => [new TextDecoder().decode(h), s, o, e] as const);
+  const t0 = performance.now();
+  for (const row of text) stmt.run([...row]);
+  const ms = performance.now() - t0;
+  stmt.free();
+  db.close();
+  disk.dispose();
+  return ms;
+}
+
+async function syncedRun(sql: SqlJsWithFS) {
+  return scenario<{ ms: number }>(
+    sql,
+    `await flux.start();
+const t0 = performance.now();
+for (let i = 0; i < ${SYNCED}; i++) await kvs.put("synced." + (i % 50), i, { sync: true });
+log(JSON.stringify({ ms: performance.now() - t0 }));`,
+  );
+}
+
+async function fillRun(sql: SqlJsWithFS) {
+  return scenario<{ ms: number; values: number; used: number }>(
+    sql,
+    `scenario({ disk: "${FILL_QUOTA_MIB} MiB" });
+await flux.start();
+const t0 = performance.now();
+let i = 0;
+while (flux.dmesg({ level: "crit", match: "No space left" }).length === 0) {
+  await kvs.put("fill." + i++, bytes(65536));
+  if (i % 16 === 0) await sim.settle();
+  if (i > 4096) throw new Error("never filled");
+}
+log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));`,
+  );
+}
+
+/** Run one phase and return its result with the peak memory seen during it. */
+async function phase<T>(run: () => Promise<T>): Promise<T & { peakBytes: number }> {
+  globalThis.gc?.();
+  peakBytes = 0;
+  const result = await run();
+  sampleMemory();
+  return { ...result, peakBytes };
+}
+
+const sql = await loadSqlJs();
+const puts = await phase(() => putsRun(sql));
+const rawMs = rawInsertMs(sql, puts.rows);
+const synced = await phase(() => syncedRun(sql));
+const fill = await phase(() => fillRun(sql));
+clearInterval(sampler);
+
+const figures = {
+  puts_per_s: Math.round(PUTS / (puts.ms / 1000)),
+  synced_commits_per_s: Math.round(SYNCED / (synced.ms / 1000)),
+  overhead_ratio: +(puts.ms / rawMs).toFixed(2),
+  engine_ms: Math.round(puts.ms),
+  raw_insert_ms: Math.round(rawMs),
+  blobs_stored: puts.rows.length,
+  fill_64mib_s: +(fill.ms / 1000).toFixed(2),
+  fill_values: fill.values,
+  peak_heap_mb: Math.round(fill.peakBytes / 2 ** 20),
+  heap_per_quota: +(fill.peakBytes / (FILL_QUOTA_MIB * 2 ** 20)).toFixed(2),
+  puts_peak_heap_mb: Math.round(puts.peakBytes / 2 ** 20),
+  node: process.version,
+};
+
+if (json) console.log(JSON.stringify(figures));
+else {
+  console.log(`kvs puts (1 KiB, unsynced, job-id keys): ${figures.puts_per_s}/s (${PUTS} puts, ${figures.blobs_stored} blobs, ${figures.engine_ms} ms)`);
+  console.log(`raw sql.js inserts of the same rows:      ${figures.raw_insert_ms} ms -> overhead_ratio ${figures.overhead_ratio}`);
+  console.log(`synced commits:                           ${figures.synced_commits_per_s}/s`);
+  console.log(`fill ${FILL_QUOTA_MIB} MiB with 64 KiB values to ENOSPC:  ${figures.fill_64mib_s} s (${figures.fill_values} values)`);
+  console.log(`peak heap + array buffers (fill):         ${figures.peak_heap_mb} MiB (${figures.heap_per_quota}x the ${FILL_QUOTA_MIB} MiB quota)`);
+  console.log(`peak heap + array buffers (puts):         ${figures.puts_peak_heap_mb} MiB`);
+}
