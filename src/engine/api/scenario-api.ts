@@ -176,6 +176,11 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       diskEvent("fill", `statedir/${file.name}`, file.bytes);
       return publicFile(file);
     },
+    failNextWrite(errno = "EIO", file = "content.sqlite") {
+      if (errno !== "EIO" && errno !== "ENOSPC") throw new FluxError("EINVAL", `disk.failNextWrite: errno must be "EIO" or "ENOSPC", got ${format(errno)}`);
+      sim.broker.disk.injectFault(String(file), errno);
+      sim.broker.trace.add({ kind: "disk", op: "fault", path: `statedir/${String(file)}`, bytes: 0, used: sim.broker.disk.used, errno });
+    },
     remove(file) {
       const name = typeof file === "string" ? file : file?.name;
       const d = sim.broker.disk;
@@ -270,6 +275,21 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
           throw new FluxError("ECONNRESET", "flux fsck: the instance crashed");
         },
       );
+    },
+    readWrite() {
+      at();
+      const broker = sim.broker;
+      if (broker.state !== "run") return Promise.reject(new FluxError("ECONNREFUSED", `flux.readWrite: the instance is ${broker.state}`));
+      return sim.operation<CommitResult>(
+        "flux.readWrite()",
+        (answer) => readWrite(broker.bus.endpoint("flux-admin"), answer),
+        () => {
+          throw new FluxError("ECONNRESET", "flux.readWrite: the instance went down");
+        },
+      );
+    },
+    get exitCode() {
+      return sim.broker.exitCode ?? null;
     },
     moduleLoad: (name) => backingModule("load", name),
     moduleRemove: (name) => backingModule("remove", name),
@@ -382,6 +402,33 @@ function withBackingStore<T>(
           : result,
       ),
   );
+}
+
+/**
+ * The read-only policy's way back, as an admin would run it level by level:
+ * content-sqlite, the content cache (which re-sends what stayed dirty), the
+ * kvs, then an empty synced commit that flushes and checkpoints.
+ */
+function readWrite(h: Endpoint, answer: (result: () => CommitResult) => void): void {
+  const fail = (topic: string, errno: Errno) =>
+    answer(() => {
+      throw new FluxError(errno, `${topic}: ${strerror(errno)}`);
+    });
+  // [topic, what a failure reads as]; the cache's step writes back what stayed dirty, so it fails as a flush does
+  const steps = [
+    ["content-sqlite.set-readonly", "content-sqlite.set-readonly"],
+    ["content.set-readonly", "content.flush"],
+    ["kvs.set-readonly", "kvs.set-readonly"],
+  ] as const;
+  const next = (i: number): void => {
+    const step = steps[i];
+    if (!step) {
+      h.rpc("kvs.commit", { ops: [], sync: true }, (r) => (r.ok ? answer(() => r.payload as CommitResult) : fail("flux_kvs_commit", r.errno)));
+      return;
+    }
+    h.rpc(step[0], { readonly: false }, (r) => (r.ok ? next(i + 1) : fail(step[1], r.errno)));
+  };
+  next(0);
 }
 
 /** Every asynchronous call reports bad arguments as a rejected promise, never as a synchronous throw. */

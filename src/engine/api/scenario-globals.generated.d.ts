@@ -112,6 +112,8 @@ interface DiskApi {
   fill(size?: string | number, name?: string): DiskFileInfo;
   /** Delete another consumer's file. */
   remove(file: DiskFileInfo | string): DiskFileInfo;
+  /** A flaky disk: the next write to `file` (default "content.sqlite", which covers its WAL) fails once with `errno` (default EIO). */
+  failNextWrite(errno?: "EIO" | "ENOSPC", file?: string): void;
 }
 
 interface JobOptions {
@@ -185,6 +187,14 @@ interface FluxApi {
   moduleRemove(name: "content-sqlite"): Promise<void>;
   /** `flux module load content-sqlite`: the backing store registers and the cache writes back what is dirty. */
   moduleLoad(name: "content-sqlite"): Promise<void>;
+  /**
+   * Policy "read-only": the admin's way back once space is free. Clears the read-only flag of
+   * content-sqlite, the content cache and the kvs, writes back what stayed dirty, and checkpoints
+   * (an empty FLUX_KVS_SYNC commit). Rejects (and everything goes read-only again) if that fails.
+   */
+  readWrite(): Promise<CommitResult>;
+  /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard); null while it is up or after a crash. */
+  readonly exitCode: number | null;
 }
 
 interface SimApi {
@@ -247,6 +257,24 @@ interface Knobs {
   blobSizeLimit: number;
   /** content cache: content-backing.store requests in flight at most (flush-batch-limit). */
   flushBatchLimit: number;
+  /** content-sqlite: after an ENOSPC, "retry" each later store (Flux today) or go "read-only" and answer EROFS (#6236). */
+  backingOnEnospc: "retry" | "read-only";
+  /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
+  failHard: boolean;
+  /** content-sqlite: bytes held in a reserve file, released at the first ENOSPC so the failed write can be retried (PR #6217); 0 for none. */
+  reserveBytes: number;
+  /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
+  checkpointDb: "main" | "separate";
+  /** content cache: go read-only when a write-back fails with ENOSPC or EROFS: stop write-back, keep dirty blobs, answer EROFS. */
+  cacheReadOnly: boolean;
+  /** content cache: a flush re-sends entries whose write-back failed (Flux never retries them by itself). */
+  cacheRetriesFailedWrites: boolean;
+  /** kvs: go read-only when a content.store fails with EROFS: refuse commits with EROFS, keep serving lookups. */
+  kvsReadOnly: boolean;
+  /** kvs: when the unload checkpoint cannot flush, checkpoint instead the newest root whose blobs are all on disk. */
+  unloadCheckpointFallback: boolean;
+  /** broker rc3: before unloading the kvs, hold while the flush fails for lack of space, until this much is free (0: no hold). */
+  rc3HoldFreeBytes: number;
   /** content cache: purge clean entries while the cache is over this size (purge-target-size)... */
   purgeTargetSize: number;
   /** ...and they have not been used for this long (purge-old-entry, seconds in flux; ms here). */
@@ -254,7 +282,7 @@ interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-type PresetName = "flux-0.66" | "upstream";
+type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve";
 
 type Matchers<R> = {
   toBe(expected: unknown): R;

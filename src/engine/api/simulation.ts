@@ -117,6 +117,7 @@ export class Simulation {
         statedir: `/sim-${++instances}/statedir`,
         retainTrace: this.options.retainTrace ?? true,
       });
+      this.brokerValue.onHardStop = () => this.answerLost();
       this.client = this.brokerValue.bus.endpoint("client");
       this.jobWorkload = new JobWorkload(this.brokerValue.bus);
       this.options.onBroker?.(this.brokerValue);
@@ -168,7 +169,7 @@ export class Simulation {
       });
       return { request: { topic, id: msg.id } };
     }, (settle) => settle(() => {
-      throw new FluxError("ECONNRESET", `${errPrefix}: the instance crashed (${strerror("ECONNRESET")})`);
+      throw new FluxError("ECONNRESET", `${errPrefix}: the instance went down (${strerror("ECONNRESET")})`);
     }));
   }
 
@@ -198,6 +199,11 @@ export class Simulation {
   /** flux.crash(): power loss. Requests in flight are answered ECONNRESET; operations answer as they define. */
   crash(): void {
     this.broker.crash();
+    this.answerLost();
+  }
+
+  /** The instance went down under the script's feet: everything waiting on it hears so (ECONNRESET, or the operation's own answer). */
+  private answerLost(): void {
     for (const waiter of [...this.waiters]) if (waiter.until === undefined && !waiter.settle) waiter.onCrash();
   }
 

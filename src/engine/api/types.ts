@@ -119,6 +119,8 @@ export interface DiskApi {
   fill(size?: string | number, name?: string): DiskFileInfo;
   /** Delete another consumer's file. */
   remove(file: DiskFileInfo | string): DiskFileInfo;
+  /** A flaky disk: the next write to `file` (default "content.sqlite", which covers its WAL) fails once with `errno` (default EIO). */
+  failNextWrite(errno?: "EIO" | "ENOSPC", file?: string): void;
 }
 
 export interface JobOptions {
@@ -192,6 +194,14 @@ export interface FluxApi {
   moduleRemove(name: "content-sqlite"): Promise<void>;
   /** `flux module load content-sqlite`: the backing store registers and the cache writes back what is dirty. */
   moduleLoad(name: "content-sqlite"): Promise<void>;
+  /**
+   * Policy "read-only": the admin's way back once space is free. Clears the read-only flag of
+   * content-sqlite, the content cache and the kvs, writes back what stayed dirty, and checkpoints
+   * (an empty FLUX_KVS_SYNC commit). Rejects (and everything goes read-only again) if that fails.
+   */
+  readWrite(): Promise<CommitResult>;
+  /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard); null while it is up or after a crash. */
+  readonly exitCode: number | null;
 }
 
 export interface SimApi {

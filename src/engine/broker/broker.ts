@@ -13,11 +13,11 @@
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import { Disk, type DiskFile } from "../disk/disk.ts";
 import { ContentCache, type ContentCacheSnapshot } from "../modules/content/cache.ts";
-import { ContentSqlite, DB_FILE, type ContentSqliteSnapshot } from "../modules/content-sqlite/content-sqlite.ts";
+import { CHECKPOINT_DB_FILE, ContentSqlite, DB_FILE, RESERVE_FILE, type ContentSqliteSnapshot } from "../modules/content-sqlite/content-sqlite.ts";
 import { Kvs, type KvsSnapshot } from "../modules/kvs/kvs.ts";
 import type { FluxModule } from "../modules/module.ts";
 import type { Knobs } from "../policy/knobs.ts";
-import { Bus, type Endpoint } from "../sim/bus.ts";
+import { Bus, type Endpoint, type Message } from "../sim/bus.ts";
 import { COSTS } from "../sim/costs.ts";
 import { type Errno, errnoCode, strerror } from "../sim/errno.ts";
 import { Scheduler, type ScheduledEvent } from "../sim/scheduler.ts";
@@ -64,6 +64,12 @@ export class Broker {
   private loaded: FluxModule[] = [];
   private heartbeatTimer: ScheduledEvent | undefined;
   private rc3Errors: string[] = [];
+  /** The rc3 hold's next look at the free space, and what it does then. */
+  private holdPoll: { event: ScheduledEvent; run: () => void } | undefined;
+  /** What `flux start` exited with the last time the instance stopped (undefined while up, or after a power loss). */
+  exitCode: number | undefined;
+  /** Told when the instance stops by itself (fail-hard), so whoever waits on it hears at once. */
+  onHardStop: (() => void) | undefined;
 
   constructor(
     private readonly sql: SqlJsWithFS,
@@ -74,8 +80,11 @@ export class Broker {
     this.log = this.bus.endpoint("broker");
     this.disk = new Disk(sql, options.statedir, options.quota);
     this.disk.claim(DB_FILE, "content-sqlite");
+    this.disk.claim(CHECKPOINT_DB_FILE, "checkpoint-db");
+    this.disk.claim(RESERVE_FILE, "reserve");
     this.disk.events = {
       onRefused: (name, growth, used, errno) => this.trace.add({ kind: "disk", op: "write-refused", path: `statedir/${name}`, bytes: growth, used, errno }),
+      onSpaceChanged: () => this.wakeHoldPoll(),
     };
   }
 
@@ -127,7 +136,9 @@ export class Broker {
       return;
     }
     this.setState("rc1");
+    this.exitCode = undefined;
     this.startHeartbeat();
+    if (!this.bus.serves("broker.fail-hard")) this.log.serve("broker.fail-hard", (msg) => this.onFailHard(msg));
     const h = (name: string) => this.bus.endpoint(name);
     this.content = new ContentCache(h("content"), this.knobs);
     this.backing = new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs);
@@ -165,6 +176,7 @@ export class Broker {
     const startlog = new Startlog(this.bus.endpoint("startlog"));
     const steps: Step[] = [
       { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
+      ...(this.knobs.rc3HoldFreeBytes > 0 ? [{ name: "hold", run: (next: () => void) => this.holdUntilFlushed(next) }] : []),
       { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
       // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
       { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) },
@@ -176,9 +188,64 @@ export class Broker {
       for (const module of this.loaded) module.crash();
       this.loaded = [];
       this.stopHeartbeat();
+      this.log.stopServing();
+      this.exitCode = failure || this.rc3Errors.length > 0 ? 1 : 0;
       this.setState("down");
-      done({ exitCode: failure ? 1 : 0, errors: this.rc3Errors });
+      done({ exitCode: this.exitCode, errors: this.rc3Errors });
     });
+  }
+
+  /**
+   * Policy rc3HoldFreeBytes: before the kvs unloads, flush; while that fails
+   * for lack of space, hold (flux.state "hold") and look at the statedir's
+   * free space every second, as a command in rc3 would, then try again.
+   */
+  private holdUntilFlushed(next: () => void): void {
+    const need = this.knobs.rc3HoldFreeBytes;
+    const attempt = () =>
+      this.log.rpc("content.flush", {}, (r) => {
+        if (r.ok || r.errno !== "ENOSPC") {
+          if (this.stateValue === "hold") {
+            this.log.log("info", "rc3.0: hold: the content cache is flushed; continuing shutdown");
+            this.setState("rc3");
+          }
+          return next();
+        }
+        if (this.stateValue !== "hold") {
+          this.setState("hold");
+          this.log.log("err", `rc3.0: hold: content flush failed: No space left on device; waiting for ${need} bytes free in the statedir`);
+        }
+        poll();
+      });
+    const look = () => {
+      this.holdPoll = undefined;
+      if (this.disk.free >= need) attempt();
+      else poll();
+    };
+    // a background timer: while the disk stays full it changes nothing, so a script that only
+    // awaits the shutdown is reported stuck; wakeHoldPoll makes it count once space changes
+    const poll = () => {
+      this.holdPoll = { event: this.sched.after(1000, "rc3 hold: statedir free space", look, true), run: look };
+    };
+    attempt();
+  }
+
+  /** Space changed while rc3 holds: the next look at the free space (same time) may now let it go on. */
+  private wakeHoldPoll(): void {
+    const poll = this.holdPoll;
+    if (!poll || poll.event.cancelled || this.disk.free < this.knobs.rc3HoldFreeBytes) return;
+    this.sched.cancel(poll.event);
+    this.holdPoll = { event: this.sched.after(poll.event.at - this.sched.now(), "rc3 hold: statedir free space", poll.run), run: poll.run };
+  }
+
+  /** Policy failHard: a module hit ENOSPC; the instance goes down at once, without rc3, and `flux start` exits 1. */
+  private onFailHard(msg: Message): void {
+    const { module, errno } = msg.payload as { module?: string; errno?: Errno };
+    this.log.respond(msg, {});
+    this.log.log("crit", `fail-hard: ${module ?? "?"}: ${strerror(errno ?? "EIO")}: stopping the instance now; the next start recovers from the last checkpoint`);
+    this.stopNow("failed");
+    this.exitCode = 1;
+    this.onHardStop?.();
   }
 
   /** `flux module remove content-sqlite` while running: the cache loses its backing store (dirty entries stay dirty). */
@@ -196,8 +263,14 @@ export class Broker {
     this.loadStep(this.backing).run((errno) => done(errno, errno ? `content-sqlite: ${strerror(errno)}` : undefined));
   }
 
-  /** Power loss: every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
+  /** Power loss. */
   crash(): void {
+    this.stopNow("down");
+    this.exitCode = undefined;
+  }
+
+  /** Every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
+  private stopNow(state: InstanceState): void {
     const files = this.disk.snapshot();
     for (const module of this.loaded) module.crash();
     this.loaded = [];
@@ -205,7 +278,8 @@ export class Broker {
     this.sched.clear();
     this.bus.reset();
     this.heartbeatTimer = undefined;
-    this.setState("down");
+    this.holdPoll = undefined;
+    this.setState(state);
   }
 
   /**

@@ -21,6 +21,8 @@ export interface DiskFile {
 export interface DiskEvents {
   /** A write (or a growing truncate) was refused: the quota would be exceeded, or a fault was injected. */
   onRefused(name: string, growth: number, used: number, errno: Errno): void;
+  /** Another consumer changed the free space (fill, remove, resize), as a filesystem watcher would notice. */
+  onSpaceChanged?(): void;
 }
 
 interface OwnerRule {
@@ -101,6 +103,7 @@ export class Disk {
   /** Change the size of the filesystem. Shrinking below what is used is allowed: writes that grow a file then fail. */
   setQuota(bytes: number): void {
     this.quotaBytes = bytes;
+    this.events?.onSpaceChanged?.();
   }
 
   /** Files whose name starts with `prefix` belong to `owner` (e.g. "content.sqlite" -> content-sqlite). */
@@ -147,12 +150,14 @@ export class Disk {
     } finally {
       this.fs.close(stream);
     }
+    this.events?.onSpaceChanged?.();
     return this.file(fileName)!;
   }
 
   remove(name: string): DiskFile | undefined {
     const file = this.file(name);
     if (file) this.fs.unlink(this.path(name));
+    this.events?.onSpaceChanged?.();
     return file;
   }
 

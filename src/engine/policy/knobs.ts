@@ -24,6 +24,24 @@ export interface Knobs {
   blobSizeLimit: number;
   /** content cache: content-backing.store requests in flight at most (flush-batch-limit). */
   flushBatchLimit: number;
+  /** content-sqlite: after an ENOSPC, "retry" each later store (Flux today) or go "read-only" and answer EROFS (#6236). */
+  backingOnEnospc: "retry" | "read-only";
+  /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
+  failHard: boolean;
+  /** content-sqlite: bytes held in a reserve file, released at the first ENOSPC so the failed write can be retried (PR #6217); 0 for none. */
+  reserveBytes: number;
+  /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
+  checkpointDb: "main" | "separate";
+  /** content cache: go read-only when a write-back fails with ENOSPC or EROFS: stop write-back, keep dirty blobs, answer EROFS. */
+  cacheReadOnly: boolean;
+  /** content cache: a flush re-sends entries whose write-back failed (Flux never retries them by itself). */
+  cacheRetriesFailedWrites: boolean;
+  /** kvs: go read-only when a content.store fails with EROFS: refuse commits with EROFS, keep serving lookups. */
+  kvsReadOnly: boolean;
+  /** kvs: when the unload checkpoint cannot flush, checkpoint instead the newest root whose blobs are all on disk. */
+  unloadCheckpointFallback: boolean;
+  /** broker rc3: before unloading the kvs, hold while the flush fails for lack of space, until this much is free (0: no hold). */
+  rc3HoldFreeBytes: number;
   /** content cache: purge clean entries while the cache is over this size (purge-target-size)... */
   purgeTargetSize: number;
   /** ...and they have not been used for this long (purge-old-entry, seconds in flux; ms here). */
@@ -31,7 +49,7 @@ export interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-export type PresetName = "flux-0.66" | "upstream";
+export type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve";
 
 export const KNOB_NAMES = [
   "checkpointPutFlushes",
@@ -46,4 +64,24 @@ export const KNOB_NAMES = [
   "flushBatchLimit",
   "purgeTargetSize",
   "purgeOldEntryMs",
+  "backingOnEnospc",
+  "failHard",
+  "reserveBytes",
+  "checkpointDb",
+  "cacheReadOnly",
+  "cacheRetriesFailedWrites",
+  "kvsReadOnly",
+  "unloadCheckpointFallback",
+  "rc3HoldFreeBytes",
 ] as const satisfies readonly (keyof Knobs)[];
+
+/** Knob combinations that cannot work together, with the reason the user sees. */
+export function conflicts(k: Knobs): string[] {
+  const problems: string[] = [];
+  if (k.failHard && k.rc3HoldFreeBytes > 0) problems.push("failHard and rc3HoldFreeBytes cannot be combined: fail-hard stops the instance without running rc3");
+  if (k.failHard && k.backingOnEnospc === "read-only") problems.push('failHard and backingOnEnospc "read-only" cannot be combined: the instance stops before anything could be read-only');
+  if (k.kvsReadOnly && !k.cacheReadOnly && k.backingOnEnospc !== "read-only") problems.push("kvsReadOnly needs cacheReadOnly or backingOnEnospc \"read-only\": nothing would ever answer the kvs with EROFS");
+  if (k.unloadCheckpointFallback && !k.checkpointPutFlushes) problems.push("unloadCheckpointFallback needs checkpointPutFlushes: without a flush there is nothing to fall back from");
+  if (k.reserveBytes < 0 || k.rc3HoldFreeBytes < 0) problems.push("reserveBytes and rc3HoldFreeBytes must be >= 0");
+  return problems;
+}

@@ -170,11 +170,13 @@ export class Bus {
   private runNow(owner: string, reactor: Reactor, fn: () => void): void {
     const outer = this.current;
     const now = this.sched.now();
-    this.current = { owner, cost: 0 };
+    // a local frame: the handler may reset the bus (an instance stopping itself) while it runs
+    const frame = { owner, cost: 0 };
+    this.current = frame;
     try {
       fn();
     } finally {
-      reactor.busyUntil = now + this.current.cost;
+      reactor.busyUntil = now + frame.cost;
       this.current = outer;
     }
   }

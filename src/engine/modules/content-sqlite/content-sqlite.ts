@@ -18,6 +18,11 @@ import type { Done, FluxModule } from "../module.ts";
 import { sqliteError, type SqliteError } from "./sqlite-errors.ts";
 
 export const DB_FILE = "content.sqlite";
+/** The separate checkpoint database (policy checkpointDb "separate") and the reserve file (policy reserveBytes). */
+export const CHECKPOINT_DB_FILE = "checkpoint.sqlite";
+export const RESERVE_FILE = "content.reserve";
+/** The separate checkpoint database is preallocated to this size, so a checkpoint never needs it to grow. */
+const CHECKPOINT_DB_PREALLOC = 64 * 1024;
 /** Blobs of this many bytes or more are stored LZ4-compressed. */
 export const COMPRESSION_THRESHOLD = 256;
 const KVS_DEFAULT_CHECKPOINT = "kvs-primary";
@@ -29,10 +34,12 @@ export interface Checkpoint {
   timestamp: number;
 }
 
-type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash">;
+type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash" | "backingOnEnospc" | "failHard" | "reserveBytes" | "checkpointDb">;
 
 export interface ContentSqliteSnapshot {
   open: boolean;
+  /** Answering EROFS after an ENOSPC (policy backingOnEnospc "read-only"). */
+  readOnly: boolean;
   /** The errno of the last failed SQLite call, cleared by the next successful store. */
   lastErrno: Errno | null;
   /** The newest checkpoint in the database. */
@@ -59,6 +66,11 @@ const SQL = {
   },
 } as const;
 
+/** Point a checkpoint statement at the schema that holds the checkpoint table. */
+function inSchema(sql: string, schema: string): string {
+  return sql.replace(/\b(FROM|INTO) (checkpt(?:_v2)?)\b/g, `$1 ${schema}.$2`);
+}
+
 export class ContentSqlite implements FluxModule {
   readonly name = "content-sqlite";
   private db: Database | undefined;
@@ -68,6 +80,7 @@ export class ContentSqlite implements FluxModule {
   private loads = 0;
   private lastErrno: Errno | undefined;
   private lastCheckpoint: Checkpoint | undefined;
+  private readOnly = false;
 
   constructor(
     private readonly h: Endpoint,
@@ -96,7 +109,10 @@ export class ContentSqlite implements FluxModule {
     this.h.serve("content-backing.store", (msg) => this.onStore(msg));
     this.h.serve("content-backing.checkpoint-get", (msg) => this.onCheckpointGet(msg));
     this.h.serve("content-backing.checkpoint-put", (msg) => this.onCheckpointPut(msg));
+    this.h.serve("content-backing.validate", (msg) => this.onValidate(msg));
     this.h.serve("content-sqlite.stats-get", (msg) => this.onStats(msg));
+    this.h.serve("content-sqlite.set-readonly", (msg) => this.onSetReadOnly(msg));
+    this.reserveSpace();
     this.h.rpc("content.register-backing", { name: this.name }, (r) => done(r.ok ? undefined : r.errno));
   }
 
@@ -113,9 +129,15 @@ export class ContentSqlite implements FluxModule {
     this.closeDb();
   }
 
+  /** The schema holding the checkpoint table: the main database, or the separate checkpoint database. */
+  private get checkpointSchema(): string {
+    return this.knobs.checkpointDb === "separate" ? "checkpt" : "content";
+  }
+
   /** Open statedir/content.sqlite with flux's pragmas, in flux's order. Returns the failure, logged, if any. */
   private openDb(): SqliteError | undefined {
     const schema = SQL[this.knobs.sqliteSchema];
+    const cp = this.checkpointSchema;
     const steps: [string, string][] = [
       [`opening ${this.dbfileShown}`, `ATTACH '${this.dbfile}' AS content`],
       ["setting sqlite 'journal_mode' pragma", "PRAGMA content.journal_mode=WAL"],
@@ -123,7 +145,9 @@ export class ContentSqlite implements FluxModule {
       ["setting sqlite 'locking_mode' pragma", "PRAGMA content.locking_mode=EXCLUSIVE"],
       ["setting sqlite 'quick_check' pragma", "PRAGMA content.quick_check"],
       ["creating object table", schema.objects.replace("objects(", "content.objects(")],
-      ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, " content.$1(")],
+      ...(cp === "checkpt" ? this.checkpointDbSteps() : []),
+      ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, ` ${cp}.$1(`)],
+      ...(cp === "checkpt" ? this.preallocateSteps() : []),
     ];
     // sql.js opens its own scratch database first; ours is attached as "content", the only schema with these tables.
     this.db = new this.sql.Database();
@@ -136,16 +160,84 @@ export class ContentSqlite implements FluxModule {
       this.stmts = {
         load: db.prepare("SELECT object,size FROM objects WHERE hash = ?1 LIMIT 1"),
         store: db.prepare(schema.store),
-        checkptGet: db.prepare(schema.checkptGet),
-        checkptPut: db.prepare(schema.checkptPut),
-        ...("checkptPrune" in schema ? { checkptPrune: db.prepare(schema.checkptPrune) } : {}),
+        checkptGet: db.prepare(inSchema(schema.checkptGet, cp)),
+        checkptPut: db.prepare(inSchema(schema.checkptPut, cp)),
+        ...("checkptPrune" in schema ? { checkptPrune: db.prepare(inSchema(schema.checkptPrune, cp)) } : {}),
       };
-      if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec("SELECT MAX(id) FROM checkpt_v2")[0]?.values[0]?.[0] ?? 0);
-      const latest = db.exec(schema.checkptGet.replace("?1", `'${KVS_DEFAULT_CHECKPOINT}'`))[0]?.values[0]?.[0];
+      if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec(`SELECT MAX(id) FROM ${cp}.checkpt_v2`)[0]?.values[0]?.[0] ?? 0);
+      const latest = db.exec(inSchema(schema.checkptGet, cp).replace("?1", `'${KVS_DEFAULT_CHECKPOINT}'`))[0]?.values[0]?.[0];
       this.lastCheckpoint = latest === undefined ? undefined : (JSON.parse(String(latest)) as Checkpoint);
       const count = db.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0];
       this.h.log("debug", `${this.dbfileShown} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
     });
+  }
+
+  /** The separate checkpoint database: journaling off, so a checkpoint needs no journal file either. */
+  private checkpointDbSteps(): [string, string][] {
+    return [
+      [`opening ${this.disk.displayPath(CHECKPOINT_DB_FILE)}`, `ATTACH '${this.disk.path(CHECKPOINT_DB_FILE)}' AS checkpt`],
+      ["setting checkpoint db 'journal_mode' pragma", "PRAGMA checkpt.journal_mode=OFF"],
+      ["setting checkpoint db 'synchronous' pragma", "PRAGMA checkpt.synchronous=OFF"],
+      ["setting checkpoint db 'locking_mode' pragma", "PRAGMA checkpt.locking_mode=EXCLUSIVE"],
+    ];
+  }
+
+  /** Grow a new checkpoint database once, then free the pages again: later checkpoints reuse them without growing the file. */
+  private preallocateSteps(): [string, string][] {
+    if ((this.disk.file(CHECKPOINT_DB_FILE)?.bytes ?? 0) >= CHECKPOINT_DB_PREALLOC) return [];
+    return [
+      ["preallocating the checkpoint db", `CREATE TABLE checkpt.prealloc(x BLOB); INSERT INTO checkpt.prealloc VALUES (zeroblob(${CHECKPOINT_DB_PREALLOC - 16 * 1024}))`],
+      ["preallocating the checkpoint db", "DROP TABLE checkpt.prealloc"],
+    ];
+  }
+
+  /** Policy reserveBytes: hold a reserve file (if it is not there already and there is room for it). */
+  private reserveSpace(): void {
+    const bytes = this.knobs.reserveBytes;
+    if (bytes <= 0 || this.disk.exists(RESERVE_FILE)) return;
+    try {
+      this.disk.fs.writeFile(this.disk.path(RESERVE_FILE), new Uint8Array(bytes));
+      this.h.log("info", `reserved ${bytes} bytes in ${this.disk.displayPath(RESERVE_FILE)}`);
+    } catch {
+      if (this.disk.exists(RESERVE_FILE)) this.disk.remove(RESERVE_FILE);
+      this.h.log("warning", `could not reserve ${bytes} bytes: No space left on device`);
+    }
+  }
+
+  /** Policy reserveBytes: give the reserve back to the filesystem. Returns whether there was one. */
+  private releaseReserve(): boolean {
+    const reserve = this.disk.remove(RESERVE_FILE);
+    if (reserve) this.h.log("warning", `released ${reserve.bytes} bytes of reserved space after ENOSPC`);
+    return reserve !== undefined;
+  }
+
+  /** What this module does on SQLITE_FULL besides answering ENOSPC, as the policy says. */
+  private afterEnospc(): void {
+    if (this.knobs.failHard) {
+      this.h.log("crit", "No space left on device: stopping the instance (fail-hard)");
+      this.h.rpc("broker.fail-hard", { module: this.name, errno: "ENOSPC" });
+    }
+    if (this.knobs.backingOnEnospc === "read-only" && !this.readOnly) this.setReadOnly(true, "after ENOSPC");
+  }
+
+  private setReadOnly(readOnly: boolean, why: string): void {
+    this.readOnly = readOnly;
+    this.h.log(readOnly ? "err" : "info", readOnly ? `read-only ${why}: stores and checkpoints now fail with EROFS` : `read-write ${why}`);
+  }
+
+  private onSetReadOnly(msg: Message): void {
+    const readOnly = (msg.payload as { readonly?: unknown }).readonly;
+    if (typeof readOnly !== "boolean") return this.h.respondError(msg, "EPROTO");
+    if (readOnly !== this.readOnly) this.setReadOnly(readOnly, "on request");
+    this.h.respond(msg, {});
+  }
+
+  private onValidate(msg: Message): void {
+    const ref = msg.payload;
+    if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    this.h.work(sqliteCost(0));
+    if (this.peek(ref) === undefined) return this.h.respondError(msg, "ENOENT");
+    this.h.respond(msg, {});
   }
 
   private closeDb(): void {
@@ -198,20 +290,27 @@ export class ContentSqlite implements FluxModule {
   private onStore(msg: Message): void {
     const data = msg.payload;
     if (!(data instanceof Uint8Array)) return this.h.respondError(msg, "EPROTO");
+    if (this.readOnly) return this.h.respondError(msg, "EROFS");
     const ref = blobref(this.hashName(), data);
     const compressed = data.length >= COMPRESSION_THRESHOLD;
     const object = compressed ? lz4Compress(data) : data;
     this.h.work(sqliteCost(object.length));
     const params = [ref, compressed ? data.length : -1, object, ...(this.knobs.sqliteSchema === "v2" ? [this.epoch] : [])];
-    const failure = this.exec("store: executing stmt", () => {
-      try {
-        this.stmts!.store.run(params);
-      } catch (e) {
-        // v1 has no ON CONFLICT clause: storing a blob that is already there is not an error
-        if (!/UNIQUE constraint failed/.test(String((e as Error).message))) throw e;
-      }
-    });
-    if (failure) return this.h.respondError(msg, failure.errno);
+    const insert = () =>
+      this.exec("store: executing stmt", () => {
+        try {
+          this.stmts!.store.run(params);
+        } catch (e) {
+          // v1 has no ON CONFLICT clause: storing a blob that is already there is not an error
+          if (!/UNIQUE constraint failed/.test(String((e as Error).message))) throw e;
+        }
+      });
+    let failure = insert();
+    if (failure?.errno === "ENOSPC" && this.releaseReserve()) failure = insert();
+    if (failure) {
+      if (failure.errno === "ENOSPC") this.afterEnospc();
+      return this.h.respondError(msg, failure.errno);
+    }
     this.stores++;
     this.lastErrno = undefined;
     this.h.respond(msg, ref);
@@ -233,6 +332,7 @@ export class ContentSqlite implements FluxModule {
   private onCheckpointPut(msg: Message): void {
     const value = (msg.payload as { value?: Checkpoint }).value;
     if (!value || typeof value.rootref !== "string") return this.h.respondError(msg, "EPROTO");
+    if (this.readOnly) return this.h.respondError(msg, "EROFS");
     const text = JSON.stringify(value);
     this.h.work(sqliteCost(text.length));
     const v1 = this.knobs.sqliteSchema === "v1";
@@ -242,7 +342,10 @@ export class ContentSqlite implements FluxModule {
       this.h.log("debug", `checkpoint-put: advanced epoch to ${this.epoch}`);
       failure = this.exec("checkpt_prune: executing stmt", () => this.stmts!.checkptPrune!.run([this.knobs.maxCheckpoints]));
     }
-    if (failure) return this.h.respondError(msg, failure.errno, `${failure.message}(${failure.code})`);
+    if (failure) {
+      if (failure.errno === "ENOSPC") this.afterEnospc();
+      return this.h.respondError(msg, failure.errno, `${failure.message}(${failure.code})`);
+    }
     this.lastCheckpoint = value;
     this.h.respond(msg, {});
   }
@@ -264,7 +367,7 @@ export class ContentSqlite implements FluxModule {
 
   /** What the page shows of the backing store; read-only. */
   snapshot(): ContentSqliteSnapshot {
-    return { open: this.db !== undefined, lastErrno: this.lastErrno ?? null, lastCheckpoint: this.lastCheckpoint ?? null, stores: this.stores, loads: this.loads };
+    return { open: this.db !== undefined, readOnly: this.readOnly, lastErrno: this.lastErrno ?? null, lastCheckpoint: this.lastCheckpoint ?? null, stores: this.stores, loads: this.loads };
   }
 
   private onStats(msg: Message): void {

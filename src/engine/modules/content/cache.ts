@@ -40,6 +40,8 @@ export interface ContentCacheStats {
 
 export interface ContentCacheSnapshot extends ContentCacheStats {
   backing: string | null;
+  /** Write-back stopped and stores refused with EROFS (policy cacheReadOnly). */
+  readOnly: boolean;
   flushErrno: Errno | null;
   flushWaiters: number;
   /** Dirty entries that are on no list and have no store in flight: nothing will write them unless they are stored again. */
@@ -47,7 +49,10 @@ export interface ContentCacheSnapshot extends ContentCacheStats {
   dirtyRefs: string[];
 }
 
-type Knob = Pick<Knobs, "contentHash" | "blobSizeLimit" | "flushBatchLimit" | "purgeTargetSize" | "purgeOldEntryMs" | "checkpointPutFlushes">;
+type Knob = Pick<
+  Knobs,
+  "contentHash" | "blobSizeLimit" | "flushBatchLimit" | "purgeTargetSize" | "purgeOldEntryMs" | "checkpointPutFlushes" | "cacheReadOnly" | "cacheRetriesFailedWrites"
+>;
 
 export class ContentCache implements FluxModule {
   readonly name = "content";
@@ -61,6 +66,7 @@ export class ContentCache implements FluxModule {
   private backing = false;
   private flushBatchCount = 0;
   private flushErrno: Errno | undefined;
+  private readOnly = false;
   private acctSize = 0;
   private acctValid = 0;
   private acctDirty = 0;
@@ -81,6 +87,7 @@ export class ContentCache implements FluxModule {
     this.h.serve("content.stats-get", (msg) => this.h.respond(msg, this.stats()));
     this.h.serve("content.register-backing", (msg) => this.onRegisterBacking(msg));
     this.h.serve("content.unregister-backing", (msg) => this.onUnregisterBacking(msg));
+    this.h.serve("content.set-readonly", (msg) => this.onSetReadOnly(msg));
     this.checkpoint.serve();
     done();
   }
@@ -112,6 +119,7 @@ export class ContentCache implements FluxModule {
     return {
       ...this.stats(),
       backing: this.backing ? (this.backingName ?? null) : null,
+      readOnly: this.readOnly,
       flushErrno: this.flushErrno ?? null,
       flushWaiters: this.flushRequests.length,
       stranded: dirty.filter((e) => !e.storePending && !this.flushList.has(e.ref)).length,
@@ -172,6 +180,7 @@ export class ContentCache implements FluxModule {
   private onStore(msg: Message): void {
     const data = msg.payload;
     if (!(data instanceof Uint8Array)) return this.h.respondError(msg, "EPROTO");
+    if (this.readOnly) return this.h.respondError(msg, "EROFS");
     if (data.length > this.knobs.blobSizeLimit) return this.h.respondError(msg, "EFBIG");
     this.h.work(COSTS.cacheOpMs);
     const ref = blobref(this.knobs.contentHash, data);
@@ -195,6 +204,7 @@ export class ContentCache implements FluxModule {
   /** Send one dirty entry to the backing store, or queue it when the batch is full. */
   private store(e: CacheEntry): void {
     if (e.storePending) return;
+    if (this.readOnly) return; // write-back stopped: the entry stays dirty until read-write again
     if (this.flushBatchCount >= this.knobs.flushBatchLimit) {
       this.flushList.delete(e.ref);
       this.flushList.set(e.ref, e);
@@ -215,6 +225,7 @@ export class ContentCache implements FluxModule {
       // every waiting flush fails with this errno; the entry stays dirty and goes on no list
       for (const msg of this.flushRequests.splice(0)) this.h.respondError(msg, errno);
       this.flushErrno = errno;
+      if (this.knobs.cacheReadOnly && !this.readOnly && (errno === "ENOSPC" || errno === "EROFS")) this.setReadOnly(true, `after a failed write-back (${strerror(errno)})`);
     } else {
       this.clearDirty(e);
       this.flushErrno = undefined; // the backing store works (again)
@@ -256,11 +267,34 @@ export class ContentCache implements FluxModule {
 
   private onFlush(msg: Message): void {
     if (!this.backing) return this.h.respondError(msg, "ENOSYS");
+    if (this.readOnly) return this.h.respondError(msg, "EROFS");
     if (this.acctDirty === 0) return this.h.respond(msg, {});
+    if (this.knobs.cacheRetriesFailedWrites) this.requeueStranded();
     this.flushSome();
     // no write-back in flight and the last one failed: that is the answer now
     if (this.flushBatchCount === 0 && this.flushErrno) return this.h.respondError(msg, this.flushErrno);
     this.flushRequests.push(msg);
+  }
+
+  /** Put every dirty entry that is on no list and not being written back on the flush list again, and forget the old failure. */
+  private requeueStranded(): void {
+    for (const e of this.entries.values()) if (e.dirty && !e.storePending) this.flushList.set(e.ref, e);
+    this.flushErrno = undefined;
+  }
+
+  private setReadOnly(readOnly: boolean, why: string): void {
+    this.readOnly = readOnly;
+    this.h.log(readOnly ? "err" : "info", readOnly ? `read-only ${why}: write-back stopped, stores fail with EROFS` : `read-write ${why}`);
+  }
+
+  /** Leaving read-only mode writes back everything that stayed dirty meanwhile, and answers as a flush does. */
+  private onSetReadOnly(msg: Message): void {
+    const readOnly = (msg.payload as { readonly?: unknown }).readonly;
+    if (typeof readOnly !== "boolean") return this.h.respondError(msg, "EPROTO");
+    if (readOnly !== this.readOnly) this.setReadOnly(readOnly, "on request");
+    if (readOnly) return this.h.respond(msg, {});
+    this.requeueStranded();
+    this.onFlush(msg);
   }
 
   // --- backing store registration, dropcache --------------------------------

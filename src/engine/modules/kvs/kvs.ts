@@ -30,6 +30,8 @@ export interface KvsRoot {
 
 export interface KvsSnapshot {
   root: KvsRoot | null;
+  /** Commits refused with EROFS (policy kvsReadOnly). */
+  readOnly: boolean;
   /** Sequence of the last checkpoint this kvs wrote or restored. */
   lastCheckpointSequence: number;
   /** Commits waiting or in progress (one at a time, in order). */
@@ -44,6 +46,8 @@ export interface KvsCommitRequest {
 
 interface Transaction {
   readonly msg: Message | undefined;
+  /** The blobs this transaction stored (filled in when it stores them). */
+  stored?: string[];
   readonly ops: KvsOp[];
   readonly sync: boolean;
   /** An internal checkpoint (checkpoint-period): no operations, nothing published. */
@@ -60,7 +64,13 @@ interface KvsCacheEntry {
 const CACHE_MAX_AGE_MS = 10_000;
 const SYMLINK_MAX_DEPTH = 10;
 
-type Knob = Pick<Knobs, "contentHash" | "kvsSyncFlushes" | "kvsUnloadFlushes" | "checkpointPeriodMs">;
+type Knob = Pick<Knobs, "contentHash" | "kvsSyncFlushes" | "kvsUnloadFlushes" | "checkpointPeriodMs" | "kvsReadOnly" | "unloadCheckpointFallback">;
+
+/** A root published since the last checkpoint, with the blobs its commit stored (for finding the newest root that is all on disk). */
+interface PublishedRoot {
+  root: KvsRoot;
+  blobs: string[];
+}
 
 export class Kvs implements FluxModule {
   readonly name = "kvs";
@@ -71,6 +81,9 @@ export class Kvs implements FluxModule {
   private lastCheckpointSeq = -1;
   private checkpointTimer: ScheduledEvent | undefined;
   private unloading = false;
+  private readOnly = false;
+  /** Roots published since the last checkpoint, oldest first, with the blobs each commit stored. */
+  private published: PublishedRoot[] = [];
 
   constructor(
     private readonly h: Endpoint,
@@ -97,6 +110,7 @@ export class Kvs implements FluxModule {
         this.h.serve("kvs.lookup", (msg) => this.onLookup(msg));
         this.h.serve("kvs.getroot", (msg) => this.h.respond(msg, { ...this.root! }));
         this.h.serve("kvs.stats-get", (msg) => this.h.respond(msg, this.stats()));
+        this.h.serve("kvs.set-readonly", (msg) => this.onSetReadOnly(msg));
         this.startCheckpointPeriod();
         done();
       });
@@ -123,6 +137,7 @@ export class Kvs implements FluxModule {
       this.h.rpc("content.checkpoint-put", { value: this.checkpointValue(root) }, (r) => {
         if (!r.ok && r.errno !== "ENOSYS") {
           this.h.logError("err", "error saving primary KVS checkpoint", r.errno);
+          if (this.knobs.unloadCheckpointFallback) return this.checkpointLastSafeRoot((errno) => done(errno ? r.errno : undefined));
           return done(r.errno);
         }
         done();
@@ -153,6 +168,7 @@ export class Kvs implements FluxModule {
   snapshot(): KvsSnapshot {
     return {
       root: this.getRoot() ?? null,
+      readOnly: this.readOnly,
       lastCheckpointSequence: this.lastCheckpointSeq,
       commitQueue: this.queue.length + (this.active ? 1 : 0),
       cacheEntries: this.cache.size,
@@ -178,6 +194,7 @@ export class Kvs implements FluxModule {
   private onCommit(msg: Message): void {
     const request = msg.payload as KvsCommitRequest;
     if (!Array.isArray(request?.ops)) return this.h.respondError(msg, "EPROTO");
+    if (this.readOnly) return this.h.respondError(msg, "EROFS");
     this.enqueue({ msg, ops: request.ops, sync: request.sync === true, internal: false });
   }
 
@@ -225,9 +242,11 @@ export class Kvs implements FluxModule {
       this.h.rpc("content.store", data, (r) => {
         if (r.ok) this.remember(ref, data, dirs.get(ref));
         else failed ??= r.errno;
+        if (!r.ok && r.errno === "EROFS" && this.knobs.kvsReadOnly && !this.readOnly) this.setReadOnly(true, "after content.store failed with EROFS");
         if (--waiting === 0 && this.active === txn) afterStores();
       });
     }
+    txn.stored = fresh.map(([ref]) => ref);
   }
 
   /** FLUX_KVS_SYNC: (flush, before 0.77) then checkpoint the new root; any error fails the commit. */
@@ -257,9 +276,63 @@ export class Kvs implements FluxModule {
       else this.h.logError("debug", "checkpoint-period", errno);
     } else if (!txn.internal) {
       this.setroot({ rootref: newRoot!, sequence: this.root!.sequence + 1 });
+      if (txn.sync) this.published = [];
+      else this.published.push({ root: { ...this.root! }, blobs: txn.stored ?? [] });
       if (txn.msg) this.h.respond(txn.msg, { ...this.root! });
+    } else {
+      this.published = []; // a periodic checkpoint covers everything published so far
     }
     this.processNext();
+  }
+
+  private setReadOnly(readOnly: boolean, why: string): void {
+    this.readOnly = readOnly;
+    this.h.log(readOnly ? "err" : "info", readOnly ? `read-only ${why}: commits fail with EROFS` : `read-write ${why}`);
+  }
+
+  private onSetReadOnly(msg: Message): void {
+    const readOnly = (msg.payload as { readonly?: unknown }).readonly;
+    if (typeof readOnly !== "boolean") return this.h.respondError(msg, "EPROTO");
+    if (readOnly !== this.readOnly) this.setReadOnly(readOnly, "on request");
+    this.h.respond(msg, {});
+  }
+
+  /**
+   * Policy unloadCheckpointFallback: the unload checkpoint could not flush, so
+   * checkpoint the newest published root whose commit, and every commit
+   * before it, has all its blobs in the backing store (asked with
+   * content-backing.validate), writing it straight to the backing store.
+   */
+  private checkpointLastSafeRoot(done: (errno?: Errno) => void): void {
+    const roots = this.published;
+    if (roots.length === 0) return done("ENOENT");
+    const refs = [...new Set(roots.flatMap((p) => p.blobs))];
+    const missing = new Set<string>();
+    let waiting = refs.length;
+    const decide = () => {
+      const firstBad = roots.findIndex((p) => p.blobs.some((ref) => missing.has(ref)));
+      const safe = firstBad === -1 ? roots.at(-1) : roots[firstBad - 1];
+      if (!safe) {
+        this.h.log("err", "no root published since the last checkpoint is all on disk; keeping the last checkpoint");
+        return done("ENOENT");
+      }
+      this.h.rpc("content-backing.checkpoint-put", { value: this.checkpointValue(safe.root) }, (r) => {
+        if (!r.ok) {
+          this.h.logError("err", "error saving the last safe root as checkpoint", r.errno);
+          return done(r.errno);
+        }
+        const lost = this.root!.sequence - safe.root.sequence;
+        this.h.log("warning", `checkpointed the newest root that is all on disk instead: sequence ${safe.root.sequence} (${lost} commits not on disk are lost)`);
+        done();
+      });
+    };
+    if (waiting === 0) return decide();
+    for (const ref of refs) {
+      this.h.rpc("content-backing.validate", ref, (r) => {
+        if (!r.ok) missing.add(ref);
+        if (--waiting === 0) decide();
+      });
+    }
   }
 
   private setroot(root: KvsRoot): void {
