@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { Disk } from "../src/engine/disk/disk.ts";
-import { FS_EXPORT_ANCHOR, patchSqlJsSource } from "../src/engine/disk/sqljs-patch.ts";
+import { FS_EXPORT_ANCHOR, patchSqlJsSource, RUNTIME_DEBUG_ANCHOR } from "../src/engine/disk/sqljs-patch.ts";
 import { Broker } from "../src/engine/broker/broker.ts";
 import { PRESETS } from "../src/engine/policy/presets.ts";
 import { integrityOfCopy, sqlReady } from "./helpers.ts";
@@ -104,11 +104,14 @@ describe("disk", () => {
 describe("the sql.js patch", () => {
   const source = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-debug.js"), "utf8");
 
-  it("exports FS from the installed debug build", () => {
-    expect(patchSqlJsSource(source)).toContain('Object.defineProperty(Module, "FS"');
+  it("exports FS from the installed debug build and silences its debug chatter", () => {
+    const patched = patchSqlJsSource(source);
+    expect(patched).toContain('Object.defineProperty(Module, "FS"');
+    expect(patched).toContain("var runtimeDebug = false;");
   });
 
-  it("fails loudly when an upgrade moves the anchor", () => {
+  it("fails loudly when an upgrade moves an anchor", () => {
     expect(() => patchSqlJsSource(source.replace(FS_EXPORT_ANCHOR, "Module.Database = Database;"))).toThrow(/found it 0 times/);
+    expect(() => patchSqlJsSource(source.replace(RUNTIME_DEBUG_ANCHOR, "let runtimeDebug = 1;"))).toThrow(/runtimeDebug.*found it 0 times/);
   });
 });

@@ -8,6 +8,8 @@ import type { SqlJsStatic } from "sql.js";
 
 export const FS_EXPORT_ANCHOR = 'Module["Database"] = Database;';
 const FS_EXPORT = 'Object.defineProperty(Module, "FS", { value: FS, configurable: true });';
+/** The debug build also logs Emscripten's own debug lines (heap resizes) with console.warn; this switch turns them off. */
+export const RUNTIME_DEBUG_ANCHOR = "var runtimeDebug = true;";
 
 /** The Emscripten FS and MEMFS surface the disk layer uses. */
 export interface EmscriptenFS {
@@ -55,14 +57,16 @@ export interface Memfs {
 export type SqlJsWithFS = SqlJsStatic & { FS: EmscriptenFS };
 
 export function patchSqlJsSource(text: string): string {
-  const count = text.split(FS_EXPORT_ANCHOR).length - 1;
-  if (count !== 1) {
-    throw new Error(
-      `sql.js patch: expected the anchor ${JSON.stringify(FS_EXPORT_ANCHOR)} once in the debug build, found it ${count} times; ` +
-        "the sql.js version changed, re-check toolchain.md §2 before upgrading",
-    );
+  for (const anchor of [FS_EXPORT_ANCHOR, RUNTIME_DEBUG_ANCHOR]) {
+    const count = text.split(anchor).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `sql.js patch: expected the anchor ${JSON.stringify(anchor)} once in the debug build, found it ${count} times; ` +
+          "the sql.js version changed, re-check toolchain.md §2 before upgrading",
+      );
+    }
   }
-  return text.replace(FS_EXPORT_ANCHOR, `${FS_EXPORT_ANCHOR}\n${FS_EXPORT}`);
+  return text.replace(FS_EXPORT_ANCHOR, `${FS_EXPORT_ANCHOR}\n${FS_EXPORT}`).replace(RUNTIME_DEBUG_ANCHOR, "var runtimeDebug = false;");
 }
 
 export function assertFsExported(sql: SqlJsStatic): SqlJsWithFS {
