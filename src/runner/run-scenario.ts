@@ -4,7 +4,7 @@
  * script waits. The Node worker and the page's Web Worker both call this; the
  * wall-clock limit and Stop live outside, where the thread can be terminated.
  */
-import { createScenarioGlobals } from "../engine/api/scenario-api.ts";
+import { createScenarioGlobals, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -45,6 +45,8 @@ export interface RunOptions {
   onBroker?: (broker: Broker) => void;
   /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
   beforeDispose?: (sim: Simulation) => void;
+  /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
+  epilogue?: (globals: ScenarioGlobals) => Promise<void>;
 }
 
 export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
@@ -77,6 +79,9 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
     const failure = await drive(sim, () => body(...Object.values(globals)));
+    const epilogue = opts.epilogue;
+    // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
+    if (epilogue && !(failure instanceof ScenarioInputError)) await drive(sim, () => epilogue(globals));
     if (failure) return finish(sim, logs, errorOf(failure), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {

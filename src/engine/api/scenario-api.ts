@@ -96,7 +96,8 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
   };
 
   const kvs: KvsApi = {
-    put: (key, value, opts = {}) => rejecting(() => commit(`kvs.put(${JSON.stringify(key)})`, [putOp(key, value, opts.append === true)], opts)),
+    put: (key, value, opts = {}) =>
+      rejecting(() => commit(`kvs.put(${JSON.stringify(key)}${opts.sync ? ", sync" : ""})`, [putOp(key, value, opts.append === true)], opts)),
     unlink: (key, opts) =>
       rejecting(() => {
         const op: KvsOp = { op: "unlink", key: checkKey(key) };
@@ -120,7 +121,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     commit(txn, opts) {
       const ops = txnOps.get(txn);
       if (!ops) return Promise.reject(new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()"));
-      return commit(`kvs.commit(${ops.length} ops)`, [...ops], opts);
+      return commit(`kvs.commit(${ops.length} ops${opts?.sync ? ", sync" : ""})`, [...ops], opts);
     },
     sync: () => commit("kvs.sync()", [], { sync: true }),
     getroot() {

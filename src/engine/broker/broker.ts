@@ -5,8 +5,9 @@
  * rc1: content (built in), content-backing (content-sqlite), fsck when a
  *      checkpoint exists (policy), kvs, the startlog "start" event (a synced
  *      commit), and the unclean-shutdown check.
- * rc3: the startlog "finish" event, kvs unload (final checkpoint),
- *      content-flush, content-backing unload, content. A failing step fails
+ * rc3: (policy: hold while the flush fails for lack of space,) the startlog
+ *      "finish" event, kvs unload (final checkpoint), content-flush,
+ *      content-backing unload, content. A failing step fails
  *      rc3 and makes `flux start` exit 1; modules rc3 did not reach are
  *      reported as not properly shut down.
  */
@@ -17,7 +18,7 @@ import { CHECKPOINT_DB_FILE, ContentSqlite, DB_FILE, RESERVE_FILE, type ContentS
 import { Kvs, type KvsSnapshot } from "../modules/kvs/kvs.ts";
 import type { FluxModule } from "../modules/module.ts";
 import type { Knobs } from "../policy/knobs.ts";
-import { Bus, type Endpoint, type Message } from "../sim/bus.ts";
+import { Bus, type Endpoint, type Message, type Response } from "../sim/bus.ts";
 import { COSTS } from "../sim/costs.ts";
 import { type Errno, errnoCode, strerror } from "../sim/errno.ts";
 import { Scheduler, type ScheduledEvent } from "../sim/scheduler.ts";
@@ -175,8 +176,9 @@ export class Broker {
     this.rc3Errors = [];
     const startlog = new Startlog(this.bus.endpoint("startlog"));
     const steps: Step[] = [
-      { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
+      // the hold comes first: under a read-only policy even the startlog's "finish" commit needs the levels read-write again
       ...(this.knobs.rc3HoldFreeBytes > 0 ? [{ name: "hold", run: (next: () => void) => this.holdUntilFlushed(next) }] : []),
+      { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
       { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
       // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
       { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) },
@@ -202,9 +204,21 @@ export class Broker {
    */
   private holdUntilFlushed(next: () => void): void {
     const need = this.knobs.rc3HoldFreeBytes;
+    // with a read-only policy too, the flush answers EROFS; once there is space, the hold makes the
+    // backing store, the cache (whose step re-sends and flushes) and the kvs read-write again
+    const readOnlyLevels = this.knobs.backingOnEnospc === "read-only" || this.knobs.cacheReadOnly;
+    const flush = (then: (r: Response) => void) => {
+      if (!readOnlyLevels) return void this.log.rpc("content.flush", {}, then);
+      this.log.rpc("content-sqlite.set-readonly", { readonly: false }, () =>
+        this.log.rpc("content.set-readonly", { readonly: false }, (r) => {
+          if (!r.ok) return then(r);
+          this.log.rpc("kvs.set-readonly", { readonly: false }, then);
+        }),
+      );
+    };
     const attempt = () =>
-      this.log.rpc("content.flush", {}, (r) => {
-        if (r.ok || r.errno !== "ENOSPC") {
+      flush((r) => {
+        if (r.ok || (r.errno !== "ENOSPC" && r.errno !== "EROFS")) {
           if (this.stateValue === "hold") {
             this.log.log("info", "rc3.0: hold: the content cache is flushed; continuing shutdown");
             this.setState("rc3");
@@ -213,7 +227,7 @@ export class Broker {
         }
         if (this.stateValue !== "hold") {
           this.setState("hold");
-          this.log.log("err", `rc3.0: hold: content flush failed: No space left on device; waiting for ${need} bytes free in the statedir`);
+          this.log.log("err", `rc3.0: hold: content flush failed: ${strerror(r.errno)}; waiting for ${need} bytes free in the statedir`);
         }
         poll();
       });

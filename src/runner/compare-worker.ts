@@ -1,0 +1,9 @@
+/** The worker thread `npm run compare` runs its presets in, so a runaway script can be stopped. */
+import { parentPort, workerData } from "node:worker_threads";
+import { loadSqlJs } from "../engine/disk/sqljs-node.ts";
+import { compareScenario } from "./compare.ts";
+
+const { text } = workerData as { text: string };
+const started = performance.now();
+const outcomes = await compareScenario(text, await loadSqlJs());
+parentPort!.postMessage({ outcomes, ms: performance.now() - started });
