@@ -12,18 +12,9 @@ import type { Bus, Endpoint } from "../sim/bus.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import { wallClockSeconds } from "../sim/wallclock.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
+import type { JobOptions, JobsResult } from "../api/types.ts";
 
-export interface JobOptions {
-  /** What the job prints (default "0123456789\n", as t0090's `flux run echo 0123456789`). */
-  output?: string;
-  /** How long the job runs, in virtual ms (default 50). */
-  runtimeMs?: number;
-}
-
-export interface JobsResult {
-  ids: string[];
-  output: string[];
-}
+export type { JobOptions, JobsResult };
 
 const encoder = new TextEncoder();
 const ENVIRONMENT: Record<string, string> = {
