@@ -313,7 +313,7 @@ export class ContentSqlite implements FluxModule {
     }
     this.stores++;
     this.lastErrno = undefined;
-    this.h.respond(msg, ref);
+    this.h.respond(msg, ref, ref);
   }
 
   private onCheckpointGet(msg: Message): void {

@@ -46,7 +46,6 @@ export interface ContentCacheSnapshot extends ContentCacheStats {
   flushWaiters: number;
   /** Dirty entries that are on no list and have no store in flight: nothing will write them unless they are stored again. */
   stranded: number;
-  dirtyRefs: string[];
 }
 
 type Knob = Pick<
@@ -115,15 +114,14 @@ export class ContentCache implements FluxModule {
   }
 
   snapshot(): ContentCacheSnapshot {
-    const dirty = [...this.entries.values()].filter((e) => e.dirty);
     return {
       ...this.stats(),
       backing: this.backing ? (this.backingName ?? null) : null,
       readOnly: this.readOnly,
       flushErrno: this.flushErrno ?? null,
       flushWaiters: this.flushRequests.length,
-      stranded: dirty.filter((e) => !e.storePending && !this.flushList.has(e.ref)).length,
-      dirtyRefs: dirty.map((e) => e.ref),
+      // dirty entries are being written back, queued on the flush list, or stranded (on no list)
+      stranded: Math.max(0, this.acctDirty - this.flushBatchCount - this.flushList.size),
     };
   }
 
@@ -198,7 +196,7 @@ export class ContentCache implements FluxModule {
     }
     if (this.backing) this.store(e);
     else this.flushList.set(ref, e); // written back once a backing store registers
-    this.h.respond(msg, ref);
+    this.h.respond(msg, ref, ref);
   }
 
   /** Send one dirty entry to the backing store, or queue it when the batch is full. */

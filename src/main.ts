@@ -1,0 +1,5 @@
+import { mount } from "svelte";
+import App from "./ui/App.svelte";
+import "./ui/theme.css";
+
+mount(App, { target: document.getElementById("app")! });

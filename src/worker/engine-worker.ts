@@ -1,0 +1,38 @@
+/**
+ * The page's engine: the very runner of `npm run scenario`, in a Web Worker,
+ * so the page stays responsive and a runaway script can be stopped by
+ * terminating this worker.
+ */
+import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import { runScenario } from "../runner/run-scenario.ts";
+import type { RunRequest, RunResult, WorkerReply } from "./protocol.ts";
+import { Recorder } from "./recorder.ts";
+
+const post = (message: WorkerReply) => self.postMessage(message);
+const sql = await loadSqlJs();
+
+self.onmessage = async (e: MessageEvent<RunRequest>) => {
+  const request = e.data;
+  const started = performance.now();
+  const recorder = new Recorder();
+  let events: readonly TraceEvent[] = [];
+  const result = await runScenario(request.text, {
+    sql,
+    overrides: request.overrides,
+    onBroker: (broker) => recorder.attach(broker),
+    onTrace: (trace) => (events = trace),
+  });
+  const reply: RunResult = {
+    type: "result",
+    id: request.id,
+    result,
+    events: [...events],
+    frames: recorder.frames,
+    trees: recorder.trees,
+    ms: performance.now() - started,
+  };
+  post(reply);
+};
+
+post({ type: "ready" });

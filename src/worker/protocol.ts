@@ -1,0 +1,51 @@
+/**
+ * What the page and its engine worker say to each other. The worker runs a
+ * scenario to the end and sends back its history: every trace event, compact
+ * frames of every layer (taken whenever one changed), and the hash tree of
+ * each root the kvs published or checkpointed. The UI only reads these.
+ */
+import type { RunOverrides } from "../engine/api/simulation.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import type { ScenarioResult } from "../runner/run-scenario.ts";
+
+export interface RunRequest {
+  type: "run";
+  id: number;
+  text: string;
+  overrides: RunOverrides;
+}
+
+/** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
+export interface Frame {
+  i: number;
+  t: number;
+  state: string;
+  kvs: { sequence: number; rootref: string; readOnly: boolean; commitQueue: number } | null;
+  checkpoint: { sequence: number; rootref: string } | null;
+  cache: { count: number; dirty: number; size: number; flushWaiters: number; stranded: number; readOnly: boolean; flushErrno: string | null } | null;
+  backing: { readOnly: boolean; lastErrno: string | null } | null;
+  disk: { quota: number; used: number; files: { name: string; bytes: number; owner: string }[] };
+}
+
+/** A node of a hash tree as it was when first seen: blob state is then followed through the trace. */
+export interface TreeNode {
+  name: string;
+  ref: string | null;
+  kind: "dir" | "val" | "valref" | "symlink" | "truncated";
+  /** Where the blob was when the tree was captured. */
+  state: "dirty" | "on-disk" | "missing" | "inline";
+  children?: TreeNode[];
+}
+
+export interface RunResult {
+  type: "result";
+  id: number;
+  result: ScenarioResult;
+  events: TraceEvent[];
+  frames: Frame[];
+  /** Trees by root blobref, captured when the root was published or checkpointed. */
+  trees: Record<string, TreeNode>;
+  ms: number;
+}
+
+export type WorkerReply = { type: "ready" } | RunResult;

@@ -1,0 +1,84 @@
+/**
+ * Records a run for the page while it happens: a compact frame of every
+ * layer after each trace event that changed one, and the hash tree of each
+ * root the kvs publishes or checkpoints (captured once: a root never changes).
+ */
+import type { Broker } from "../engine/broker/broker.ts";
+import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import type { Frame, TreeNode } from "./protocol.ts";
+
+/** Trees are for looking at: past this many nodes a tree shows "…". */
+const MAX_TREE_NODES = 160;
+/** And past this many roots, no more trees are captured (a long run publishes thousands). */
+const MAX_TREES = 400;
+
+export class Recorder {
+  readonly frames: Frame[] = [];
+  readonly trees: Record<string, TreeNode> = {};
+  private treeCount = 0;
+  private last = "";
+  private index = 0;
+
+  attach(broker: Broker): void {
+    broker.trace.onEvent((e) => this.onEvent(broker, e));
+  }
+
+  private onEvent(broker: Broker, e: TraceEvent): void {
+    const i = this.index++;
+    const frame = frameOf(broker, i);
+    const key = JSON.stringify({ ...frame, i: 0, t: 0 });
+    if (key !== this.last) {
+      this.frames.push(frame);
+      this.last = key;
+    }
+    if (e.kind === "state" && e.subject === "kvs.root") this.capture(broker, e.value.split(" ")[1]!);
+    if (frame.checkpoint) this.capture(broker, frame.checkpoint.rootref);
+  }
+
+  private capture(broker: Broker, rootref: string): void {
+    if (this.trees[rootref] || this.treeCount >= MAX_TREES) return;
+    this.treeCount++;
+    let budget = MAX_TREE_NODES;
+    const walk = (name: string, obj: TreeObj, ref: string | null): TreeNode => {
+      budget--;
+      if (budget <= 0) return { name: "…", ref: null, kind: "truncated", state: "inline" };
+      if (obj.type === "dirref") {
+        const blob = broker.peekBlob(obj.data[0]!);
+        const dir = blob.data ? decode(blob.data) : undefined;
+        if (!dir || dir.type !== "dir") return { name, ref: obj.data[0]!, kind: "dir", state: blob.state };
+        return { ...walk(name, dir, null), ref: obj.data[0]!, state: blob.state };
+      }
+      if (obj.type === "dir") {
+        const children = Object.keys(obj.data)
+          .sort()
+          .map((child) => walk(child, obj.data[child]!, null));
+        return { name, ref, kind: "dir", state: "inline", children };
+      }
+      if (obj.type === "valref") {
+        const children = obj.data.map((blobref, n) => ({ name: `#${n}`, ref: blobref, kind: "val" as const, state: broker.peekBlob(blobref).state }));
+        budget -= children.length;
+        return { name, ref: null, kind: "valref", state: "inline", children };
+      }
+      return { name, ref: null, kind: obj.type, state: "inline" };
+    };
+    this.trees[rootref] = walk("(root)", { ver: 1, type: "dirref", data: [rootref] }, rootref);
+  }
+}
+
+function frameOf(broker: Broker, i: number): Frame {
+  const s = broker.snapshot();
+  const checkpoint = s.backing?.lastCheckpoint;
+  return {
+    i,
+    t: s.t,
+    state: s.state,
+    kvs: s.kvs?.root ? { sequence: s.kvs.root.sequence, rootref: s.kvs.root.rootref, readOnly: s.kvs.readOnly, commitQueue: s.kvs.commitQueue } : null,
+    checkpoint: checkpoint ? { sequence: checkpoint.sequence, rootref: checkpoint.rootref } : null,
+    cache: s.cache
+      ? { count: s.cache.count, dirty: s.cache.dirty, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
+      : null,
+    backing: s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null,
+    disk: { quota: s.disk.quota, used: s.disk.used, files: s.disk.files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner })) },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The built page, served on 127.0.0.1, in Debian's Chromium driven by
+ * playwright-core: what the browser tests and `npm run bench:page` use.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+/** Flags measured to work on these machines (toolchain.md §5): no sandbox as root, no background network. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export interface Served {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export function buildPage(): void {
+  const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}${r.stdout}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`vite preview did not answer at ${url}`);
+}
+
+/** Build the page (unless `build` is false), serve dist/ and launch Chromium. */
+export async function servePage({ build = true } = {}): Promise<Served> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
+  }
+  if (build) buildPage();
+  const port = await freePort();
+  const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitForServer(url, server);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    return {
+      url,
+      browser,
+      async close() {
+        await browser.close();
+        server.kill();
+      },
+    };
+  } catch (e) {
+    server.kill();
+    throw e;
+  }
+}
+
+/** A fresh page that records console errors and warnings (the page must have none). */
+export async function openPage(served: Served, width = 1280, height = 720): Promise<{ page: Page; problems: string[] }> {
+  const context = await served.browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(served.url);
+  return { page, problems };
+}
+
+/** Replace the editor's text as a user pasting it would. */
+export async function setScenario(page: Page, text: string): Promise<void> {
+  await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+  await page.click('[data-testid="editor"] .view-lines');
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
+}
+
+/** Ctrl+Enter, then wait for the run to end (the page counts finished runs). */
+export async function runWithKeyboard(page: Page): Promise<void> {
+  const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { timeout: 30_000 });
+}

@@ -1,0 +1,108 @@
+/**
+ * The built page in a real Chromium (issue 4's browser checks): it loads with
+ * no console error; a scenario typed and run with Ctrl+Enter shows its log
+ * lines and the ENOSPC error, marked on its line; the disk gauge reaches full;
+ * Stop ends an infinite loop within 2 s; the scrubber moves the panels back in
+ * time; the trace hash equals the headless runner's for the same text and
+ * seed; the editor knows the API's types.
+ */
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../helpers.ts";
+import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+
+let served: Served;
+let page: Page;
+let problems: string[];
+
+beforeAll(async () => {
+  served = await servePage();
+  ({ page, problems } = await openPage(served));
+}, 180_000);
+
+afterAll(async () => {
+  await served?.close();
+});
+
+const ENOSPC_STORY = `scenario({ disk: "1 MiB" });
+await flux.start();
+await kvs.put("a", 1, { sync: true });
+log("before the fill:", disk.used, "bytes used");
+disk.fill();
+await kvs.put("big", bytes(200_000));
+await sim.settle();
+await content.flush();
+`;
+
+describe("the playground page", () => {
+  it("loads the editor and the engine with no console error", async () => {
+    await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="console"]');
+    for (const id of ["run", "stop", "policy", "stack-view", "timeline", "trace-hash", "disk-gauge"]) {
+      expect(await page.locator(`[data-testid="${id}"]`).count(), id).toBe(1);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("runs a typed scenario with Ctrl+Enter: its log lines, the ENOSPC error on its line, a full disk gauge", async () => {
+    await setScenario(page, ENOSPC_STORY);
+    await runWithKeyboard(page);
+    const console = await page.textContent('[data-testid="console"]');
+    expect(console).toMatch(/before the fill: \d+ bytes used/);
+    expect(console).toContain("content store: No space left on device");
+    expect(await page.textContent('[data-testid="run-error"]')).toContain("line 8: content.flush: No space left on device");
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number }[] }).__scenarioMarkers())).toContainEqual(
+      expect.objectContaining({ line: 8, message: "content.flush: No space left on device" }),
+    );
+    expect(await page.getAttribute('[data-testid="disk-gauge"]', "data-full")).toBe("true");
+    expect(problems).toEqual([]);
+  });
+
+  it("moves every panel back in time with the scrubber", async () => {
+    const gauge = '[data-testid="disk-gauge"]';
+    const usedAtEnd = Number(await page.getAttribute(gauge, "data-used"));
+    const stateAtEnd = await page.textContent('[data-testid="instance-state"]');
+    await page.focus('[data-testid="timeline"]');
+    await page.keyboard.press("Home");
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of/);
+    const usedAtStart = Number(await page.getAttribute(gauge, "data-used"));
+    expect(usedAtStart).toBeLessThan(usedAtEnd);
+    expect(await page.getAttribute(gauge, "data-full")).toBe("false");
+    expect(await page.textContent('[data-testid="instance-state"]')).not.toBe(stateAtEnd === "run" ? "x" : stateAtEnd);
+    await page.keyboard.press("End");
+    await expect.poll(() => page.getAttribute(gauge, "data-full")).toBe("true");
+  });
+
+  it("stops an infinite loop within 2 s", async () => {
+    await setScenario(page, `log("spinning");\nwhile (true) {}\n`);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForTimeout(300);
+    const started = Date.now();
+    await page.click('[data-testid="stop"]');
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 2_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // the page still works: the next run goes through
+    await setScenario(page, `await flux.start();\nlog("alive");\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="console"]')).toContain("alive");
+  });
+
+  it("shows the same trace hash as the headless runner for the same text and seed", async () => {
+    const text = readFileSync("playground-scripts/first.ts", "utf8");
+    await setScenario(page, text);
+    await page.fill('[data-testid="seed"]', "3");
+    await runWithKeyboard(page);
+    const headless = await run(text, { overrides: { seed: 3 } });
+    expect(headless.ok).toBe(true);
+    expect(await page.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+  });
+
+  it("knows the scenario API's types: a type error gets a red squiggle", async () => {
+    await setScenario(page, `await flux.start();\nconst n: string = disk.quota;\n`);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string }[] }).__scenarioMarkers()), { timeout: 15_000 })
+      .toContainEqual(expect.objectContaining({ line: 2, message: "Type 'number' is not assignable to type 'string'." }));
+    expect(problems).toEqual([]);
+  });
+});
