@@ -22,7 +22,7 @@ export interface Frame {
   state: string;
   kvs: { sequence: number; rootref: string; readOnly: boolean; commitQueue: number } | null;
   checkpoint: { sequence: number; rootref: string } | null;
-  cache: { count: number; dirty: number; size: number; flushWaiters: number; stranded: number; readOnly: boolean; flushErrno: string | null } | null;
+  cache: { count: number; dirty: number; dirtyBytes: number; size: number; flushWaiters: number; stranded: number; readOnly: boolean; flushErrno: string | null } | null;
   backing: { readOnly: boolean; lastErrno: string | null } | null;
   disk: { quota: number; used: number; files: { name: string; bytes: number; owner: string }[] };
 }

@@ -76,7 +76,7 @@ function frameOf(broker: Broker, i: number): Frame {
     kvs: s.kvs?.root ? { sequence: s.kvs.root.sequence, rootref: s.kvs.root.rootref, readOnly: s.kvs.readOnly, commitQueue: s.kvs.commitQueue } : null,
     checkpoint: checkpoint ? { sequence: checkpoint.sequence, rootref: checkpoint.rootref } : null,
     cache: s.cache
-      ? { count: s.cache.count, dirty: s.cache.dirty, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
+      ? { count: s.cache.count, dirty: s.cache.dirty, dirtyBytes: s.cache.dirtyBytes, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
       : null,
     backing: s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null,
     disk: { quota: s.disk.quota, used: s.disk.used, files: s.disk.files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner })) },

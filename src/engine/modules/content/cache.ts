@@ -42,6 +42,7 @@ export interface ContentCacheSnapshot extends ContentCacheStats {
   backing: string | null;
   /** Write-back stopped and stores refused with EROFS (policy cacheReadOnly). */
   readOnly: boolean;
+  dirtyBytes: number;
   flushErrno: Errno | null;
   flushWaiters: number;
   /** Dirty entries that are on no list and have no store in flight: nothing will write them unless they are stored again. */
@@ -69,6 +70,8 @@ export class ContentCache implements FluxModule {
   private acctSize = 0;
   private acctValid = 0;
   private acctDirty = 0;
+  /** Bytes of the dirty entries (not in cache.c: the page shows how much is not on disk). */
+  private dirtyBytes = 0;
   private readonly checkpoint: CheckpointRouting;
 
   constructor(
@@ -120,6 +123,7 @@ export class ContentCache implements FluxModule {
       readOnly: this.readOnly,
       flushErrno: this.flushErrno ?? null,
       flushWaiters: this.flushRequests.length,
+      dirtyBytes: this.dirtyBytes,
       // dirty entries are being written back, queued on the flush list, or stranded (on no list)
       stranded: Math.max(0, this.acctDirty - this.flushBatchCount - this.flushList.size),
     };
@@ -187,12 +191,14 @@ export class ContentCache implements FluxModule {
       this.fill(e, data);
       e.dirty = true;
       this.acctDirty++;
+      this.dirtyBytes += data.length;
       for (const load of e.loadRequests.splice(0)) this.h.respond(load, e.data);
     } else if (!e.dirty) {
       // dedup: re-persist a blob that is already cached and clean (cache.c does, for online GC)
       this.lru.delete(ref);
       e.dirty = true;
       this.acctDirty++;
+      this.dirtyBytes += e.data!.length;
     }
     if (this.backing) this.store(e);
     else this.flushList.set(ref, e); // written back once a backing store registers
@@ -235,6 +241,7 @@ export class ContentCache implements FluxModule {
     if (!e.dirty) return;
     e.dirty = false;
     this.acctDirty--;
+    this.dirtyBytes -= e.data!.length;
     this.lru.set(e.ref, e);
     e.lastUsed = this.h.now();
   }

@@ -1,0 +1,113 @@
+/**
+ * npm run bench:page: the page's speed, measured in headless Chromium on the
+ * built page served on 127.0.0.1, printed as one JSON line.
+ *
+ * - interactive_ms: from navigation start until the script text and the Run
+ *   button can be used (before Monaco arrives);
+ * - editor_ready_ms: until Monaco has replaced the text area;
+ * - default_run_ms: median of 5 runs of the default scenario, from the click
+ *   to the page showing the result (worker time included);
+ * - scrub_ms_max / scrub_ms_median: moving the timeline to random events of a
+ *   run with more than 10,000 events, until the next frame is painted;
+ * - startup_gzip_kb: the bytes (gzip -6) of everything the page needs before
+ *   the editor: index.html, the entry chunk and its static imports, CSS, the
+ *   engine worker and its wasm. Monaco is a lazy chunk, not counted.
+ */
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { openPage, servePage } from "../test/browser/launch.ts";
+
+const RUNS = 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const served = await servePage();
+try {
+  const { page, problems } = await openPage(served);
+  const interactive = await page.evaluate(async () => {
+    while (!document.querySelector('[data-testid="run"]:not([disabled])') || !document.querySelector('[data-testid="editor"] textarea, [data-testid="editor"] .view-lines')) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return performance.now();
+  });
+  await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+  const editorReady = await page.evaluate(() => performance.now());
+
+  const runOnce = async () => {
+    const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
+    return page.evaluate(async (before) => {
+      const t0 = performance.now();
+      (document.querySelector('[data-testid="run"]') as HTMLButtonElement).click();
+      while (document.querySelector('[data-testid="trace-hash"]')?.getAttribute("data-runs") !== String(before + 1)) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }, runs);
+  };
+  await runOnce(); // warm the worker's code
+  const runTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) runTimes.push(await runOnce());
+
+  // a run with more than 10,000 events, then scrub to random places in it
+  await page.click('[data-testid="editor"] .view-lines');
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(`await flux.start();\nfor (let i = 0; i < 700; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`);
+  await runOnce();
+  const events = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
+  const scrubs: number[] = await page.evaluate(async (count) => {
+    const input = document.querySelector('[data-testid="timeline"]') as HTMLInputElement;
+    const times: number[] = [];
+    let x = 12345;
+    for (let k = 0; k < 20; k++) {
+      x = (x * 1103515245 + 12345) % 2147483648; // the same positions every time
+      const target = x % count;
+      const t0 = performance.now();
+      input.value = String(target);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      // until the frame showing it has been painted: a task queued from the next animation frame runs after paint
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      if (!document.querySelector('[data-testid="timeline-position"]')?.textContent?.startsWith(`event ${target + 1} of`)) throw new Error("the panels did not move");
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, events);
+
+  const figures = {
+    interactive_ms: Math.round(interactive),
+    editor_ready_ms: Math.round(editorReady),
+    default_run_ms: Math.round(median(runTimes)),
+    default_run_ms_all: runTimes.map(Math.round),
+    scrub_events: events,
+    scrub_ms_median: +median(scrubs).toFixed(1),
+    scrub_ms_max: +Math.max(...scrubs).toFixed(1),
+    startup_gzip_kb: Math.round(startupGzipBytes().bytes / 1024),
+    startup_files: startupGzipBytes().files,
+    console_problems: problems.length,
+    chromium: served.browser.version(),
+  };
+  console.log(JSON.stringify(figures));
+} finally {
+  await served.close();
+}
+
+/** What the page needs before the editor, from the built files: the entry, its static imports, CSS, the engine worker and its wasm. */
+function startupGzipBytes(): { bytes: number; files: string[] } {
+  const html = readFileSync("dist/index.html", "utf8");
+  const files = new Set<string>(["index.html"]);
+  const queue = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    if (!file.endsWith(".js")) continue;
+    const code = readFileSync(`dist/${file}`, "utf8");
+    // static imports, and the engine worker (new Worker(new URL(...))) and the wasm it fetches; not import() of Monaco
+    // the bundler quotes with ", ' or `: static imports (`from"./x.js"`, `import"./x.js"`), the worker and its wasm
+    for (const m of code.matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+)["'`]/g)) queue.push(`assets/${m[1]}`);
+    for (const m of code.matchAll(/["'`](?:\/|\.\/)?(?:assets\/)?(engine-worker-[\w-]+\.js|sql-wasm-browser-debug-[\w-]+\.wasm)["'`]/g)) queue.push(`assets/${m[1]}`);
+  }
+  let total = 0;
+  for (const file of files) total += gzipSync(readFileSync(`dist/${file}`), { level: 6 }).length;
+  return { bytes: total, files: [...files] };
+}
