@@ -23,6 +23,8 @@ export type Op =
   | { op: "free" }
   | { op: "quota"; bytes: number }
   | { op: "crash" }
+  /** Start a synced commit and lose power after `us` microseconds of virtual time: between its blob writes and its checkpoint. */
+  | { op: "crash-mid-sync"; key: string; value: number; us: number }
   | { op: "shutdown" }
   | { op: "start" }
   | { op: "advance"; ms: number }
@@ -50,7 +52,8 @@ export function randomOps(seed: number, { length, disk }: SequenceOptions): Op[]
     else if (roll < 60) ops.push({ op: "fill", leave: pick([0, 8_192, 32_768, 65_536, 200_000]) });
     else if (roll < 69) ops.push({ op: "free" });
     else if (roll < 71) ops.push({ op: "quota", bytes: pick([disk, disk, Math.round(disk * 0.75), Math.round(disk * 1.5)]) });
-    else if (roll < 76) ops.push({ op: "crash" });
+    else if (roll < 74) ops.push({ op: "crash" });
+    else if (roll < 76) ops.push({ op: "crash-mid-sync", key: `s${s}`, value: s++, us: rng.int(1, 400) });
     else if (roll < 81) ops.push({ op: "shutdown" });
     else if (roll < 91) ops.push({ op: "start" });
     else if (roll < 97) ops.push({ op: "advance", ms: pick([1, 50, 2_000, 15_000]) });
@@ -130,6 +133,8 @@ function line(o: Op): string {
       return `disk.setQuota(${o.bytes});`;
     case "crash":
       return "flux.crash();";
+    case "crash-mid-sync":
+      return `{ const p = kvs.put(${JSON.stringify(o.key)}, ${o.value}, { sync: true }).catch(() => {}); await sim.advance(${o.us / 1000}); flux.crash(); await p; }`;
     case "shutdown":
       return "await shutdown();";
     case "start":
