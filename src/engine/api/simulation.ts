@@ -13,15 +13,14 @@ import { Broker } from "../broker/broker.ts";
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { type PresetName, resolvePolicy } from "../policy/presets.ts";
+import type { Endpoint, Response } from "../sim/bus.ts";
+import { FluxError, strerror } from "../sim/errno.ts";
+import { Prng } from "../sim/prng.ts";
+import { JobWorkload } from "../workload/jobs.ts";
 import type { ScenarioSettings } from "./types.ts";
+import { formatSize, parseSize } from "./values.ts";
 
 export type { ScenarioSettings };
-import type { Endpoint, Response } from "../sim/bus.ts";
-import { type Errno, FluxError, strerror } from "../sim/errno.ts";
-import { Prng } from "../sim/prng.ts";
-import type { TraceEvent } from "../sim/trace.ts";
-import { JobWorkload } from "../workload/jobs.ts";
-import { formatSize, parseSize } from "./values.ts";
 
 /** Settings from outside the script (command line, page controls); they win over the script's scenario({...}). */
 export interface RunOverrides {
@@ -136,14 +135,6 @@ export class Simulation {
 
   now(): number {
     return this.brokerValue?.sched.now() ?? 0;
-  }
-
-  trace(): readonly TraceEvent[] {
-    return this.broker.trace.all();
-  }
-
-  traceHash(): string {
-    return this.broker.trace.hash();
   }
 
   dispose(): void {
@@ -332,4 +323,3 @@ export class Simulation {
   }
 }
 
-export type { Errno };

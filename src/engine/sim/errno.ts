@@ -30,21 +30,12 @@ const TABLE = {
 
 export type Errno = keyof typeof TABLE;
 
-export function isErrno(name: unknown): name is Errno {
-  return typeof name === "string" && Object.hasOwn(TABLE, name);
-}
-
 export function errnoCode(errno: Errno): number {
   return TABLE[errno][0];
 }
 
 export function strerror(errno: Errno): string {
   return TABLE[errno][1];
-}
-
-/** The errno whose Linux number is `code`, if we know it. */
-export function errnoFromCode(code: number): Errno | undefined {
-  return (Object.keys(TABLE) as Errno[]).find((name) => TABLE[name][0] === code);
 }
 
 /**

@@ -75,11 +75,6 @@ export class Scheduler {
     this.foreground = 0;
   }
 
-  /** Labels of the pending foreground events, for "what is the simulation still doing". */
-  pendingLabels(): string[] {
-    return this.heap.filter((e) => !e.cancelled && !e.background).map((e) => e.label);
-  }
-
   private dropCancelled(): void {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
   }
