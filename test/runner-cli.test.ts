@@ -98,7 +98,8 @@ describe("npm run scenario", () => {
     ].join("\n");
     const r = cli(text, "--json");
     expect(r.code).toBe(1);
-    const message: string = JSON.parse(r.stdout).error.message;
+    const { message, line } = JSON.parse(r.stdout).error as { message: string; line: number };
+    expect(line).toBe(9);
     expect(message).toMatch(/^stuck at [\d.]+ ms: the script waits for kvs\.put\("d", sync\) \(line 9\) — kvs\.commit #\d+/);
     expect(message).toMatch(/content\.flush #\d+ from content to content, sent at/);
     expect(r.ms).toBeLessThan(15_000);

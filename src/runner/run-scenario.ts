@@ -105,7 +105,7 @@ async function drive(sim: Simulation, start: () => Promise<void>): Promise<unkno
     await yieldToEventLoop();
     if (settled) break;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (sim.drive() === "stuck") return new Error(sim.stuck);
+    if (sim.drive() === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
   }
   return failure;
 }

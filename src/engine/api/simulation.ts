@@ -77,6 +77,8 @@ export class Simulation {
   private resolved: ResolvedSettings | undefined;
   /** Why the run cannot go on, once it is stuck. */
   stuck: string | undefined;
+  /** The script line of the first call the stuck script waits for, when known (for the editor's marker). */
+  stuckLine: number | undefined;
   /**
    * Where in the script the call being made now comes from (set by the API
    * layer). A thunk, because working out a line from a stack costs more than
@@ -229,6 +231,7 @@ export class Simulation {
       }
       if (sched.idle() && !wake) {
         this.stuck = this.describeStuck();
+        this.stuckLine = [...this.waiters].find((w) => w.until === undefined && w.site?.())?.site?.();
         return "stuck";
       }
       sched.step();
