@@ -23,6 +23,54 @@ expect(await kvs.get("log")).toBe("a\\nb\\n");
     vexpect(r.error).toBeUndefined();
   });
 
+  it("treats every key component as a name, __proto__ and constructor included", async () => {
+    const r = await run(`
+await flux.start();
+await expect(kvs.get("constructor")).rejects.toThrow("ENOENT");
+await expect(kvs.get("d.toString")).rejects.toThrow("ENOENT");
+await kvs.put("__proto__", "p");
+await kvs.put("d.__proto__.constructor", 2);
+expect(await kvs.get("__proto__")).toBe("p");
+expect(await kvs.ls("d.__proto__")).toEqual(["constructor"]);
+await kvs.unlink("d.__proto__.constructor");
+expect(await kvs.ls("d.__proto__")).toEqual([]);
+await flux.shutdown();
+await flux.start();
+expect(await kvs.ls(".")).toContain("__proto__");
+expect(await kvs.get("__proto__")).toBe("p");
+expect((await flux.fsck()).ok).toBe(true);
+`);
+    vexpect(r.error).toBeUndefined();
+  });
+
+  it("copies bytes at the client boundary, as a message would: changing an array later changes nothing stored", async () => {
+    const r = await run(`
+await flux.start();
+const b = new Uint8Array(1000).fill(1);
+await kvs.put("a", b);
+b.fill(2);
+await kvs.put("b", b);
+expect((await kvs.get("a"))[0]).toBe(1);
+expect((await kvs.get("b"))[0]).toBe(2);
+const got = await kvs.get("a") as Uint8Array;
+got.fill(9);
+expect((await kvs.get("a"))[0]).toBe(1);
+const blob = new Uint8Array([5, 6, 7]);
+const ref = await content.store(blob);
+blob[0] = 0;
+expect(Array.from(await content.load(ref))).toEqual([5, 6, 7]);
+(await content.load(ref))[0] = 0;
+expect(Array.from(await content.load(ref))).toEqual([5, 6, 7]);
+const txn = kvs.txn().put("t", b);
+b.fill(3);
+await kvs.commit(txn);
+expect((await kvs.get("t"))[0]).toBe(2);
+await content.flush();
+expect((await flux.fsck()).ok).toBe(true);
+`);
+    vexpect(r.error).toBeUndefined();
+  });
+
   it("gives a clear error, and loses nothing, for bad input to every part of the API", async () => {
     const r = await run(`
 scenario({ disk: "1 MiB" });

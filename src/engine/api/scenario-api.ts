@@ -135,11 +135,12 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       at();
       const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
       if (!(bytes instanceof Uint8Array)) return Promise.reject(new FluxError("EPROTO", "content.store: data must be a string or a Uint8Array"));
-      return sim.request("content.store()", "content.store", bytes, "content.store", (p) => p as string);
+      // a copy, as the request carries: the script may reuse its array
+      return sim.request("content.store()", "content.store", bytes.slice(), "content.store", (p) => p as string);
     },
     load(ref) {
       at();
-      return sim.request(`content.load(${JSON.stringify(ref)})`, "content.load", ref, "content.load", (p) => p as Uint8Array);
+      return sim.request(`content.load(${JSON.stringify(ref)})`, "content.load", ref, "content.load", (p) => (p as Uint8Array).slice());
     },
     flush() {
       at();

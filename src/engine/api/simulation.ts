@@ -14,6 +14,7 @@ import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { type PresetName, resolvePolicy } from "../policy/presets.ts";
 import type { Endpoint, Response } from "../sim/bus.ts";
+import type { TraceEventInput } from "../sim/trace.ts";
 import { FluxError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
 import { JobWorkload } from "../workload/jobs.ts";
@@ -272,9 +273,9 @@ export class Simulation {
         label,
         since: this.now(),
         site,
-        ...(started.request ? { request: started.request } : {}),
-        ...(started.until !== undefined ? { until: started.until } : {}),
-        ...(started.settle ? { settle: true } : {}),
+        request: started.request,
+        until: started.until,
+        settle: started.settle === true,
         onCrash: () => crash(settle),
         resolve: started.resolveAt ?? (() => {}),
       };
@@ -284,7 +285,9 @@ export class Simulation {
 
   /** Record a call of the script and how it ended, so the console and the timeline can show it. */
   traceCall(call: string, line: number | undefined, outcome: string): void {
-    this.broker.trace.add({ kind: "api", call, outcome, ...(line ? { line } : {}) });
+    const event: Extract<TraceEventInput, { kind: "api" }> = { kind: "api", call, outcome };
+    if (line) event.line = line;
+    this.broker.trace.add(event);
   }
 
   private earliestTimeWaiter(): Waiter | undefined {

@@ -14,19 +14,25 @@ export type ValueKind = "string" | "bytes" | "json";
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * The bytes a value is stored as. An array is copied, as Flux serializes a
+ * value into its request: changing it afterwards must not change what was
+ * stored (nor the blobref the engine remembers for that array).
+ */
 export function encodeValue(value: unknown): { bytes: Uint8Array; kind: ValueKind } {
   if (typeof value === "string") return { bytes: encoder.encode(value), kind: "string" };
-  if (value instanceof Uint8Array) return { bytes: value, kind: "bytes" };
+  if (value instanceof Uint8Array) return { bytes: value.slice(), kind: "bytes" };
   if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
     throw new FluxError("EINVAL", `cannot store a value of type ${typeof value}: use a string, a Uint8Array or a JSON value`);
   }
   return { bytes: encoder.encode(JSON.stringify(value)), kind: "json" };
 }
 
+/** A stored value as the script sees it; bytes come as a copy (the engine's cached blob stays the engine's). */
 export function decodeValue(bytes: Uint8Array, kind: ValueKind | undefined): KvsValue {
-  if (kind === "bytes") return bytes;
+  if (kind === "bytes") return bytes.slice();
   const text = utf8OrUndefined(bytes);
-  if (text === undefined) return bytes;
+  if (text === undefined) return bytes.slice();
   if (kind === "json") {
     try {
       return JSON.parse(text) as KvsValue;

@@ -92,7 +92,11 @@ export class Disk {
 
   get used(): number {
     let total = 0;
-    for (const node of this.fileNodes()) total += node.usedBytes;
+    const contents = this.rootNode.contents as Record<string, FsNode>;
+    for (const name in contents) {
+      const node = contents[name]!;
+      if (this.fs.isFile(node.mode)) total += node.usedBytes;
+    }
     return total;
   }
 
@@ -188,14 +192,17 @@ export class Disk {
     }
   }
 
-  /** Called from the FS hooks before a file of this disk grows by `growth` bytes. */
+  /** Called from the FS hooks before a file of this disk grows by `growth` bytes (on every write: kept free of allocation). */
   checkGrowth(node: FsNode, growth: number): void {
-    const fault = this.faults.find((f) => node.name.startsWith(f.prefix));
-    if (fault) {
-      this.faults.splice(this.faults.indexOf(fault), 1);
-      this.refuse(node, growth, fault.errno);
-    }
+    if (this.faults.length > 0) this.consumeFault(node, growth);
     if (growth > 0 && this.used + growth > this.quotaBytes) this.refuse(node, growth, "ENOSPC");
+  }
+
+  private consumeFault(node: FsNode, growth: number): void {
+    const fault = this.faults.find((f) => node.name.startsWith(f.prefix));
+    if (!fault) return;
+    this.faults.splice(this.faults.indexOf(fault), 1);
+    this.refuse(node, growth, fault.errno);
   }
 
   private refuse(node: FsNode, growth: number, errno: Errno): never {

@@ -7,7 +7,10 @@
  */
 import { type Errno, strerror } from "./errno.ts";
 import type { Scheduler } from "./scheduler.ts";
-import type { LogLevel, Trace } from "./trace.ts";
+import type { LogLevel, Trace, TraceEventInput } from "./trace.ts";
+
+type SendEvent = Extract<TraceEventInput, { kind: "send" }>;
+type ReplyEvent = Extract<TraceEventInput, { kind: "reply" }>;
 
 /** Virtual time one message takes from one module to another (ms). */
 export const HOP_MS = 0.01;
@@ -87,8 +90,11 @@ export class Bus {
   request(from: string, topic: string, payload: unknown, onResponse?: Continuation, note?: string, sender?: Endpoint): Message {
     const msg: Message = { id: this.nextId++, topic, sender: from, payload, sentAt: this.sched.now(), responded: false };
     this.outstanding.set(msg.id, { msg, sender, onResponse });
-    this.trace.add({ kind: "send", id: msg.id, topic, from, ...payloadSize(payload), ...(note ? { note } : {}) });
-    this.deliver(HOP_MS, `deliver ${topic} #${msg.id}`, () => this.dispatch(msg));
+    const sent: SendEvent = { kind: "send", id: msg.id, topic, from };
+    if (payload instanceof Uint8Array) sent.bytes = payload.length;
+    if (note) sent.note = note;
+    this.trace.add(sent);
+    this.deliver(HOP_MS, "deliver a request", () => this.dispatch(msg));
     return msg;
   }
 
@@ -132,16 +138,12 @@ export class Bus {
     if (msg.responded) throw new Error(`request #${msg.id} ${msg.topic} answered twice`);
     msg.responded = true;
     const entry = this.outstanding.get(msg.id);
-    this.trace.add({
-      kind: "reply",
-      id: msg.id,
-      topic: msg.topic,
-      to: msg.sender,
-      ...(response.ok ? {} : { errno: response.errno }),
-      ...(note ? { note } : {}),
-    });
+    const reply: ReplyEvent = { kind: "reply", id: msg.id, topic: msg.topic, to: msg.sender };
+    if (!response.ok) reply.errno = response.errno;
+    if (note) reply.note = note;
+    this.trace.add(reply);
     if (!entry) return; // the sender is gone (crash, unload): nobody is waiting
-    this.deliver(HOP_MS, `response ${msg.topic} #${msg.id}`, () => {
+    this.deliver(HOP_MS, "deliver a response", () => {
       if (!this.outstanding.delete(msg.id) || entry.sender?.closed) return;
       this.runOn(msg.sender, () => entry.onResponse?.(response));
     });
@@ -184,7 +186,7 @@ export class Bus {
   private scheduleWakeup(owner: string, reactor: Reactor): void {
     if (reactor.wakeup) return;
     reactor.wakeup = true;
-    this.sched.after(Math.max(0, reactor.busyUntil - this.sched.now()), `${owner} free again`, () => {
+    this.sched.after(Math.max(0, reactor.busyUntil - this.sched.now()), "a module is free again", () => {
       reactor.wakeup = false;
       const next = reactor.queue.shift();
       if (next) this.runNow(owner, reactor, next);
@@ -201,10 +203,6 @@ export class Bus {
     if (!reactor) this.reactors.set(owner, (reactor = { busyUntil: 0, queue: [], wakeup: false }));
     return reactor;
   }
-}
-
-function payloadSize(payload: unknown): { bytes?: number } {
-  return payload instanceof Uint8Array ? { bytes: payload.length } : {};
 }
 
 /** What a module holds instead of a flux_t: its name on the bus, and the calls it may make. */

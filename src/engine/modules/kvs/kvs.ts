@@ -10,6 +10,7 @@
  * holds back all that come after it.
  */
 import { blobref } from "../../common/blobref.ts";
+import { concatBytes } from "../../common/bytes.ts";
 import type { Endpoint, Message, Response } from "../../sim/bus.ts";
 import { COSTS } from "../../sim/costs.ts";
 import type { Errno } from "../../sim/errno.ts";
@@ -19,7 +20,7 @@ import type { Checkpoint } from "../content-sqlite/content-sqlite.ts";
 import type { Done, FluxModule } from "../module.ts";
 import { formatTimestamp, wallClockSeconds } from "../../sim/wallclock.ts";
 import { applyOps, type KvsOp, parseKey } from "./txn.ts";
-import { decode, dir, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
+import { decode, dir, dirEntry, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
 
 export type { KvsOp } from "./txn.ts";
 
@@ -56,9 +57,16 @@ interface Transaction {
 
 interface KvsCacheEntry {
   data: Uint8Array;
-  dir?: DirObj;
   lastUsed: number;
 }
+
+/**
+ * How many parsed directories are kept beside the cache's blobs. A commit
+ * only walks the newest root's path, so a few suffice; keeping one parsed
+ * copy of every cached directory (thousands of objects of hundreds of
+ * entries each) made the garbage collector the engine's biggest cost.
+ */
+const PARSED_DIRS_MAX = 256;
 
 /** The kvs cache drops entries unused for this long (kvs max_lastuse_age). */
 const CACHE_MAX_AGE_MS = 10_000;
@@ -76,6 +84,8 @@ export class Kvs implements FluxModule {
   readonly name = "kvs";
   private root: KvsRoot | undefined;
   private cache = new Map<string, KvsCacheEntry>();
+  /** Parsed directories by blobref, least recently used first (a use re-inserts). */
+  private parsedDirs = new Map<string, DirObj>();
   private queue: Transaction[] = [];
   private active: Transaction | undefined;
   private lastCheckpointSeq = -1;
@@ -395,7 +405,7 @@ export class Kvs implements FluxModule {
       }
       if (i === path.length) break;
       if (obj.type !== "dir") return { errno: "ENOTDIR" };
-      const next: TreeObj | undefined = obj.data[path[i]!];
+      const next = dirEntry(obj, path[i]!);
       if (!next) return { errno: "ENOENT" };
       obj = next;
       i++;
@@ -406,7 +416,7 @@ export class Kvs implements FluxModule {
     if (obj.type !== "valref") return { errno: "EPROTO" };
     const missing = obj.data.filter((ref) => !this.cache.has(ref));
     if (missing.length > 0) return { missing };
-    return { value: concat(obj.data.map((ref) => this.touch(ref)!.data)) };
+    return { value: concatBytes(obj.data.map((ref) => this.touch(ref)!.data)) };
   }
 
   // --- the kvs cache ------------------------------------------------------
@@ -432,7 +442,14 @@ export class Kvs implements FluxModule {
   }
 
   private remember(ref: string, data: Uint8Array, dir?: DirObj): void {
-    this.cache.set(ref, { data, ...(dir ? { dir } : {}), lastUsed: this.h.now() });
+    this.cache.set(ref, { data, lastUsed: this.h.now() });
+    if (dir) this.keepParsed(ref, dir);
+  }
+
+  private keepParsed(ref: string, dir: DirObj): void {
+    this.parsedDirs.delete(ref);
+    this.parsedDirs.set(ref, dir);
+    if (this.parsedDirs.size > PARSED_DIRS_MAX) this.parsedDirs.delete(this.parsedDirs.keys().next().value!);
   }
 
   private touch(ref: string): KvsCacheEntry | undefined {
@@ -441,26 +458,17 @@ export class Kvs implements FluxModule {
     return entry;
   }
 
-  /** The directory a blob holds, parsed once and kept with the blob. */
+  /** The directory a cached blob holds, parsed again only when it is not among the recently used ones. */
   private cachedDir(ref: string): DirObj | undefined {
     const entry = this.touch(ref);
     if (!entry) return undefined;
-    if (!entry.dir) {
+    let dir = this.parsedDirs.get(ref);
+    if (!dir) {
       const obj = decode(entry.data);
       if (obj.type !== "dir") return undefined;
-      entry.dir = obj;
+      dir = obj;
     }
-    return entry.dir;
+    this.keepParsed(ref, dir);
+    return dir;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

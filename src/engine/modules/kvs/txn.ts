@@ -7,7 +7,7 @@
  */
 import { blobref, type HashName } from "../../common/blobref.ts";
 import type { Errno } from "../../sim/errno.ts";
-import { dir, dirref, encode, fitsInline, fromBase64, symlink, val, valref, type DirObj, type TreeObj } from "./treeobj.ts";
+import { dir, dirEntry, dirref, encodeChanged, setDirEntry, fitsInline, fromBase64, symlink, val, valref, type DirObj, type TreeObj } from "./treeobj.ts";
 
 export type KvsOp =
   | { op: "put"; key: string; value: Uint8Array; append?: boolean }
@@ -42,10 +42,10 @@ class Refused {
 export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyContext): ApplyResult {
   const blobs = new Map<string, Uint8Array>();
   const dirs = new Map<string, DirObj>();
-  const copies = new WeakSet<DirObj>();
+  const copies: Copies = new Map();
   const copy = (d: DirObj): DirObj => {
     const c = dir({ ...d.data });
-    copies.add(c);
+    copies.set(c, { base: d, changed: new Set() });
     return c;
   };
   const store = (data: Uint8Array): string => {
@@ -54,7 +54,8 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
     return ref;
   };
   const storeDir = (d: DirObj): string => {
-    const ref = store(encode(d));
+    const { base, changed } = copies.get(d)!;
+    const ref = store(encodeChanged(d, base, changed));
     dirs.set(ref, d);
     return ref;
   };
@@ -70,9 +71,12 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
   return { newRoot, blobs, dirs };
 }
 
+/** Each directory this transaction copied: what it was copied from, and the names of the entries changed since. */
+type Copies = Map<DirObj, { base: DirObj; changed: Set<string> }>;
+
 interface Walk {
   copy(d: DirObj): DirObj;
-  copies: WeakSet<DirObj>;
+  copies: Copies;
   store(data: Uint8Array): string;
   dirOf(ref: string): DirObj | undefined;
 }
@@ -83,30 +87,36 @@ function applyOne(root: DirObj, op: KvsOp, w: Walk): void {
   if (name === undefined) throw new Refused("EINVAL"); // the root itself cannot be replaced
   const parent = walkTo(root, path, w, op.op !== "unlink");
   if (!parent) return; // unlink under a directory that does not exist: nothing to do
+  setEntry(parent, name, newEntry(parent, name, op, w), w.copies);
+}
+
+/** What `op` puts at `name` in `parent`, or undefined to remove it. */
+function newEntry(parent: DirObj, name: string, op: KvsOp, w: Walk): TreeObj | undefined {
   switch (op.op) {
     case "put":
-      parent.data[name] = op.append ? appended(parent.data[name], op.value, w) : valueObj(op.value, w);
-      return;
+      return op.append ? appended(dirEntry(parent, name), op.value, w) : valueObj(op.value, w);
     case "unlink":
-      delete parent.data[name];
-      return;
+      return undefined;
     case "mkdir":
-      parent.data[name] = w.copy(dir());
-      return;
+      return w.copy(dir());
     case "symlink":
-      parent.data[name] = symlink(op.target);
-      return;
+      return symlink(op.target);
     case "link":
-      parent.data[name] = op.treeobj;
-      return;
+      return op.treeobj;
   }
+}
+
+/** Change one entry of a directory this transaction copied, remembering the name so only it is re-encoded. */
+function setEntry(d: DirObj, name: string, entry: TreeObj | undefined, copies: Copies): void {
+  setDirEntry(d, name, entry);
+  copies.get(d)!.changed.add(name);
 }
 
 /** The directory at `path` as a private copy, creating missing ones (and replacing non-directories) when `create`. */
 function walkTo(root: DirObj, path: string[], w: Walk, create: boolean): DirObj | undefined {
   let d = root;
   for (const component of path) {
-    const entry = d.data[component];
+    const entry = dirEntry(d, component);
     let next: DirObj;
     if (entry?.type === "dir") next = w.copies.has(entry) ? entry : w.copy(entry);
     else if (entry?.type === "dirref") {
@@ -115,7 +125,7 @@ function walkTo(root: DirObj, path: string[], w: Walk, create: boolean): DirObj 
       next = w.copy(loaded);
     } else if (create) next = w.copy(dir());
     else return undefined;
-    d.data[component] = next;
+    setEntry(d, component, next, w.copies);
     d = next;
   }
   return d;
@@ -141,9 +151,11 @@ function appended(existing: TreeObj | undefined, value: Uint8Array, w: Walk): Tr
 }
 
 /** Store every directory copied by this transaction (depth first) and put a dirref in its place. */
-function unroll(d: DirObj, copies: WeakSet<DirObj>, storeDir: (d: DirObj) => string): DirObj {
-  for (const [name, entry] of Object.entries(d.data)) {
-    if (entry.type === "dir" && copies.has(entry)) d.data[name] = dirref(storeDir(unroll(entry, copies, storeDir)));
+function unroll(d: DirObj, copies: Copies, storeDir: (d: DirObj) => string): DirObj {
+  // only changed entries can be copies
+  for (const name of copies.get(d)!.changed) {
+    const entry = dirEntry(d, name);
+    if (entry?.type === "dir" && copies.has(entry)) setEntry(d, name, dirref(storeDir(unroll(entry, copies, storeDir))), copies);
   }
   return d;
 }
