@@ -79,6 +79,12 @@ await kvs.put("keep", "me");
 await expect(kvs.put("", 1)).rejects.toThrow(/invalid key/);
 expect(() => kvs.txn().put(".", 1)).toThrow(/invalid key/);
 await expect(kvs.put("u", undefined as never)).rejects.toThrow(/cannot store a value of type undefined/);
+const loop: { self?: unknown } = {};
+loop.self = loop;
+await expect(kvs.put("u", loop as never)).rejects.toThrow(/cannot store this value as JSON: Converting circular structure/);
+await expect(sim.advance(Infinity)).rejects.toThrow("got Infinity");
+await expect(flux.start()).rejects.toThrow("flux start: the instance is already up (state run)");
+await expect(flux.moduleRemove("kvs" as never)).rejects.toThrow('only content-sqlite can be removed here, not "kvs"');
 await expect(content.store(42 as never)).rejects.toThrow("EPROTO");
 await expect(content.load("sha1-xyz")).rejects.toThrow("EPROTO");
 await expect(content.load("md5-0123")).rejects.toThrow("EPROTO");
@@ -135,6 +141,10 @@ describe("expect", () => {
     scenarioExpect(3).not.toBe(4);
     vexpect(() => scenarioExpect([1, 2]).toContain(3)).toThrow("expected [1,2] to contain 3");
     vexpect(() => scenarioExpect("a").not.toBe("a")).toThrow('expected "a" not to be "a"');
+    const loop: { a: number; self?: unknown; list: unknown[] } = { a: 1, list: [] };
+    loop.self = loop;
+    loop.list.push(loop, { b: 2 });
+    vexpect(() => scenarioExpect(loop).toBe(1)).toThrow('expected {"a":1,"list":["[circular]",{"b":2}],"self":"[circular]"} to be 1');
   });
 });
 

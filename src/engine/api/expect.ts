@@ -146,10 +146,26 @@ export function format(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "undefined";
   if (typeof value === "function") return "[function]";
+  // JSON would call these null
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   try {
-    const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? format(v) : v));
+    const text = JSON.stringify(value, withoutCycles());
     return text.length > 200 ? `${text.slice(0, 200)}…` : text;
   } catch {
     return String(value);
   }
+}
+
+/** A JSON replacer that shows byte arrays briefly and a reference back to an enclosing object as "[circular]". */
+function withoutCycles(): (this: unknown, key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, _key: string, value: unknown) {
+    if (value instanceof Uint8Array) return format(value);
+    if (typeof value !== "object" || value === null) return value;
+    // `this` is the object holding `value`: drop the ancestors we have left
+    while (ancestors.length > 0 && ancestors.at(-1) !== this) ancestors.pop();
+    if (ancestors.includes(value)) return "[circular]";
+    ancestors.push(value);
+    return value;
+  };
 }

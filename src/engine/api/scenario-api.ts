@@ -200,7 +200,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
 
   const backingModule = (verb: "load" | "remove", name: string): Promise<void> => {
     at();
-    if (name !== "content-sqlite") return Promise.reject(new FluxError("EINVAL", `flux module ${verb}: only content-sqlite can be ${verb}ed here, not ${format(name)}`));
+    if (name !== "content-sqlite") return Promise.reject(new FluxError("EINVAL", `flux module ${verb}: only content-sqlite can be ${verb === "load" ? "loaded" : "removed"} here, not ${format(name)}`));
     const broker = sim.broker;
     return sim.operation<void>(
       `flux.module${verb === "load" ? "Load" : "Remove"}("content-sqlite")`,
@@ -225,7 +225,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
         (answer) =>
           sim.broker.start((errno, text) =>
             answer(() => {
-              if (errno) throw new FluxError(errno, `flux start: ${text ?? errno}`);
+              if (errno) throw new FluxError(errno, text?.startsWith("flux start: ") ? text : `flux start: ${text ?? errno}`);
             }),
           ),
         () => {

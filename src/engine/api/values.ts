@@ -25,7 +25,14 @@ export function encodeValue(value: unknown): { bytes: Uint8Array; kind: ValueKin
   if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
     throw new FluxError("EINVAL", `cannot store a value of type ${typeof value}: use a string, a Uint8Array or a JSON value`);
   }
-  return { bytes: encoder.encode(JSON.stringify(value)), kind: "json" };
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch (e) {
+    // a cycle, or a BigInt deep inside: JSON cannot hold it, and neither can the KVS
+    throw new FluxError("EINVAL", `cannot store this value as JSON: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return { bytes: encoder.encode(json), kind: "json" };
 }
 
 /** A stored value as the script sees it; bytes come as a copy (the engine's cached blob stays the engine's). */
