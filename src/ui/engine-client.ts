@@ -2,6 +2,10 @@
  * Talks to the engine worker. One warm worker runs scenarios one at a time;
  * Stop (or the time limit) terminates it, which always works, even inside
  * `while (true) {}`, and a fresh one is started for the next run.
+ *
+ * The first worker starts on `start()` or on the first run, not at
+ * construction: the page decides when (its start compiles sql.js and
+ * hash-wasm, which competes with Monaco's parse on a 2-core machine).
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { RunResult, WorkerReply } from "../worker/protocol.ts";
@@ -12,18 +16,15 @@ export const TIME_LIMIT_MS = 10_000;
 export class StoppedError extends Error {}
 
 export class EngineClient {
-  private worker!: Worker;
-  private ready!: Promise<void>;
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
   private nextId = 1;
   private pending: { id: number; resolve: (r: RunResult) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> } | undefined;
 
-  constructor() {
-    this.spawn();
-  }
-
-  /** Resolves when the engine (sql.js and its wasm) is loaded. */
-  whenReady(): Promise<void> {
-    return this.ready;
+  /** Start the worker unless it runs already; resolves when the engine (sql.js and its wasm) is loaded. */
+  start(): Promise<void> {
+    if (!this.worker) this.spawn();
+    return this.ready!;
   }
 
   run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS): Promise<RunResult> {
@@ -32,7 +33,7 @@ export class EngineClient {
     return new Promise<RunResult>((resolve, reject) => {
       const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs);
       this.pending = { id, resolve, reject, timer };
-      void this.ready.then(() => this.worker.postMessage({ type: "run", id, text, overrides }));
+      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides }));
     });
   }
 
@@ -44,7 +45,7 @@ export class EngineClient {
   stop(reason = "stopped"): void {
     const pending = this.pending;
     this.pending = undefined;
-    this.worker.terminate();
+    this.worker?.terminate();
     this.spawn();
     if (pending) {
       clearTimeout(pending.timer);
@@ -53,9 +54,9 @@ export class EngineClient {
   }
 
   private spawn(): void {
-    this.worker = new EngineWorker();
+    const worker = (this.worker = new EngineWorker());
     this.ready = new Promise((resolve, reject) => {
-      this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      worker.onmessage = (e: MessageEvent<WorkerReply>) => {
         if (e.data.type === "ready") return resolve();
         const pending = this.pending;
         if (!pending || e.data.id !== pending.id) return;
@@ -63,7 +64,7 @@ export class EngineClient {
         clearTimeout(pending.timer);
         pending.resolve(e.data);
       };
-      this.worker.onerror = (e) => {
+      worker.onerror = (e) => {
         const pending = this.pending;
         this.pending = undefined;
         const error = new Error(`the engine failed: ${e.message}`);

@@ -2,8 +2,9 @@
  * Monaco, loaded after the page is usable (it is most of the page's weight).
  * TypeScript with the scenario API's generated .d.ts, so completion, hover
  * docs and red squiggles know flux, kvs, content, disk, jobs, sim.
+ * monaco-lean.ts chooses which parts of monaco-editor the page loads.
  */
-import type * as Monaco from "monaco-editor";
+import type * as Monaco from "./monaco-lean.ts";
 import globalsDts from "../engine/api/scenario-globals.generated.d.ts?raw";
 
 export type Editor = Monaco.editor.IStandaloneCodeEditor;
@@ -18,7 +19,7 @@ export function loadMonaco(): Promise<MonacoApi> {
 
 async function load(): Promise<MonacoApi> {
   const [monaco, { default: EditorWorker }, { default: TsWorker }] = await Promise.all([
-    import("monaco-editor"),
+    import("./monaco-lean.ts"),
     import("monaco-editor/editor/editor.worker?worker"),
     import("monaco-editor/language/typescript/ts.worker?worker"),
   ]);

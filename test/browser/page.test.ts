@@ -4,7 +4,8 @@
  * lines and the ENOSPC error, marked on its line; the disk gauge reaches full;
  * Stop ends an infinite loop within 2 s; the scrubber moves the panels back in
  * time; the trace hash equals the headless runner's for the same text and
- * seed; the editor knows the API's types.
+ * seed; the editor knows the API's types; Run works from the plain text area
+ * before the editor has arrived.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -96,6 +97,36 @@ describe("the playground page", () => {
     const headless = await run(text, { overrides: { seed: 3 } });
     expect(headless.ok).toBe(true);
     expect(await page.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+  });
+
+  it("runs a scenario from the plain text area before the editor has arrived", async () => {
+    // hold Monaco's chunks back until the run is done (the engine worker otherwise starts only once the editor is up)
+    const context = await served.browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const early = await context.newPage();
+    const earlyProblems: string[] = [];
+    early.on("console", (m) => (m.type() === "error" || m.type() === "warning") && earlyProblems.push(`${m.type()}: ${m.text()}`));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await early.route(/\/assets\/monaco-/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await early.goto(served.url);
+      await early.fill('[data-testid="editor"] textarea', `await flux.start();\nlog("ran before the editor");\n`);
+      await early.click('[data-testid="run"]');
+      await early.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
+      expect(await early.textContent('[data-testid="console"]')).toContain("ran before the editor");
+      expect(await early.getAttribute('[data-testid="editor"]', "data-editor")).toBe("textarea");
+      release();
+      await early.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+      // Monaco draws spaces as no-break spaces
+      expect((await early.textContent('[data-testid="editor"] .view-lines'))?.replace(/\u00a0/g, " ")).toContain("ran before the editor");
+      expect(earlyProblems).toEqual([]);
+    } finally {
+      release();
+      await context.close();
+    }
   });
 
   it("knows the scenario API's types: a type error gets a red squiggle", async () => {
