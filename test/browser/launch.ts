@@ -84,9 +84,13 @@ export async function servePage({ build = true } = {}): Promise<Served> {
 }
 
 /** A fresh page that records console errors and warnings (the page must have none). */
-export async function openPage(served: Served, width = 1280, height = 720): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(
+  served: Served,
+  { width = 1280, height = 720, beforeLoad }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<void> } = {},
+): Promise<{ page: Page; problems: string[] }> {
   const context = await served.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
+  await beforeLoad?.(page);
   const problems: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
