@@ -50,6 +50,8 @@ export function createEditor(monaco: MonacoApi, host: HTMLElement, text: string,
     minimap: { enabled: false },
     fontSize: 13,
     scrollBeyondLastLine: false,
+    // suggestions and hovers near the panel's edge would be cut off by its overflow: hidden
+    fixedOverflowWidgets: true,
     tabSize: 2,
   });
 }

@@ -4,8 +4,8 @@
  * lines and the ENOSPC error, marked on its line; the disk gauge reaches full;
  * Stop ends an infinite loop within 2 s; the scrubber moves the panels back in
  * time; the trace hash equals the headless runner's for the same text and
- * seed; the editor knows the API's types; Run works from the plain text area
- * before the editor has arrived.
+ * seed; the editor knows the API's types and completes them in full view; Run
+ * works from the plain text area before the editor has arrived.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -135,5 +135,19 @@ describe("the playground page", () => {
       .poll(() => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string }[] }).__scenarioMarkers()), { timeout: 15_000 })
       .toContainEqual(expect.objectContaining({ line: 2, message: "Type 'number' is not assignable to type 'string'." }));
     expect(problems).toEqual([]);
+  });
+
+  it("completes the API at the foot of a long script, with the whole list in view (not cut off by the panel)", async () => {
+    await setScenario(page, `${"// filler\n".repeat(40)}kvs.`);
+    await page.waitForSelector(".suggest-widget.visible .monaco-list-row", { timeout: 15_000 });
+    await expect.poll(() => page.textContent(".suggest-widget.visible"), { timeout: 15_000 }).toContain("unlink");
+    // the last row must be what a click there would hit: a row clipped by the panel would leave the console under it
+    const lastRowHit = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")];
+      const box = rows.at(-1)!.getBoundingClientRect();
+      return document.elementFromPoint(box.left + 20, box.top + box.height / 2)?.closest(".suggest-widget") !== null;
+    });
+    expect(lastRowHit).toBe(true);
+    await page.keyboard.press("Escape");
   });
 });
