@@ -225,7 +225,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
         (answer) =>
           sim.broker.start((errno, text) =>
             answer(() => {
-              if (errno) throw new FluxError(errno, text?.startsWith("flux start: ") ? text : `flux start: ${text ?? errno}`);
+              if (errno) throw new FluxError(errno, `flux start: ${text ?? errno}`);
             }),
           ),
         () => {

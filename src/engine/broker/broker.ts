@@ -133,7 +133,7 @@ export class Broker {
   /** rc1. Answers once the instance runs, or with the failing step's errno and text. */
   start(done: (errno?: Errno, text?: string) => void): void {
     if (this.stateValue !== "down" && this.stateValue !== "failed") {
-      done("EBUSY", `flux start: the instance is already up (state ${this.stateValue})`);
+      done("EBUSY", `the instance is already up (state ${this.stateValue})`);
       return;
     }
     this.setState("rc1");

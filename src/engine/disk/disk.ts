@@ -90,6 +90,7 @@ export class Disk {
     return this.quotaBytes;
   }
 
+  // fileNodes() without its array: this runs before every write that grows a file
   get used(): number {
     let total = 0;
     const contents = this.rootNode.contents as Record<string, FsNode>;
