@@ -8,9 +8,10 @@
  *   of 1 000 puts.
  * - synced_commits_per_s: kvs puts with FLUX_KVS_SYNC (flush + checkpoint each).
  * - overhead_ratio: the puts run's wall time divided by the time raw sql.js
- *   takes (median of 3 runs: one run varies by ±20 % here) to insert exactly the rows the engine stored (read back from the
- *   database in insertion order), with the same build, pragmas, one
- *   autocommit INSERT per blob as content-sqlite does, and the same quota FS.
+ *   takes (median of 3 runs: one run varies by ±20 % here) to insert
+ *   exactly the rows the engine stored (read back from the database in
+ *   insertion order), with the same build, pragmas, one autocommit INSERT
+ *   per blob as content-sqlite does, and the same quota FS.
  * - floor_ratio: what overhead_ratio would be for an engine that did
  *   nothing but those inserts plus the per-blob work Flux itself does before
  *   each one: hashing the blob (its blobref) and LZ4-compressing it
@@ -27,6 +28,7 @@ import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { Disk } from "../src/engine/disk/disk.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
+import { median } from "./median.ts";
 import { blobref } from "../src/engine/common/blobref.ts";
 import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
 import { COMPRESSION_THRESHOLD } from "../src/engine/modules/content-sqlite/content-sqlite.ts";
@@ -96,8 +98,6 @@ log(JSON.stringify({ ms: performance.now() - t0 }));`,
   );
   return { ms: timing.ms, rows };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
 function rawInsertMs(sql: SqlJsWithFS, rows: [Uint8Array, number, Uint8Array, number][]): number {

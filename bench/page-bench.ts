@@ -19,9 +19,9 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { openPage, servePage, type Served } from "../test/browser/launch.ts";
+import { median } from "./median.ts";
 
 const RUNS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Runs in the page before its own scripts: notes, at every frame from the
@@ -52,7 +52,7 @@ const WATCH_LOADING = `
 const served = await servePage();
 try {
   await letBrowserSettle(served);
-  const { page, problems } = await openPage(served, { beforeLoad: async (p) => void (await p.addInitScript({ content: WATCH_LOADING })) });
+  const { page, problems } = await openPage(served, { beforeLoad: (p) => p.addInitScript({ content: WATCH_LOADING }) });
   await page.waitForFunction(() => (window as unknown as Loading).__loading.editorReady !== undefined, undefined, { timeout: 30_000 });
   const loading = await page.evaluate(() => (window as unknown as Loading).__loading);
 

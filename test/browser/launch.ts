@@ -83,10 +83,10 @@ export async function servePage({ build = true } = {}): Promise<Served> {
   }
 }
 
-/** A fresh page that records console errors and warnings (the page must have none). */
+/** A fresh page, in a context of its own, that records console errors and warnings (the page must have none); `beforeLoad` may set it up before it navigates. */
 export async function openPage(
   served: Served,
-  { width = 1280, height = 720, beforeLoad }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<void> } = {},
+  { width = 1280, height = 720, beforeLoad }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {},
 ): Promise<{ page: Page; problems: string[] }> {
   const context = await served.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();

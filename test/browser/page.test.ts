@@ -101,18 +101,16 @@ describe("the playground page", () => {
 
   it("runs a scenario from the plain text area before the editor has arrived", async () => {
     // hold Monaco's chunks back until the run is done (the engine worker otherwise starts only once the editor is up)
-    const context = await served.browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const early = await context.newPage();
-    const earlyProblems: string[] = [];
-    early.on("console", (m) => (m.type() === "error" || m.type() === "warning") && earlyProblems.push(`${m.type()}: ${m.text()}`));
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await early.route(/\/assets\/monaco-/, async (route) => {
-      await held;
-      await route.continue();
+    const { page: early, problems: earlyProblems } = await openPage(served, {
+      beforeLoad: (p) =>
+        p.route(/\/assets\/monaco-/, async (route) => {
+          await held;
+          await route.continue();
+        }),
     });
     try {
-      await early.goto(served.url);
       await early.fill('[data-testid="editor"] textarea', `await flux.start();\nlog("ran before the editor");\n`);
       await early.click('[data-testid="run"]');
       await early.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
@@ -125,7 +123,7 @@ describe("the playground page", () => {
       expect(earlyProblems).toEqual([]);
     } finally {
       release();
-      await context.close();
+      await early.context().close();
     }
   });
 
