@@ -1,0 +1,193 @@
+/**
+ * Scenario links (design.md §5): `#s=<format>.<data>`, where data is base64url of a 4-byte checksum followed by the
+ * deflate-raw compression (the platform's CompressionStream) of a small JSON object: the text, the controls'
+ * overrides, the author's trace hash and the engine version.
+ *
+ * deflate-raw has no checksum of its own, so a flipped character would often decode to a different scenario
+ * without a word; the FNV-1a checksum of the JSON makes such a link say it was altered.
+ *
+ * The decoder is the boundary for text from anywhere: it never throws, and it refuses by size while it
+ * decompresses (input is fed in small pieces and output is counted as it comes), so a zip bomb costs at most one
+ * piece's expansion beyond the limit.
+ */
+export const LINK_FORMAT = 1;
+/** The largest scenario JSON a link may hold once decoded. */
+export const MAX_DECODED_BYTES = 1_000_000;
+/** deflate expands by at most ~0.03 % plus a few bytes, base64 by 4/3: anything longer cannot be a valid link. */
+const MAX_DATA_CHARS = Math.ceil(((MAX_DECODED_BYTES * 1.01 + 64) * 4) / 3);
+/** Compressed bytes fed to the decompressor at a time: deflate's worst expansion (~1032:1) keeps one piece's output near 512 KB. */
+const FEED_BYTES = 512;
+
+/** The controls that override the script's scenario({...}); absent means "as the script says". */
+export interface LinkSettings {
+  policy?: string;
+  disk?: string;
+  seed?: string;
+}
+
+export interface SharedScenario {
+  text: string;
+  settings: LinkSettings;
+  /** The trace hash of the author's last run, when that run was of exactly this text and these settings. */
+  traceHash?: string;
+  /** The engine version that made the link. */
+  engineVersion: string;
+}
+
+export type DecodeResult = { ok: true; scenario: SharedScenario } | { ok: false; reason: string };
+
+/** `<format>.<data>`: what follows `#s=`. */
+export async function encodeScenario(scenario: SharedScenario): Promise<string> {
+  const json = new TextEncoder().encode(JSON.stringify(toWire(scenario)));
+  const compressed = await pipeThrough(json, new CompressionStream("deflate-raw"));
+  const framed = new Uint8Array(4 + compressed.length);
+  new DataView(framed.buffer).setUint32(0, fnv1a(json));
+  framed.set(compressed, 4);
+  return `${LINK_FORMAT}.${toBase64Url(framed)}`;
+}
+
+/** Decode what follows `#s=`; never throws, every refusal is one line saying what is wrong. */
+export async function decodeScenario(value: string): Promise<DecodeResult> {
+  try {
+    return await decode(value);
+  } catch (e) {
+    return { ok: false, reason: `the link could not be read (${(e as Error)?.message ?? String(e)})` };
+  }
+}
+
+async function decode(value: string): Promise<DecodeResult> {
+  const dot = value.indexOf(".");
+  const format = dot < 0 ? "" : value.slice(0, dot);
+  if (!/^\d{1,6}$/.test(format)) return refuse("it is not a scenario link (expected #s=<version>.<data>)");
+  if (Number(format) !== LINK_FORMAT) {
+    return refuse(`it is in link format ${Number(format)}, and this page reads format ${LINK_FORMAT} (was it made by another version of the playground?)`);
+  }
+  const data = value.slice(dot + 1);
+  if (data.length > MAX_DATA_CHARS) return refuse(`it is too long (${data.length} characters): a scenario link holds at most ${MAX_DECODED_BYTES / 1e6} MB of text`);
+  const bytes = fromBase64Url(data);
+  if (!bytes) return refuse("it contains characters a link's data never has (it was changed or mangled on the way)");
+  if (bytes.length < 5) return refuse("it is cut short (truncated): was the whole link copied?");
+  const json = await inflateBounded(bytes.subarray(4), MAX_DECODED_BYTES);
+  if (json === "oversized") return refuse(`its scenario is larger than ${MAX_DECODED_BYTES / 1e6} MB once decoded, more than a link may hold`);
+  if (json === "damaged") return refuse("its data does not decompress: it is cut short (truncated) or was altered");
+  if (fnv1a(json) !== new DataView(bytes.buffer, bytes.byteOffset).getUint32(0)) return refuse("it was altered: its checksum does not match its content");
+  const scenario = fromWire(json);
+  return scenario ? { ok: true, scenario } : refuse("its content is not a scenario (was it made by another version of the playground?)");
+}
+
+const refuse = (why: string): DecodeResult => ({ ok: false, reason: `This link cannot be opened: ${why}.` });
+
+/** The JSON in a link, with short keys: a link's length matters in chat tools. */
+interface Wire {
+  t: string;
+  p?: string;
+  d?: string;
+  s?: string;
+  h?: string;
+  e: string;
+}
+
+function toWire(s: SharedScenario): Wire {
+  return {
+    t: s.text,
+    ...(s.settings.policy ? { p: s.settings.policy } : {}),
+    ...(s.settings.disk ? { d: s.settings.disk } : {}),
+    ...(s.settings.seed ? { s: s.settings.seed } : {}),
+    ...(s.traceHash ? { h: s.traceHash } : {}),
+    e: s.engineVersion,
+  };
+}
+
+function fromWire(json: Uint8Array): SharedScenario | undefined {
+  let wire: unknown;
+  try {
+    wire = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
+  } catch {
+    return undefined;
+  }
+  if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return undefined;
+  const w = wire as Record<string, unknown>;
+  const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= 200);
+  if (typeof w.t !== "string" || typeof w.e !== "string" || w.e.length > 50 || !["p", "d", "s", "h"].every(optional)) return undefined;
+  const settings: LinkSettings = {
+    ...(w.p ? { policy: w.p as string } : {}),
+    ...(w.d ? { disk: w.d as string } : {}),
+    ...(w.s ? { seed: w.s as string } : {}),
+  };
+  return { text: w.t, settings, ...(w.h ? { traceHash: w.h as string } : {}), engineVersion: w.e };
+}
+
+/** Decompress deflate-raw, giving up as soon as the output passes `limit` bytes. */
+async function inflateBounded(compressed: Uint8Array, limit: number): Promise<Uint8Array | "oversized" | "damaged"> {
+  const stream = new DecompressionStream("deflate-raw");
+  const writer = stream.writable.getWriter();
+  // a write resolves only once the reader below has taken the previous piece's output, so at most one piece is
+  // decompressed ahead of the count
+  const feeding = (async () => {
+    for (let at = 0; at < compressed.length; at += FEED_BYTES) await writer.write(compressed.slice(at, at + FEED_BYTES));
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // the reader sees the same error (or cancelled the stream itself)
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        return "oversized";
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return "damaged";
+  }
+  return concat(chunks, total);
+}
+
+async function pipeThrough(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream): Promise<Uint8Array> {
+  const writer = transform.writable.getWriter();
+  writer.write(bytes).then(() => writer.close()).catch(() => {}); // a failure shows in the reads below
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = transform.readable.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    total += r.value.length;
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** FNV-1a, 32 bits: a checksum against accidental change (not an authenticity check: anyone may make a link). */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
