@@ -64,9 +64,10 @@ async function decode(value: string): Promise<DecodeResult> {
   }
   const data = value.slice(dot + 1);
   if (data.length > MAX_DATA_CHARS) return refuse(`it is too long (${data.length} characters): a scenario link holds at most ${MAX_DECODED_BYTES / 1e6} MB of text`);
+  if (!/^[A-Za-z0-9_-]*$/.test(data)) return refuse("it contains characters a link's data never has (it was changed or mangled on the way)");
+  // base64 never leaves a single character over: the link lost its end
+  if (data.length % 4 === 1 || data.length < 7) return refuse("it is cut short (truncated): was the whole link copied?");
   const bytes = fromBase64Url(data);
-  if (!bytes) return refuse("it contains characters a link's data never has (it was changed or mangled on the way)");
-  if (bytes.length < 5) return refuse("it is cut short (truncated): was the whole link copied?");
   const json = await inflateBounded(bytes.subarray(4), MAX_DECODED_BYTES);
   if (json === "oversized") return refuse(`its scenario is larger than ${MAX_DECODED_BYTES / 1e6} MB once decoded, more than a link may hold`);
   if (json === "damaged") return refuse("its data does not decompress: it is cut short (truncated) or was altered");
@@ -184,8 +185,8 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+/** Bytes of base64url text already checked to hold only its alphabet. */
+function fromBase64Url(text: string): Uint8Array {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

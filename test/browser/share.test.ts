@@ -1,0 +1,134 @@
+/**
+ * Links, examples and drafts in the built page (issue 9): a shared link opened in a fresh browser shows the
+ * scenario without running it, and its run gives the author's trace hash and says so; a corrupted link says what
+ * is wrong and leaves the editor usable; drafts survive a reload and the opening of a link; every example is in
+ * the menu and runs from it.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../helpers.ts";
+import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+
+let served: Served;
+
+beforeAll(async () => {
+  served = await servePage();
+}, 180_000);
+
+afterAll(async () => {
+  await served?.close();
+});
+
+const editorText = async (page: Page) => ((await page.textContent('[data-testid="editor"] .view-lines')) ?? "").replace(/\u00a0/g, " ");
+const waitForEditor = (page: Page) => page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+
+async function shareLink(page: Page): Promise<string> {
+  await page.click('[data-testid="share"]');
+  await page.waitForSelector('[data-testid="share-link"]');
+  return page.inputValue('[data-testid="share-link"]');
+}
+
+describe("links, examples and drafts", () => {
+  it("a shared link opens in a fresh browser without running, and its run matches the author's hash", async () => {
+    const text = readFileSync("playground-scripts/first.ts", "utf8");
+    const { page: author, problems } = await openPage(served);
+    await setScenario(author, text);
+    await author.fill('[data-testid="seed"]', "3");
+    await runWithKeyboard(author);
+    const link = await shareLink(author);
+    expect(link).toMatch(/#s=1\.[\w-]+$/);
+    expect(await author.textContent('[data-testid="share-result"]')).toContain(`(${link.length.toLocaleString("en")} characters)`);
+    // the address bar holds the same link
+    await expect.poll(() => author.evaluate(() => location.href)).toBe(link);
+    await author.context().close();
+
+    const { page: reader, problems: readerProblems } = await openPage(served);
+    await reader.goto(link);
+    await waitForEditor(reader);
+    await expect.poll(() => reader.inputValue('[data-testid="seed"]')).toBe("3");
+    expect(await editorText(reader)).toContain("A full statedir under upstream Flux");
+    expect(await reader.getAttribute('[data-testid="trace-hash"]', "data-runs")).toBe("0"); // not run by opening
+    expect(await reader.textContent('[data-testid="notice"]')).toContain("press Run");
+    await reader.click('[data-testid="run"]');
+    await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
+    const headless = await run(text, { overrides: { seed: 3 } });
+    expect(await reader.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+    await expect.poll(() => reader.textContent('[data-testid="notice"]')).toContain("Same result as when shared");
+    expect([...problems, ...readerProblems]).toEqual([]);
+    await reader.context().close();
+  });
+
+  it("a corrupted link says what is wrong; the editor keeps the draft and works; nothing reaches the console", async () => {
+    const { page, problems } = await openPage(served);
+    await setScenario(page, `// my own draft\nawait flux.start();\nlog("draft ran");\n`);
+    const link = await shareLink(page);
+    await page.goto(link.slice(0, link.length - 25));
+    await expect.poll(() => page.getAttribute('[data-testid="notice"]', "data-kind")).toBe("error");
+    expect(await page.textContent('[data-testid="notice"]')).toMatch(/This link cannot be opened: .*(cut short|altered)/);
+    for (const bad of ["#s=9.abc", "#s=1.%%%%", "#nonsense"]) {
+      await page.goto(served.url + bad);
+      await expect.poll(() => page.textContent('[data-testid="notice"]')).toMatch(/link format 9|characters a link's data never has|not a link this page knows/);
+      if (bad === "#s=9.abc") expect(await page.textContent('[data-testid="notice"]')).toContain("link format 9");
+    }
+    await page.reload();
+    await waitForEditor(page);
+    expect(await editorText(page)).toContain("my own draft");
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="console"]')).toContain("draft ran");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("keeps the draft over a reload, and in the drafts list when a link replaces it", async () => {
+    const { page: other } = await openPage(served);
+    await setScenario(other, `scenario({ title: "From a colleague" });\nawait flux.start();\n`);
+    const link = await shareLink(other);
+    await other.context().close();
+
+    const { page, problems } = await openPage(served);
+    await setScenario(page, `scenario({ title: "My unsaved work" });\nawait flux.start();\nlog(42);\n`);
+    await page.waitForTimeout(500); // the address and the stored draft follow the editor
+    await page.reload();
+    await waitForEditor(page);
+    expect(await editorText(page)).toContain("My unsaved work");
+
+    await page.goto(link);
+    await expect.poll(() => editorText(page)).toContain("From a colleague");
+    await page.click('[data-testid="drafts"]');
+    const items = page.locator('[data-testid="draft-item"]');
+    expect(await items.first().textContent()).toContain("My unsaved work");
+    await items.first().click();
+    await expect.poll(() => editorText(page)).toContain("My unsaved work");
+    // the link's text was put aside in its turn
+    await page.click('[data-testid="drafts"]');
+    expect(await page.locator('[data-testid="draft-item"]').first().textContent()).toContain("From a colleague");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("lists every playground script in the examples menu, and each runs from it", async () => {
+    const { page, problems } = await openPage(served);
+    await waitForEditor(page);
+    const names = readdirSync("playground-scripts")
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => f.replace(/\.ts$/, ""));
+    for (const name of names) {
+      await page.click('[data-testid="examples"]');
+      await page.click(`[data-testid="example-${name}"]`);
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#example/${name}`);
+      await expect.poll(() => page.textContent('[data-testid="origin"]')).toMatch(/^from example /);
+      const headless = await run(readFileSync(`playground-scripts/${name}.ts`, "utf8"));
+      await runWithKeyboard(page);
+      expect(await page.textContent('[data-testid="trace-hash"]'), name).toBe(headless.traceHash);
+    }
+    // an edit marks the text as changed and turns the address into a link of the edited text
+    await page.click('[data-testid="editor"] .view-lines');
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.insertText("\n// edited\n");
+    await expect.poll(() => page.getAttribute('[data-testid="origin"]', "data-edited")).toBe("true");
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#s=1\./);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+});
