@@ -9,7 +9,7 @@
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { RunResult, WorkerReply } from "../worker/protocol.ts";
-import EngineWorker from "../worker/engine-worker.ts?worker";
+import { startEngineWorker } from "../worker/contained-worker.ts";
 
 export const TIME_LIMIT_MS = 10_000;
 
@@ -54,7 +54,7 @@ export class EngineClient {
   }
 
   private spawn(): void {
-    const worker = (this.worker = new EngineWorker());
+    const worker = (this.worker = startEngineWorker());
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<WorkerReply>) => {
         if (e.data.type === "ready") return resolve();

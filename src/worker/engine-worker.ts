@@ -8,9 +8,12 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import { runScenario } from "../runner/run-scenario.ts";
 import type { RunRequest, RunResult, WorkerReply } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
+import { withholdFromScenarios } from "./sandbox.ts";
 
 const post = (message: WorkerReply) => self.postMessage(message);
 const sql = await loadSqlJs();
+// the engine has what it needs from the network; scenarios get none of it
+withholdFromScenarios();
 
 self.onmessage = async (e: MessageEvent<RunRequest>) => {
   const request = e.data;

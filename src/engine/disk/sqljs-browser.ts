@@ -15,6 +15,7 @@ async function load(): Promise<SqlJsWithFS> {
   const module = { exports: {} as unknown };
   new Function("module", "exports", patchSqlJsSource(source))(module, module.exports);
   const initSqlJs = module.exports as (config: object) => Promise<SqlJsStatic>;
-  const sql = await initSqlJs({ locateFile: () => wasmUrl, print: () => {}, printErr: () => {} });
+  // absolute: the worker may run from a blob: URL, against which a relative URL means nothing
+  const sql = await initSqlJs({ locateFile: () => new URL(wasmUrl, import.meta.url).href, print: () => {}, printErr: () => {} });
   return assertFsExported(sql);
 }
