@@ -9,8 +9,10 @@ import { runScenario } from "../runner/run-scenario.ts";
 import type { RunRequest, RunResult, WorkerReply } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
 import { withholdFromScenarios } from "./sandbox.ts";
+import { sqliteFilesOf, type StatedirFile } from "./statedir-export.ts";
+import type { Broker } from "../engine/broker/broker.ts";
 
-const post = (message: WorkerReply) => self.postMessage(message);
+const post = (message: WorkerReply, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
 const sql = await loadSqlJs();
 // the engine has what it needs from the network; scenarios get none of it
 withholdFromScenarios();
@@ -20,11 +22,17 @@ self.onmessage = async (e: MessageEvent<RunRequest>) => {
   const started = performance.now();
   const recorder = new Recorder();
   let events: readonly TraceEvent[] = [];
+  let instance: Broker | undefined;
+  let statedir: StatedirFile[] = [];
   const result = await runScenario(request.text, {
     sql,
     overrides: request.overrides,
-    onBroker: (broker) => recorder.attach(broker),
+    onBroker: (broker) => {
+      instance = broker;
+      recorder.attach(broker);
+    },
     onTrace: (trace) => (events = trace),
+    beforeDispose: () => (statedir = instance ? sqliteFilesOf(instance) : []),
   });
   const reply: RunResult = {
     type: "result",
@@ -34,8 +42,9 @@ self.onmessage = async (e: MessageEvent<RunRequest>) => {
     frames: recorder.frames,
     trees: recorder.trees,
     ms: performance.now() - started,
+    statedir,
   };
-  post(reply);
+  post(reply, statedir.map((f) => f.bytes.buffer));
 };
 
 post({ type: "ready" });

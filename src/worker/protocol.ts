@@ -7,6 +7,7 @@
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { ScenarioResult } from "../runner/run-scenario.ts";
+import type { StatedirFile } from "./statedir-export.ts";
 
 export interface RunRequest {
   type: "run";
@@ -46,6 +47,8 @@ export interface RunResult {
   /** Trees by root blobref, captured when the root was published or checkpointed. */
   trees: Record<string, TreeNode>;
   ms: number;
+  /** The statedir's SQLite files at the end of the run (for download). */
+  statedir?: StatedirFile[];
 }
 
 export type WorkerReply = { type: "ready" } | RunResult;

@@ -4,12 +4,13 @@
  * is wrong and leaves the editor usable; drafts survive a reload and the opening of a link; every example is in
  * the menu and runs from it.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../helpers.ts";
+import { run, sqlReady } from "../helpers.ts";
 import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
 
 let served: Served;
@@ -189,6 +190,100 @@ describe("a scenario is contained", () => {
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0);
     // the browser reports the refused import() as a policy violation; nothing else may reach the console
     expect(problems.filter((p) => !/Content Security Policy/.test(p))).toEqual([]);
+    await page.context().close();
+  });
+});
+
+/** Open a downloaded database (with its WAL beside it) in sql.js, as a separate copy, and read from it. */
+async function readDatabase(dir: string): Promise<{ integrity: string; objects: number; checkpoints: number }> {
+  const sql = await sqlReady;
+  const scratch = `/downloaded-${Date.now()}`;
+  sql.FS.mkdirTree(scratch);
+  for (const name of readdirSync(dir)) sql.FS.writeFile(`${scratch}/${name}`, readFileSync(`${dir}/${name}`));
+  const db = new sql.Database();
+  try {
+    db.exec(`ATTACH '${scratch}/content.sqlite' AS d`);
+    const one = (query: string) => db.exec(query)[0]!.values[0]![0];
+    return { integrity: String(one("PRAGMA d.integrity_check")), objects: Number(one("SELECT count(*) FROM d.objects")), checkpoints: Number(one("SELECT count(*) FROM d.checkpt_v2")) };
+  } finally {
+    db.close();
+  }
+}
+
+describe("files", () => {
+  it("downloads the scenario, the run's statedir database and WAL (readable by SQLite) and its trace", async () => {
+    const { page, problems } = await openPage(served);
+    const text = `scenario({ title: "Files out" });\nawait flux.start();\nfor (let i = 0; i < 20; i++) await kvs.put("k" + i, bytes(2000, i), { sync: true });\n`;
+    await setScenario(page, text);
+    await runWithKeyboard(page);
+    const dir = `.tmp/download-${Date.now()}`;
+    mkdirSync(dir, { recursive: true });
+    const save = async (testid: string, name?: string) => {
+      await page.click('[data-testid="download"]');
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(name ? `[data-testid="${testid}"][data-name="${name}"]` : `[data-testid="${testid}"]`)]);
+      await download.saveAs(`${dir}/${download.suggestedFilename()}`);
+      return download.suggestedFilename();
+    };
+    expect(await save("download-scenario")).toBe("Files-out.ts");
+    expect(readFileSync(`${dir}/Files-out.ts`, "utf8")).toBe(text);
+    const trace = await save("download-trace");
+    const json = JSON.parse(readFileSync(`${dir}/${trace}`, "utf8")) as { result: { traceHash: string }; events: unknown[] };
+    expect(json.result.traceHash).toBe(await page.textContent('[data-testid="trace-hash"]'));
+    expect(json.events.length).toBeGreaterThan(100);
+
+    const db = `${dir}/statedir`;
+    mkdirSync(db);
+    await page.click('[data-testid="download"]');
+    const names = await page.locator('[data-testid="download-file"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-name")!));
+    await page.click('[data-testid="download"]');
+    expect(names).toEqual(expect.arrayContaining(["content.sqlite", "content.sqlite-wal"]));
+    for (const name of names) {
+      const saved = await save("download-file", name);
+      spawnSync("mv", [`${dir}/${saved}`, `${db}/${name}`]);
+    }
+    // 20 synced puts: their blobs and a checkpoint are in the database (the WAL holds the recent pages)
+    const read = await readDatabase(db);
+    expect(read.integrity).toBe("ok");
+    expect(read.checkpoints).toBeGreaterThanOrEqual(1);
+    expect(read.objects).toBeGreaterThanOrEqual(20);
+    if (existsSync("/usr/bin/sqlite3")) {
+      const cli = spawnSync("/usr/bin/sqlite3", [`${db}/content.sqlite`, "PRAGMA integrity_check; SELECT count(*) FROM objects;"], { encoding: "utf8" });
+      expect(cli.stdout.trim().split("\n")).toEqual(["ok", String(read.objects)]);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("opens a .ts file from the picker or dropped on the editor; refuses binary and oversized files in one line", async () => {
+    const { page, problems } = await openPage(served);
+    await setScenario(page, `// work in progress\nlog(1);\n`);
+    await page.click('[data-testid="download"]');
+    await page.setInputFiles('input[type="file"]', { name: "mine.ts", mimeType: "text/plain", buffer: Buffer.from(`scenario({ title: "Picked" });\nlog("picked");\n`) });
+    await expect.poll(() => editorText(page)).toContain("Picked");
+    expect(await page.textContent('[data-testid="notice"]')).toContain("Opened mine.ts");
+    const drop = (name: string, bytes: number[] | string, size = 0) =>
+      page.evaluate(
+        ({ name, bytes, size }) => {
+          const content = typeof bytes === "string" ? bytes + " ".repeat(size) : new Uint8Array(bytes);
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([content], name));
+          const target = document.querySelector('[data-testid="editor"] .view-lines')!;
+          for (const type of ["dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        },
+        { name, bytes, size },
+      );
+    await drop("dropped.ts", `scenario({ title: "Dropped" });\n`);
+    await expect.poll(() => editorText(page)).toContain("Dropped");
+    await drop("image.png", [0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]);
+    await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Not opened: image.png is not a text file");
+    await drop("huge.ts", "//", 1_100_000);
+    await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Not opened: huge.ts is 1.1 MB; a scenario file may be at most 1 MB.");
+    expect(await editorText(page)).toContain("Dropped"); // a refusal loses nothing
+    await page.click('[data-testid="drafts"]');
+    const drafts = await page.locator('[data-testid="draft-item"]').allTextContents();
+    expect(drafts.join(" ")).toContain("work in progress");
+    expect(drafts.join(" ")).toContain("Picked");
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });
