@@ -12,7 +12,16 @@ import type { Broker } from "../engine/broker/broker.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { PRESETS } from "../engine/policy/presets.ts";
 import type { ScenarioGlobals } from "../engine/api/types.ts";
-import { runScenario } from "./run-scenario.ts";
+import type { RunOverrides } from "../engine/api/simulation.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import { runScenario, type ScenarioResult } from "./run-scenario.ts";
+
+/** What the page adds to a comparison: the controls' disk and seed, and a look at each preset's run as it happens. */
+export interface CompareOptions {
+  overrides?: Omit<RunOverrides, "policy">;
+  /** Called before each preset's run; its hooks see that run's instance and its whole trace (kept for them). */
+  observe?: (policy: string) => { onBroker: (broker: Broker) => void; onTrace: (events: readonly TraceEvent[]) => void; onResult: (result: ScenarioResult) => void };
+}
 
 export interface PresetOutcome {
   policy: string;
@@ -32,24 +41,27 @@ export interface PresetOutcome {
   traceHash: string;
 }
 
-export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly string[] = Object.keys(PRESETS)): Promise<PresetOutcome[]> {
+export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly string[] = Object.keys(PRESETS), options: CompareOptions = {}): Promise<PresetOutcome[]> {
   const outcomes: PresetOutcome[] = [];
-  for (const policy of presets) outcomes.push(await underPolicy(text, sql, policy));
+  for (const policy of presets) outcomes.push(await underPolicy(text, sql, policy, options));
   return outcomes;
 }
 
-async function underPolicy(text: string, sql: SqlJsWithFS, policy: string): Promise<PresetOutcome> {
+async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, options: CompareOptions): Promise<PresetOutcome> {
   const calls: { call: string; outcome: string }[] = [];
   const synced = new Set<string>();
   let broker: Broker | undefined;
   let scriptDone = false;
   let ending: Pick<PresetOutcome, "state" | "exitCode" | "lost" | "fsck" | "diskUsed" | "diskQuota"> | undefined;
+  const observer = options.observe?.(policy);
   const result = await runScenario(text, {
     sql,
-    retainTrace: false,
-    overrides: { policy },
+    retainTrace: observer !== undefined,
+    overrides: { ...options.overrides, policy },
+    ...(observer ? { onTrace: observer.onTrace } : {}),
     onBroker: (b) => {
       broker = b;
+      observer?.onBroker(b);
       b.trace.onEvent((e) => {
         if (e.kind !== "api" || scriptDone) return;
         calls.push({ call: e.call, outcome: e.outcome });
@@ -64,6 +76,7 @@ async function underPolicy(text: string, sql: SqlJsWithFS, policy: string): Prom
       ending = { state, exitCode, ...(await restartAndCheck(g, synced)), diskUsed: broker?.disk.used ?? 0, diskQuota: broker?.disk.quota ?? 0 };
     },
   });
+  observer?.onResult(result);
   const script = result.ok ? "ok" : `${result.error?.line ? `line ${result.error.line}: ` : ""}${result.error?.message ?? "failed"}`;
   return {
     policy,
@@ -92,8 +105,8 @@ async function restartAndCheck(g: ScenarioGlobals, synced: Set<string>): Promise
   return { lost, fsck };
 }
 
-/** The comparison as a table a person can read: one row per call, one column per preset, then the summary rows. */
-export function formatComparison(outcomes: readonly PresetOutcome[]): string {
+/** The comparison as rows: one per call, one column per preset, then the summary rows (after an empty one), and notes. */
+export function comparisonTable(outcomes: readonly PresetOutcome[]): { header: string[]; rows: string[][]; notes: string[] } {
   const header = ["", ...outcomes.map((o) => o.policy)];
   const longest = Math.max(...outcomes.map((o) => o.calls.length));
   const rows: string[][] = [];
@@ -107,11 +120,17 @@ export function formatComparison(outcomes: readonly PresetOutcome[]): string {
   rows.push(["synced data lost", ...outcomes.map((o) => (o.lost.length === 0 ? "none" : o.lost.join(", ")))]);
   rows.push(["fsck after restart", ...outcomes.map((o) => (o.fsck.startsWith("not run") ? "not run (below)" : o.fsck))]);
   rows.push(["disk used", ...outcomes.map((o) => `${(o.diskUsed / 1024).toFixed(0)} of ${(o.diskQuota / 1024).toFixed(0)} KiB`)]);
-  const widths = header.map((_, c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd();
   const notes = outcomes.flatMap((o) => [
     ...(o.script === "ok" ? [] : [`${o.policy}: the script stopped: ${o.script}`]),
     ...(o.fsck.startsWith("not run") ? [`${o.policy}: fsck ${o.fsck}`] : []),
   ]);
+  return { header, rows, notes };
+}
+
+/** The comparison as a table a person can read: one row per call, one column per preset, then the summary rows. */
+export function formatComparison(outcomes: readonly PresetOutcome[]): string {
+  const { header, rows, notes } = comparisonTable(outcomes);
+  const widths = header.map((_, c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...(notes.length ? ["", ...notes] : [])].join("\n");
 }

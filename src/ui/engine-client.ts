@@ -58,6 +58,7 @@ export class EngineClient {
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<WorkerReply>) => {
         if (e.data.type === "ready") return resolve();
+        if (e.data.type !== "result") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;
         if (!pending || e.data.id !== pending.id) return;
         this.pending = undefined;

@@ -6,7 +6,8 @@
 import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { runScenario } from "../runner/run-scenario.ts";
-import type { RunRequest, RunResult, WorkerReply } from "./protocol.ts";
+import type { CompareRequest, RunRequest, RunResult, WorkerReply } from "./protocol.ts";
+import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
 import { withholdFromScenarios } from "./sandbox.ts";
 import { sqliteFilesOf, type StatedirFile } from "./statedir-export.ts";
@@ -17,7 +18,8 @@ const sql = await loadSqlJs();
 // the engine has what it needs from the network; scenarios get none of it
 withholdFromScenarios();
 
-self.onmessage = async (e: MessageEvent<RunRequest>) => {
+self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest>) => {
+  if (e.data.type === "compare") return compareInWorker(e.data, sql, post);
   const request = e.data;
   const started = performance.now();
   const recorder = new Recorder();

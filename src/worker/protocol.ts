@@ -8,6 +8,7 @@ import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { ScenarioResult } from "../runner/run-scenario.ts";
 import type { StatedirFile } from "./statedir-export.ts";
+import type { PresetOutcome } from "../runner/compare.ts";
 
 export interface RunRequest {
   type: "run";
@@ -51,4 +52,30 @@ export interface RunResult {
   statedir?: StatedirFile[];
 }
 
-export type WorkerReply = { type: "ready" } | RunResult;
+/** Run the scenario under every preset, as `npm run compare` does (src/runner/compare.ts), recording each run. */
+export interface CompareRequest {
+  type: "compare";
+  id: number;
+  text: string;
+  /** The controls' disk and seed; the policy is each preset in turn. */
+  overrides: Omit<RunOverrides, "policy">;
+}
+
+export interface CompareProgress {
+  type: "compare-progress";
+  id: number;
+  /** Presets finished so far, and the one running now. */
+  done: number;
+  total: number;
+  policy: string;
+}
+
+export interface CompareResult {
+  type: "compare-result";
+  id: number;
+  outcomes: PresetOutcome[];
+  /** Each preset's run, to show in the stack view and timeline. */
+  runs: Record<string, RunResult>;
+}
+
+export type WorkerReply = { type: "ready" } | RunResult | CompareProgress | CompareResult;

@@ -11,6 +11,8 @@ import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
+import { PRESETS } from "../../src/engine/policy/presets.ts";
+import { compareScenario } from "../../src/runner/compare.ts";
 import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
 
 let served: Served;
@@ -286,4 +288,31 @@ describe("files", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+});
+
+describe("compare in the page", () => {
+  it("runs the scenario under every preset, marks what differs, and shows a preset's run in the panels", async () => {
+    const { page, problems } = await openPage(served);
+    await page.goto(`${served.url}#example/dangling-checkpoint-flux-0.66`);
+    await waitForEditor(page);
+    await expect.poll(() => editorText(page)).toContain("Dangling checkpoint");
+    // Stop ends a comparison in progress
+    await page.click('[data-testid="compare"]');
+    await page.click('[data-testid="compare-stop"]');
+    await expect.poll(() => page.textContent('[data-testid="compare-panel"]')).toContain("The comparison stopped: stopped by the Stop button.");
+    await page.click('[data-testid="compare"]');
+    await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
+    await page.screenshot({ path: ".tmp/compare.png" });
+    const headers = await page.locator('[data-testid="compare-table"] thead button').allTextContents();
+    expect(headers).toEqual(Object.keys(PRESETS));
+    expect(await page.locator('[data-testid="compare-table"] td.differs').count()).toBeGreaterThan(0);
+    const headless = await compareScenario(readFileSync("playground-scripts/dangling-checkpoint-flux-0.66.ts", "utf8"), await sqlReady);
+    for (const policy of ["upstream", "flux-0.66"]) {
+      await page.click(`[data-testid="compare-show-${policy}"]`);
+      await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe(headless.find((o) => o.policy === policy)!.traceHash);
+      expect(await page.textContent('[data-testid="console"]')).toContain(`policy ${policy}`);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

@@ -1,0 +1,59 @@
+/**
+ * Runs the page's Compare in an engine worker of its own (so a comparison and a run never wait for each other),
+ * kept warm between comparisons; Stop or the time limit terminates it, and the next comparison starts a new one.
+ */
+import type { RunOverrides } from "../engine/api/simulation.ts";
+import { startEngineWorker } from "../worker/contained-worker.ts";
+import type { CompareProgress, CompareResult, WorkerReply } from "../worker/protocol.ts";
+
+/** Seven presets, each up to the page's 10 s run limit in the worst case. */
+export const COMPARE_TIME_LIMIT_MS = 70_000;
+
+export class CompareClient {
+  private worker: { worker: Worker; ready: Promise<void> } | undefined;
+  private nextId = 1;
+  private pending: { id: number; resolve: (r: CompareResult) => void; reject: (e: Error) => void; onProgress: (p: CompareProgress) => void; timer: ReturnType<typeof setTimeout> } | undefined;
+
+  compare(text: string, overrides: Omit<RunOverrides, "policy">, onProgress: (p: CompareProgress) => void): Promise<CompareResult> {
+    this.stop("a new comparison started");
+    const id = this.nextId++;
+    const { worker, ready } = (this.worker ??= this.spawn());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.stop(`stopped after ${COMPARE_TIME_LIMIT_MS / 1000} s (the time limit)`), COMPARE_TIME_LIMIT_MS);
+      this.pending = { id, resolve, reject, onProgress, timer };
+      void ready.then(() => worker.postMessage({ type: "compare", id, text, overrides }));
+    });
+  }
+
+  /** Stop the comparison in progress (if any) by terminating its worker. */
+  stop(reason = "stopped"): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    this.worker?.worker.terminate();
+    this.worker = undefined;
+    pending.reject(new Error(reason));
+  }
+
+  private spawn(): { worker: Worker; ready: Promise<void> } {
+    const worker = startEngineWorker();
+    let loaded!: () => void;
+    const ready = new Promise<void>((resolve) => (loaded = resolve));
+    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      if (e.data.type === "ready") return loaded();
+      const pending = this.pending;
+      if (!pending || e.data.id !== pending.id) return;
+      if (e.data.type === "compare-progress") return pending.onProgress(e.data);
+      if (e.data.type !== "compare-result") return;
+      this.pending = undefined;
+      clearTimeout(pending.timer);
+      pending.resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.stop(`the engine failed: ${e.message}`);
+    };
+    return { worker, ready };
+  }
+}

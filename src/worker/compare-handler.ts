@@ -1,0 +1,34 @@
+/**
+ * The page's Compare: the scenario under every preset, with the epilogue of `npm run compare`, reporting progress
+ * after each preset and recording each run (trace, frames, trees) so the page can show any of them.
+ */
+import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { PRESETS } from "../engine/policy/presets.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import { compareScenario } from "../runner/compare.ts";
+import type { CompareRequest, RunResult, WorkerReply } from "./protocol.ts";
+import { Recorder } from "./recorder.ts";
+
+export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
+  const presets = Object.keys(PRESETS);
+  const runs: Record<string, RunResult> = {};
+  let done = 0;
+  const outcomes = await compareScenario(request.text, sql, presets, {
+    overrides: request.overrides,
+    observe: (policy) => {
+      post({ type: "compare-progress", id: request.id, done, total: presets.length, policy });
+      const recorder = new Recorder();
+      const started = performance.now();
+      let events: readonly TraceEvent[] = [];
+      return {
+        onBroker: (broker) => recorder.attach(broker),
+        onTrace: (trace) => (events = trace),
+        onResult: (result) => {
+          runs[policy] = { type: "result", id: request.id, result, events: [...events], frames: recorder.frames, trees: recorder.trees, ms: performance.now() - started };
+          done++;
+        },
+      };
+    },
+  });
+  post({ type: "compare-result", id: request.id, outcomes, runs });
+}
