@@ -22,6 +22,8 @@ function monacoWithoutAllContributions(): Plugin {
 }
 
 export default defineConfig({
+  // relative URLs: dist/ works from any static host and any sub-path (e.g. https://host/playground/)
+  base: "./",
   plugins: [svelte(), monacoWithoutAllContributions()],
   worker: { format: "es" },
   build: {

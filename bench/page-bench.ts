@@ -138,7 +138,7 @@ async function letBrowserSettle(served: Served): Promise<void> {
 function startupGzipBytes(): { bytes: number; files: string[] } {
   const html = readFileSync("dist/index.html", "utf8");
   const files = new Set<string>(["index.html"]);
-  const queue = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const queue = [...html.matchAll(/(?:src|href)="\.?\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (files.has(file)) continue;

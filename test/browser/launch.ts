@@ -58,7 +58,7 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
 /** Build the page (unless `build` is false), serve dist/ and launch Chromium. */
 export async function servePage({ build = true } = {}): Promise<Served> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
+    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm test does this first when run as root: scripts/ensure-chromium.mjs)`);
   }
   if (build) buildPage();
   const port = await freePort();

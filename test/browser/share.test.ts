@@ -14,6 +14,7 @@ import { run, sqlReady } from "../helpers.ts";
 import { PRESETS } from "../../src/engine/policy/presets.ts";
 import { compareScenario } from "../../src/runner/compare.ts";
 import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+import { serveStatic } from "./static-server.ts";
 
 let served: Served;
 
@@ -315,4 +316,41 @@ describe("compare in the page", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+});
+
+describe("embedded and published", () => {
+  it("?embed=1 shows only the editor, Run, the stack view and the console, and links to the full page", async () => {
+    const { page, problems } = await openPage(served, { width: 800, height: 600 });
+    await page.goto(`${served.url}?embed=1#example/first`);
+    await waitForEditor(page);
+    for (const id of ["editor", "run", "stack-view", "console", "open-full"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(true);
+    for (const id of ["messages", "trees", "timeline", "policy", "examples", "compare"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(false);
+    expect(await page.getAttribute('[data-testid="open-full"]', "href")).toBe(`${served.url}#example/first`);
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
+    expect(await page.getAttribute('[data-testid="disk-gauge"]', "data-used")).not.toBe("0");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("works from a plain static server under a sub-path, links included", async () => {
+    const { url, server } = await serveStatic("dist", "/playground/");
+    try {
+      const text = readFileSync("playground-scripts/crash-recovery.ts", "utf8");
+      const { page, problems } = await openPage({ ...served, url });
+      await setScenario(page, text);
+      const link = await shareLink(page);
+      expect(link.startsWith(`${url}#s=1.`)).toBe(true);
+      const { page: reader, problems: readerProblems } = await openPage({ ...served, url: link });
+      await waitForEditor(reader);
+      await reader.click('[data-testid="run"]');
+      await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
+      expect(await reader.textContent('[data-testid="trace-hash"]')).toBe((await run(text)).traceHash);
+      expect([...problems, ...readerProblems]).toEqual([]);
+      await page.context().close();
+      await reader.context().close();
+    } finally {
+      server.close();
+    }
+  });
 });
