@@ -15,8 +15,19 @@
  * - startup_gzip_kb: the bytes (gzip -6) of everything the page needs before
  *   the editor: index.html, the entry chunk and its static imports, CSS, the
  *   engine worker and its wasm. Monaco is a lazy chunk, not counted.
+ * - link_interactive_ms: as interactive_ms, for a `#s=` link of a 200-line
+ *   scenario, until its text is in the editor; plain_interactive_ms_paired is
+ *   the plain page measured the same way, in pairs of alternating order (a
+ *   fresh context each; medians of 3);
+ * - encode_ms_median: what an edit of a 50 KB scenario costs to put in the
+ *   address (the page's own "share:encode" measure, median of 5 edits);
+ * - compare_ms_cold / compare_ms_warm: Compare of playground-scripts/first.ts
+ *   under all 7 presets, click to table (cold: its worker starts; warm: median
+ *   of 3).
  */
 import { readFileSync } from "node:fs";
+import { encodeScenario } from "../src/share/link.ts";
+import { ENGINE_VERSION } from "../src/version.ts";
 import { gzipSync } from "node:zlib";
 import { openPage, servePage, type Served } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
@@ -35,7 +46,9 @@ const RUNS = 5;
 const WATCH_LOADING = `
   const loading = { longestTask: 0 };
   window.__loading = loading;
-  const usable = () => document.querySelector('[data-testid="run"]:not([disabled])') && document.querySelector('[data-testid="editor"] textarea, [data-testid="editor"] .view-lines');
+  // a link's page is usable once its text is in the editor (window.__expectText, set before this by the bench)
+  const showsText = () => !window.__expectText || (document.querySelector('[data-testid="editor"] textarea')?.value ?? "").includes(window.__expectText);
+  const usable = () => document.querySelector('[data-testid="run"]:not([disabled])') && document.querySelector('[data-testid="editor"] textarea, [data-testid="editor"] .view-lines') && showsText();
   const look = () => {
     const now = performance.now();
     if (loading.interactive === undefined && usable()) loading.interactive = now;
@@ -97,6 +110,8 @@ try {
     return times;
   }, events);
 
+  const links = await linkFigures(served);
+
   const figures = {
     interactive_ms: Math.round(loading.interactive!),
     editor_ready_ms: Math.round(loading.editorReady!),
@@ -108,6 +123,7 @@ try {
     scrub_ms_max: +Math.max(...scrubs).toFixed(1),
     startup_gzip_kb: Math.round(startupGzipBytes().bytes / 1024),
     startup_files: startupGzipBytes().files,
+    ...links,
     console_problems: problems.length,
     chromium: served.browser.version(),
   };
@@ -153,4 +169,80 @@ function startupGzipBytes(): { bytes: number; files: string[] } {
   let total = 0;
   for (const file of files) total += gzipSync(readFileSync(`dist/${file}`), { level: 6 }).length;
   return { bytes: total, files: [...files] };
+}
+
+/** Load a page in a fresh context (with WATCH_LOADING) and return it with its loading figures. */
+async function loadTimed(served: Served, url: string, expectText?: string) {
+  const { page, problems } = await openPage(
+    { ...served, url },
+    {
+      beforeLoad: async (p) => {
+        if (expectText) await p.addInitScript({ content: `window.__expectText = ${JSON.stringify(expectText)};` });
+        await p.addInitScript({ content: WATCH_LOADING });
+      },
+    },
+  );
+  await page.waitForFunction(() => (window as unknown as Loading).__loading.editorReady !== undefined, undefined, { timeout: 30_000 });
+  return { page, problems, loading: await page.evaluate(() => (window as unknown as Loading).__loading) };
+}
+
+/** A link of a 200-line scenario against the plain page; the encode cost of an edit at 50 KB; Compare of first.ts. */
+async function linkFigures(served: Served) {
+  const lines = [`scenario({ title: "bench200" }); // bench200marker`, "await flux.start();"];
+  for (let i = 0; lines.length < 200; i++) lines.push(`await kvs.put("key.${i}", ${i}); // line ${lines.length + 1}`);
+  const link = `${served.url}#s=${await encodeScenario({ text: lines.join("\n") + "\n", settings: {}, engineVersion: ENGINE_VERSION })}`;
+  // pairs in alternating order: on this VM the second page of a pair loads slower, whichever it is
+  const plainTimes: number[] = [];
+  const linkTimes: number[] = [];
+  for (let pair = 0; pair < 3; pair++) {
+    for (const which of pair % 2 ? ["plain", "link"] : ["link", "plain"]) {
+      const loaded = which === "link" ? await loadTimed(served, link, "bench200marker") : await loadTimed(served, served.url);
+      (which === "link" ? linkTimes : plainTimes).push(loaded.loading.interactive!);
+      await loaded.page.context().close();
+    }
+  }
+  const linked = await loadTimed(served, link, "bench200marker");
+  const page = linked.page;
+
+  // 50 KB of scenario, then edits one character at a time: each puts a new link in the address
+  const big = `await flux.start();\n${Array.from({ length: 1100 }, (_, i) => `await kvs.put("k${i}", "${"x".repeat(20)}");`).join("\n")}\n`;
+  await page.click('[data-testid="editor"] .view-lines');
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(big);
+  const encodes: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const before = await page.evaluate(() => performance.getEntriesByName("share:encode").length);
+    await page.keyboard.insertText(" ");
+    await page.waitForFunction((n) => performance.getEntriesByName("share:encode").length > n, before);
+    if (i > 0) encodes.push(await page.evaluate(() => performance.getEntriesByName("share:encode").at(-1)!.duration));
+  }
+
+  await page.evaluate(() => (location.hash = "#example/first"));
+  await page.waitForSelector('[data-testid="origin"]:has-text("from example")');
+  const compareOnce = () =>
+    page.evaluate(async () => {
+      const t0 = performance.now();
+      (document.querySelector('[data-testid="compare"]') as HTMLButtonElement).click();
+      await new Promise((r) => setTimeout(r, 0)); // the page has dropped the previous table
+      while (!document.querySelector('[data-testid="compare-table"]')) await new Promise((r) => setTimeout(r, 5));
+      return performance.now() - t0;
+    });
+  const cold = await compareOnce();
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) warm.push(await compareOnce());
+  const problems = [...linked.problems];
+  await page.context().close();
+  return {
+    plain_interactive_ms_paired: Math.round(median(plainTimes)),
+    link_interactive_ms: Math.round(median(linkTimes)),
+    link_interactive_ms_all: linkTimes.map(Math.round),
+    plain_interactive_ms_paired_all: plainTimes.map(Math.round),
+    link_chars: link.length - served.url.length,
+    encode_kb: Math.round(big.length / 1024),
+    encode_ms_median: +median(encodes).toFixed(1),
+    encode_ms_all: encodes.map((t) => +t.toFixed(1)),
+    compare_ms_cold: Math.round(cold),
+    compare_ms_warm: Math.round(median(warm)),
+    link_console_problems: problems.length,
+  };
 }
