@@ -10,6 +10,8 @@
  * decompresses (input is fed in small pieces and output is counted as it comes), so a zip bomb costs at most one
  * piece's expansion beyond the limit.
  */
+import { concatBytes } from "../engine/common/bytes.ts";
+
 export const LINK_FORMAT = 1;
 /** The largest scenario JSON a link may hold once decoded. */
 export const MAX_DECODED_BYTES = 1_000_000;
@@ -146,30 +148,16 @@ async function inflateBounded(compressed: Uint8Array, limit: number): Promise<Ui
   } catch {
     return "damaged";
   }
-  return concat(chunks, total);
+  return concatBytes(chunks);
 }
 
 async function pipeThrough(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream): Promise<Uint8Array> {
   const writer = transform.writable.getWriter();
   writer.write(bytes).then(() => writer.close()).catch(() => {}); // a failure shows in the reads below
   const chunks: Uint8Array[] = [];
-  let total = 0;
   const reader = transform.readable.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    chunks.push(r.value);
-    total += r.value.length;
-  }
-  return concat(chunks, total);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+  return concatBytes(chunks);
 }
 
 /** FNV-1a, 32 bits: a checksum against accidental change (not an authenticity check: anyone may make a link). */
