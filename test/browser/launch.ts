@@ -3,7 +3,7 @@
  * playwright-core: what the browser tests and `npm run bench:page` use.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 
@@ -26,9 +26,17 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export function buildPage(): void {
-  const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error"], { encoding: "utf8" });
+/**
+ * Build the page into a folder of this process's own and return it: vitest runs test files in parallel, and two
+ * browser test files building into one dist/ at once would serve each other half-written files.
+ */
+export function buildPage(): string {
+  const outDir = `.tmp/page-${process.pid}`;
+  const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir, "--emptyOutDir"], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}${r.stdout}`);
+  return outDir;
 }
 
 function freePort(): Promise<number> {
@@ -55,16 +63,22 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
-/** Build the page (unless `build` is false), serve dist/ and launch Chromium. */
+/** Build the page (unless `build` is false: then serve dist/ as it is), serve it and launch Chromium. */
 export async function servePage({ build = true } = {}): Promise<Served> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   }
-  if (build) buildPage();
+  const outDir = build ? buildPage() : "dist";
   const port = await freePort();
-  const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
-    stdio: "ignore",
-  });
+  const server = spawn(
+    process.execPath,
+    ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir],
+    { stdio: "ignore" },
+  );
+  const cleanUp = () => {
+    server.kill();
+    if (build) rmSync(outDir, { recursive: true, force: true });
+  };
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitForServer(url, server);
@@ -74,11 +88,11 @@ export async function servePage({ build = true } = {}): Promise<Served> {
       browser,
       async close() {
         await browser.close();
-        server.kill();
+        cleanUp();
       },
     };
   } catch (e) {
-    server.kill();
+    cleanUp();
     throw e;
   }
 }
