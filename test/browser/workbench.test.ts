@@ -1,11 +1,12 @@
 /**
  * The workbench explains itself (issue 13), on the built page in Chromium:
  * the editor offers the scenario API (not the DOM) and warns about an
- * unawaited call; the keyboard can leave the editor and find the help.
+ * unawaited call; the keyboard can leave the editor and find the help;
+ * the editor, messages, stack and timeline show one moment.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPage, servePage, setScenario, type Served } from "./launch.ts";
+import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
 
 let served: Served;
 let page: Page;
@@ -68,6 +69,43 @@ describe("the editor", () => {
     await page.waitForSelector('[role="dialog"]');
     await page.keyboard.press("Escape");
     expect(await page.locator('[role="dialog"]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});
+
+const STORY = `scenario({ disk: "1 MiB" });
+await flux.start();
+await kvs.put("a", 1);
+log("between");
+await kvs.put("b", 2, { sync: true });
+`;
+const position = (p: Page) => p.textContent('[data-testid="timeline-position"]');
+const nowLine = (p: Page) => p.getAttribute('[data-testid="now-line"]', "data-line");
+
+describe("one moment in every panel", () => {
+  it("marks the line of the call behind the event the timeline shows", async () => {
+    await setScenario(page, STORY);
+    await runWithKeyboard(page);
+    await page.focus('[data-testid="timeline"]');
+    await page.keyboard.press("End");
+    await expect.poll(() => nowLine(page)).toBe("5");
+    await page.keyboard.press("Home");
+    await expect.poll(() => position(page)).toMatch(/^event 1 of/);
+    await expect.poll(() => nowLine(page)).toBe("2");
+    // step until the log line: the editor follows
+    for (let n = 0; n < 400 && !(await position(page))?.includes("log: between"); n++) await page.keyboard.press("ArrowRight");
+    expect(await position(page)).toContain("log: between");
+    await expect.poll(() => nowLine(page)).toBe("4");
+    expect(await page.locator(".monaco-editor .now-line").count()).toBe(1);
+  });
+
+  it("goes to a message's moment when its row is clicked, and the stack's time is the timeline's", async () => {
+    const first = page.locator('[data-testid="message-row"]').first();
+    const label = (await first.getAttribute("aria-label"))!;
+    const [, n, t] = /event (\d+) \(([\d.]+) ms\)/.exec(label)!;
+    await first.click();
+    await expect.poll(() => position(page)).toMatch(new RegExp(`^event ${n} of \\d+ · ${t.replace(".", "\\.")} ms`));
+    expect(await page.textContent('[data-testid="stack-time"]')).toBe(`t = ${t} ms`);
     expect(problems).toEqual([]);
   });
 });
