@@ -109,3 +109,20 @@ describe("one moment in every panel", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("after a run", () => {
+  it("shows the first failed call, with the focus on the failed line", async () => {
+    await setScenario(page, `scenario({ disk: "1 MiB" });\nawait flux.start();\ndisk.fill();\nawait kvs.put("big", bytes(200_000));\nawait sim.settle();\nawait content.flush();\nlog("not reached");\n`);
+    await runWithKeyboard(page);
+    await expect.poll(() => position(page)).toMatch(/· content\.flush\(\): ENOSPC$/);
+    expect(await nowLine(page)).toBe("6");
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
+  });
+
+  it("gives the focus back to Run when the run went well", async () => {
+    await setScenario(page, `await flux.start();\n`);
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector('[data-testid="run"]:not([disabled])');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("run");
+  });
+});
