@@ -4,6 +4,7 @@
  * unawaited call; the keyboard can leave the editor and find the help;
  * the editor, messages, stack and timeline show one moment.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
@@ -124,5 +125,27 @@ describe("after a run", () => {
     await page.click('[data-testid="run"]');
     await page.waitForSelector('[data-testid="run"]:not([disabled])');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("run");
+  });
+});
+
+describe("the run settings", () => {
+  it("show what the script asks for; an override is marked, explained when an expect fails, and cleared with ✕", async () => {
+    await setScenario(page, readFileSync("playground-scripts/first.ts", "utf8"));
+    expect(await page.getAttribute('[data-testid="disk-quota"]', "placeholder")).toBe("4 MiB");
+    expect(await page.textContent('[data-testid="policy"] option[value=""]')).toBe("script: upstream");
+    await page.fill('[data-testid="disk-quota"]', "2 MiB");
+    await expect.poll(() => page.getAttribute('[data-testid="disk-setting"]', "class")).toContain("override");
+    await page.click('[data-testid="disk-setting"] button.clear');
+    expect(await page.inputValue('[data-testid="disk-quota"]')).toBe("");
+    expect(await page.getAttribute('[data-testid="disk-setting"]', "class")).not.toContain("override");
+
+    await page.selectOption('[data-testid="policy"]', "read-only");
+    expect(await page.getAttribute('[data-testid="policy-setting"]', "class")).toContain("override");
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="run-error"]')).toContain('(the script was written for policy "upstream"; this run used "read-only" from the policy menu)');
+    await page.click('[data-testid="policy-setting"] button.clear');
+    expect(await page.inputValue('[data-testid="policy"]')).toBe("");
+    await runWithKeyboard(page);
+    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0);
   });
 });
