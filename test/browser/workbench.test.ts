@@ -2,9 +2,12 @@
  * The workbench explains itself (issue 13), on the built page in Chromium:
  * the editor offers the scenario API (not the DOM) and warns about an
  * unawaited call; the keyboard can leave the editor and find the help;
- * the editor, messages, stack and timeline show one moment.
+ * the editor, messages, stack and timeline show one moment; the run lands
+ * on the first failure; the controls show the script's settings; the layout
+ * holds still and works on a phone; axe-core finds no serious violation.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
@@ -103,7 +106,7 @@ describe("one moment in every panel", () => {
   it("goes to a message's moment when its row is clicked, and the stack's time is the timeline's", async () => {
     const first = page.locator('[data-testid="message-row"]').first();
     const label = (await first.getAttribute("aria-label"))!;
-    const [, n, t] = /event (\d+) \(([\d.]+) ms\)/.exec(label)!;
+    const [, t, n] = /^([\d.]+) ms: go to event (\d+)$/.exec(label)!;
     await first.click();
     await expect.poll(() => position(page)).toMatch(new RegExp(`^event ${n} of \\d+ · ${t.replace(".", "\\.")} ms`));
     expect(await page.textContent('[data-testid="stack-time"]')).toBe(`t = ${t} ms`);
@@ -147,5 +150,72 @@ describe("the run settings", () => {
     expect(await page.inputValue('[data-testid="policy"]')).toBe("");
     await runWithKeyboard(page);
     expect(await page.locator('[data-testid="run-error"]').count()).toBe(0);
+  });
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+async function axeViolations(p: Page): Promise<string[]> {
+  if (!(await p.evaluate(() => "axe" in window))) await p.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+  const violations = await p.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    // The console's scroll box is made focusable on the "robust" branch (issue 13 splits the work): until that merge, this rule leaves it out.
+    return (await axe.run({ exclude: [[".console .lines"]] }, {})).violations;
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("accessibility and layout", () => {
+  it("has no serious or critical axe-core violation after a run, in the light and the dark theme", async () => {
+    await setScenario(page, readFileSync("playground-scripts/first.ts", "utf8"));
+    await runWithKeyboard(page);
+    // a message row as the current moment too, with its highlight
+    await page.locator('[data-testid="message-row"]').last().click();
+    for (const theme of ["light", "dark"]) {
+      if ((await page.getAttribute("html", "data-theme")) !== theme) await page.click('button[aria-label$="theme"]');
+      await expect.poll(() => page.getAttribute("html", "data-theme")).toBe(theme);
+      await page.waitForTimeout(300); // Monaco repaints its tokens in the new theme
+      expect(await axeViolations(page), theme).toEqual([]);
+    }
+  });
+
+  it("does not move on the first run: the hash and the policy's fold-out have their room already", async () => {
+    const { page: fresh } = await openPage(served);
+    try {
+      await fresh.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+      const top = () => fresh.evaluate(() => document.querySelector("main")!.getBoundingClientRect().top);
+      const before = await top();
+      await runWithKeyboard(fresh);
+      expect(await fresh.textContent('[data-testid="trace-hash"]')).toMatch(/^[0-9a-f]{16}$/);
+      expect(await top()).toBe(before);
+    } finally {
+      await fresh.context().close();
+    }
+  });
+
+  it("on a phone (390×844): the stack right under the editor, the timeline's label in view", async () => {
+    const { page: phone, problems: phoneProblems } = await openPage(served, { width: 390, height: 844 });
+    try {
+      await phone.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+      await runWithKeyboard(phone);
+      const box = (id: string) => phone.locator(`[data-testid="${id}"]`).boundingBox();
+      const [editor, stack, consoleBox] = [(await box("editor"))!, (await box("stack-view"))!, (await box("console"))!];
+      expect(stack.y).toBeGreaterThan(editor.y);
+      expect(stack.y).toBeLessThan(consoleBox.y);
+      const label = phone.locator('[data-testid="timeline-position"]');
+      expect(await label.isVisible()).toBe(true);
+      const labelBox = (await label.boundingBox())!;
+      expect(labelBox.y + labelBox.height).toBeLessThanOrEqual(844);
+      expect(labelBox.width).toBeGreaterThan(200);
+      expect(await label.textContent()).toMatch(/^event \d+ of \d+/);
+      expect(phoneProblems).toEqual([]);
+    } finally {
+      await phone.context().close();
+    }
   });
 });
