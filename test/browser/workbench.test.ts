@@ -9,21 +9,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+import { describe, expect, it } from "vitest";
+import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
+import { page, problems, served, servePagePerFile } from "./page-per-file.ts";
 
-let served: Served;
-let page: Page;
-let problems: string[];
-
-beforeAll(async () => {
-  served = await servePage();
-  ({ page, problems } = await openPage(served));
-}, 180_000);
-
-afterAll(async () => {
-  await served?.close();
-});
+servePagePerFile();
 
 const markers = (p: Page) =>
   p.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string; severity?: string }[] }).__scenarioMarkers());

@@ -1,0 +1,23 @@
+/**
+ * The built page served, and one page open in it, for the tests of one file: call `servePagePerFile()` at the
+ * top of the file; `served`, `page` and `problems` (its console errors and warnings) are set before its tests run.
+ * (Live bindings: each test file gets its own instance of this module.)
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { openPage, servePage, type Served } from "./launch.ts";
+
+export let served: Served;
+export let page: Page;
+export let problems: string[];
+
+export function servePagePerFile(): void {
+  beforeAll(async () => {
+    served = await servePage();
+    ({ page, problems } = await openPage(served));
+  }, 180_000);
+
+  afterAll(async () => {
+    await served?.close();
+  });
+}
