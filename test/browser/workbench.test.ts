@@ -57,7 +57,10 @@ describe("the editor", () => {
     expect(await page.locator('[role="dialog"]').count()).toBe(0);
     await page.keyboard.press("F1");
     await page.waitForSelector('[role="dialog"]');
+    // the dialog has the focus, and gives it back when it closes
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
     await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
     await page.focus('[data-testid="run"]');
     await page.keyboard.press("?");
     await page.waitForSelector('[role="dialog"]');
