@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { FLOATING_PROMISE_CODE, floatingPromises } from "../src/ui/floating-promises.ts";
+import { awaitFixes, FLOATING_PROMISE_CODE, floatingPromises } from "../src/ui/floating-promises.ts";
 import { scenarioProgram } from "./scenario-program.ts";
 
 function warnings(text: string): { line: number; text: string }[] {
@@ -24,6 +24,18 @@ function warnings(text: string): { line: number; text: string }[] {
 describe("floating promises in a scenario", () => {
   it("warns about a dropped API call, on its line and span", () => {
     expect(warnings(`await flux.start();\nkvs.put("a", 1);\nexpect(await kvs.get("a")).toBe(1);\n`)).toEqual([{ line: 2, text: `kvs.put("a", 1)` }]);
+  });
+
+  it("offers to add await where the cursor is", () => {
+    const text = `await flux.start();\nkvs.put("a", 1);\ncontent.flush();\n`;
+    const program = scenarioProgram({ "s.ts": text });
+    const found = floatingPromises(ts, program, "/scripts/s.ts");
+    const at = text.indexOf("content.flush") + 3;
+    const fixes = awaitFixes(found, "/scripts/s.ts", at, at);
+    expect(fixes).toHaveLength(1);
+    const change = fixes[0]!.changes[0]!.textChanges[0]!;
+    expect(text.slice(0, change.span.start) + change.newText + text.slice(change.span.start)).toContain("\nawait content.flush();");
+    expect(awaitFixes(found, "/scripts/s.ts", 0, 5)).toEqual([]);
   });
 
   it("finds them in blocks, loops, functions, conditionals and logical expressions", () => {

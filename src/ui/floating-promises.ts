@@ -46,6 +46,17 @@ export function floatingPromises(ts: typeof TS, program: TS.Program, fileName: s
   return out;
 }
 
+/** The quick fix for the warnings that touch [start, end): put `await ` in front of the call. */
+export function awaitFixes(diagnostics: readonly TS.Diagnostic[], fileName: string, start: number, end: number): TS.CodeFixAction[] {
+  return diagnostics
+    .filter((d) => d.start! <= end && d.start! + d.length! >= start)
+    .map((d) => ({
+      fixName: "addAwait",
+      description: "Add await",
+      changes: [{ fileName, textChanges: [{ span: { start: d.start!, length: 0 }, newText: "await " }] }],
+    }));
+}
+
 function isLogical(ts: typeof TS, kind: TS.SyntaxKind): boolean {
   return kind === ts.SyntaxKind.AmpersandAmpersandToken || kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken;
 }

@@ -12,6 +12,7 @@ declare module "monaco-editor/languages/features/typescript/tsWorker" {
     constructor(ctx: unknown, createData: unknown);
     getLanguageService(): TS.LanguageService;
     getSuggestionDiagnostics(fileName: string): Promise<TS.Diagnostic[]>;
+    getCodeFixesAtPosition(fileName: string, start: number, end: number, errorCodes: number[], formatOptions: unknown): Promise<readonly TS.CodeFixAction[]>;
     getCompletionsAtPosition(fileName: string, position: number): Promise<TS.CompletionInfo | undefined>;
   }
 }

@@ -10,13 +10,20 @@ import { initialize } from "monaco-editor/internal/common/initialize";
 import { typescript as ts } from "monaco-editor/languages/features/typescript/lib/typescriptServices";
 import { TypeScriptWorker } from "monaco-editor/languages/features/typescript/tsWorker";
 import { apiFirst, declaredNames, SCENARIO_GLOBALS_URI } from "./api-first.ts";
-import { floatingPromises } from "./floating-promises.ts";
+import { awaitFixes, FLOATING_PROMISE_CODE, floatingPromises } from "./floating-promises.ts";
 
 class ScenarioTypeScriptWorker extends TypeScriptWorker {
   override async getSuggestionDiagnostics(fileName: string) {
     const own = await super.getSuggestionDiagnostics(fileName);
     const program = this.getLanguageService().getProgram();
     return program ? [...own, ...floatingPromises(ts, program, fileName)] : own;
+  }
+
+  /** Ctrl+. (or the light bulb) on the warning offers "Add await". */
+  override async getCodeFixesAtPosition(fileName: string, start: number, end: number, errorCodes: number[], formatOptions: unknown) {
+    const own = await super.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions);
+    const program = errorCodes.includes(FLOATING_PROMISE_CODE) ? this.getLanguageService().getProgram() : undefined;
+    return program ? [...own, ...awaitFixes(floatingPromises(ts, program, fileName), fileName, start, end)] : own;
   }
 
   override async getCompletionsAtPosition(fileName: string, position: number) {

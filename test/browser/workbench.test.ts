@@ -39,6 +39,13 @@ describe("the editor", () => {
       .poll(() => markers(page), { timeout: 15_000 })
       .toContainEqual(expect.objectContaining({ line: 2, message: expect.stringContaining("neither awaited, returned, stored nor chained") }));
     expect((await markers(page)).filter((m) => m.line !== 2)).toEqual([]);
+    // its quick fix: Ctrl+. on the call, Enter
+    await page.keyboard.press("ControlOrMeta+Home");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Control+.");
+    await page.waitForSelector('.action-widget :text("Add await")', { timeout: 15_000 });
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => (await page.textContent('[data-testid="editor"] .view-lines'))?.replace(/\u00a0/g, " ")).toContain('await kvs.put("a", 1);await kvs.put("b", 2);');
   });
 
   it("is left with Esc then Tab (Tab alone indents)", async () => {
