@@ -15,9 +15,9 @@ commit: when its blobs are *cached*, not when they are on disk.
 A **flush** (\`content.flush\`, \`flux content flush\`) asks the cache to write back every dirty blob and answers
 when none is left.
 
-Run the script and look at the **chart** under the panels: the orange line is the dirty bytes, the blue one
-the cache's size, the stacked areas the files on disk. Drag over the chart (or use the slider) to see every
-panel as it was at that moment.
+Run the script and look at the **chart** at the foot of the page: in its lower lane the orange area is the
+dirty bytes and the grey one the cache's size; its upper lane stacks the files on disk. Drag over the chart
+(or use the slider, or \`[\` and \`]\` to jump between markers) to see every panel as it was at that moment.
 
 *The model:* time is virtual and each message takes about 10 µs, so a write-back that takes
 milliseconds in Flux takes a fraction of one here; the order of events is what matters.

@@ -12,7 +12,7 @@ write-back with ENOSPC.
 
 What does each layer do then? The cache logs the failure at LOG_CRIT in the broker's log (**dmesg**), remembers
 the errno and keeps the blob dirty. The KVS never hears of it: its commits only need the cache. So:
-- plain commits and jobs go on succeeding, and dirty bytes grow (watch the orange line on the chart);
+- plain commits and jobs go on succeeding, and dirty bytes grow (watch the orange area grow on the chart);
 - \`content.flush\` fails with ENOSPC, and so does a synced commit (it flushes first), whose changes are not applied.
 
 Do the steps in the script's comments. Each job writes its jobspec, eventlog and output into the KVS: dozens
