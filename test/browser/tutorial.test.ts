@@ -97,6 +97,21 @@ describe("the tutorial", () => {
     expect(problems).toEqual([]);
   });
 
+  it("works from the keyboard alone: a lesson link, its heading focused, Alt+PageDown to the next", async () => {
+    const { page, problems } = await openPage(served, { width: 1280, height: 800 });
+    await page.waitForSelector('[data-testid="lesson-list"]');
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.closest('[data-testid="lesson-list"]') !== null)) && tabs++ < 20) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => heading(page)).toContain("1. The stack");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    await page.keyboard.press("Alt+PageDown");
+    await expect.poll(() => heading(page)).toContain("2. Write-back");
+    await page.keyboard.press("Alt+PageUp");
+    await expect.poll(() => heading(page)).toContain("1. The stack");
+    expect(problems).toEqual([]);
+  });
+
   it("the chart scrubs by dragging and jumps between markers with [ and ]", async () => {
     const { page, problems } = await openPage(served, { width: 1280, height: 800 });
     await page.evaluate(() => (location.hash = "#lesson/4"));
