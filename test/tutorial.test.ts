@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { goalMet, type Lesson, type LessonRun } from "../src/tutorial/lesson.ts";
 import { LESSONS, solutionFile, startFile } from "../src/tutorial/lessons.ts";
+import { loadProgress, newReader, saveProgress } from "../src/tutorial/progress.ts";
 import { FREE_PLAY, hashOfLesson, lessonFromHash } from "../src/tutorial/route.ts";
 import { Recorder } from "../src/worker/recorder.ts";
 import { run, script } from "./helpers.ts";
@@ -94,6 +95,21 @@ describe("#lesson/ links", () => {
   it("refuse anything else", () => {
     for (const hash of ["", "#lesson/", "#lesson/0", `#lesson/${LESSONS.length + 2}`, "#lesson/nope", "#example/first.ts", "#lesson/1/x"]) {
       expect(lessonFromHash(hash), hash).toBeUndefined();
+    }
+  });
+});
+
+describe("tutorial progress in the browser's storage", () => {
+  it("round-trips, and bad or missing data starts a new reader", () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    expect(loadProgress(storage)).toEqual(newReader());
+    const progress = { open: false, current: 3, done: ["the-stack"], hints: { "write-back": 2 }, guesses: { "the-stack": "val" } };
+    saveProgress(storage, progress);
+    expect(loadProgress(storage)).toEqual(progress);
+    for (const bad of ["{not json", "42", '{"done": "x", "current": "2"}']) {
+      store.set("flux-enospc-playground:tutorial", bad);
+      expect(loadProgress(storage).done).toEqual([]);
     }
   });
 });

@@ -27,8 +27,9 @@ export interface Source {
 }
 
 const FLUX_CORE = "https://github.com/flux-framework/flux-core";
-export const pr = (n: number, what: string): Source => ({ label: `flux-core PR #${n}: ${what}`, href: `${FLUX_CORE}/pull/${n}` });
-export const issue = (n: number, what: string): Source => ({ label: `flux-core issue #${n}: ${what}`, href: `${FLUX_CORE}/issues/${n}` });
+// (GitHub sends /pull/N of an issue to /issues/N and back, so a link works whichever of the two N is)
+export const pr = (n: number, what: string): Source => ({ label: `flux-core #${n}: ${what}`, href: `${FLUX_CORE}/pull/${n}` });
+export const issue = (n: number, what: string): Source => ({ label: `flux-core #${n}: ${what}`, href: `${FLUX_CORE}/issues/${n}` });
 export const model = (section: string, what: string): Source => ({ label: `flux-model.md ${section}: ${what}` });
 
 export interface GoalItem {

@@ -13,12 +13,13 @@ export interface Progress {
 }
 
 const KEY = "flux-enospc-playground:tutorial";
-export const NEW_READER: Progress = { open: true, current: null, done: [], hints: {}, guesses: {} };
+/** A first visit: the pane open on the list of lessons (a fresh object each time: the page mutates it). */
+export const newReader = (): Progress => ({ open: true, current: null, done: [], hints: {}, guesses: {} });
 
 export function loadProgress(storage: Pick<Storage, "getItem">): Progress {
   try {
     const saved = JSON.parse(storage.getItem(KEY) ?? "null") as Partial<Progress> | null;
-    if (!saved || typeof saved !== "object") return { ...NEW_READER };
+    if (!saved || typeof saved !== "object") return newReader();
     return {
       open: saved.open !== false,
       current: typeof saved.current === "number" ? saved.current : null,
@@ -27,7 +28,7 @@ export function loadProgress(storage: Pick<Storage, "getItem">): Progress {
       guesses: saved.guesses && typeof saved.guesses === "object" ? saved.guesses : {},
     };
   } catch {
-    return { ...NEW_READER };
+    return newReader();
   }
 }
 

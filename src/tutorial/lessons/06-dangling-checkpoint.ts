@@ -34,7 +34,7 @@ export const danglingCheckpoint: Lesson = {
   text: `
 The fear of the ENOSPC discussion (#6236): in flux-core 0.66 the kvs wrote its unload checkpoint **without a
 flush**. If a blob of the current root never reached the disk, the checkpoint names it anyway: a **dangling
-checkpoint**. chu11: *"ENOSPC hits for larger stores, but a checkpoint can get through b/c its smaller."*
+checkpoint**. chu11: *"ENOSPC hits for larger stores, but a checkpoint can get through b/c its smaller on average."*
 garlick: *"otherwise - dangling blobrefs and sadness."* After a restart the KVS lists the key, but its blob
 is gone.
 
