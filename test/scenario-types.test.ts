@@ -24,9 +24,14 @@ describe("scenario typings", () => {
     expect(read(DTS_OUTPUT)).toBe(generateDts(read));
   });
 
-  it("type-check every playground script", () => {
-    const dir = "playground-scripts";
-    const scripts = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => [f, read(`${dir}/${f}`)]));
+  it("type-check every playground script and lesson script", () => {
+    const scripts = Object.fromEntries(
+      ["playground-scripts", "playground-scripts/lessons"].flatMap((dir) =>
+        readdirSync(dir)
+          .filter((f) => f.endsWith(".ts"))
+          .map((f) => [f, read(`${dir}/${f}`)]),
+      ),
+    );
     expect(typecheck(scripts)).toEqual([]);
   });
 

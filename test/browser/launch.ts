@@ -3,7 +3,7 @@
  * playwright-core: what the browser tests and `npm run bench:page` use.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 
@@ -26,17 +26,12 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/**
- * Build the page into a folder of this process's own and return it: vitest runs test files in parallel, and two
- * browser test files building into one dist/ at once would serve each other half-written files.
- */
-export function buildPage(): string {
-  const outDir = `.tmp/page-${process.pid}`;
+/** Build the page into `outDir` (each browser test file builds its own, so files running in parallel never share one). */
+export function buildPage(outDir = "dist"): void {
   const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir, "--emptyOutDir"], {
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}${r.stdout}`);
-  return outDir;
 }
 
 function freePort(): Promise<number> {
@@ -63,22 +58,16 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
-/** Build the page (unless `build` is false: then serve dist/ as it is), serve it and launch Chromium. */
-export async function servePage({ build = true } = {}): Promise<Served> {
+/** Build the page (unless `build` is false), serve `outDir` and launch Chromium. */
+export async function servePage({ build = true, outDir = "dist" } = {}): Promise<Served> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   }
-  const outDir = build ? buildPage() : "dist";
+  if (build) buildPage(outDir);
   const port = await freePort();
-  const server = spawn(
-    process.execPath,
-    ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir],
-    { stdio: "ignore" },
-  );
-  const cleanUp = () => {
-    server.kill();
-    if (build) rmSync(outDir, { recursive: true, force: true });
-  };
+  const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir], {
+    stdio: "ignore",
+  });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitForServer(url, server);
@@ -88,11 +77,11 @@ export async function servePage({ build = true } = {}): Promise<Served> {
       browser,
       async close() {
         await browser.close();
-        cleanUp();
+        server.kill();
       },
     };
   } catch (e) {
-    cleanUp();
+    server.kill();
     throw e;
   }
 }

@@ -11,9 +11,10 @@ export let served: Served;
 export let page: Page;
 export let problems: string[];
 
-export function servePagePerFile(): void {
+/** `outDir`: where this file's build goes (a folder of its own for each file, as test files run in parallel). */
+export function servePagePerFile(outDir = "dist"): void {
   beforeAll(async () => {
-    served = await servePage();
+    served = await servePage({ outDir });
     ({ page, problems } = await openPage(served));
   }, 180_000);
 

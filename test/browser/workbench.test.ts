@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
 import { page, problems, served, servePagePerFile } from "./page-per-file.ts";
 
-servePagePerFile();
+servePagePerFile(".tmp/dist-workbench");
 
 const markers = (p: Page) =>
   p.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string; severity?: string }[] }).__scenarioMarkers());
