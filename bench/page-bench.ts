@@ -12,6 +12,9 @@
  *   to the page showing the result (worker time included);
  * - scrub_ms_max / scrub_ms_median: moving the timeline to random events of a
  *   run with more than 10,000 events, until the next frame is painted;
+ * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
+ *   #lesson/<n> link, until its text is shown, its script is in the editor
+ *   and the frame has been painted;
  * - startup_gzip_kb: the bytes (gzip -6) of everything the page needs before
  *   the editor: index.html, the entry chunk and its static imports, CSS, the
  *   engine worker and its wasm. Monaco is a lazy chunk, not counted.
@@ -110,6 +113,28 @@ try {
     return times;
   }, events);
 
+  // open every lesson by its link, as a reader following #lesson/<n> would
+  const lessonOpens: number[] = await page.evaluate(async () => {
+    const times: number[] = [];
+    for (let n = 1; n <= 8; n++) {
+      const t0 = performance.now();
+      location.hash = `#lesson/${n}`;
+      // (no named helper here: the transpiler would wrap it in one this page does not have)
+      while (
+        !(
+          document.querySelector('[data-testid="lesson"] h2')?.textContent?.trim().startsWith(`${n}.`) &&
+          document.querySelector('[data-testid="lesson-goal"]') &&
+          document.querySelector('[data-testid="editor"] .view-lines')?.textContent?.replace(/\s/g, " ").includes(`Lesson ${n}:`)
+        )
+      ) {
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      times.push(performance.now() - t0);
+    }
+    return times;
+  });
+
   const links = await linkFigures(served);
 
   const figures = {
@@ -121,6 +146,8 @@ try {
     scrub_events: events,
     scrub_ms_median: +median(scrubs).toFixed(1),
     scrub_ms_max: +Math.max(...scrubs).toFixed(1),
+    lesson_open_ms_median: +median(lessonOpens).toFixed(1),
+    lesson_open_ms_max: +Math.max(...lessonOpens).toFixed(1),
     startup_gzip_kb: Math.round(startupGzipBytes().bytes / 1024),
     startup_files: startupGzipBytes().files,
     ...links,

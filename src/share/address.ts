@@ -5,7 +5,10 @@
 import type { LinkSettings, SharedScenario } from "./link.ts";
 
 /** Where the editor's text came from, to mark it edited and to keep a short or author's link while it is not. */
-export type Origin = { kind: "example"; name: string; text: string; settings: LinkSettings } | { kind: "link"; fragment: string; scenario: SharedScenario };
+export type Origin =
+  | { kind: "example"; name: string; text: string; settings: LinkSettings }
+  | { kind: "lesson"; id: string; text: string; settings: LinkSettings }
+  | { kind: "link"; fragment: string; scenario: SharedScenario };
 
 /** A run of this page: what it ran and the trace hash it got. */
 export interface PageRun {
@@ -28,7 +31,7 @@ export function sameSettings(a: LinkSettings, b: LinkSettings): boolean {
 }
 
 export function originText(origin: Origin): { text: string; settings: LinkSettings } {
-  return origin.kind === "example" ? origin : origin.scenario;
+  return origin.kind === "link" ? origin.scenario : origin;
 }
 
 /** True when the editor or the controls differ from the example or link the text came from. */
@@ -41,7 +44,8 @@ export function isEdited(origin: Origin | undefined, text: string, settings: Lin
 /** The fragment that stays short while nothing was edited: the example's name, or the author's own link. */
 export function unchangedFragment(origin: Origin | undefined, text: string, settings: LinkSettings): string | undefined {
   if (!origin || isEdited(origin, text, settings)) return undefined;
-  return origin.kind === "example" ? `#example/${origin.name}` : origin.fragment;
+  if (origin.kind === "link") return origin.fragment;
+  return origin.kind === "example" ? `#example/${origin.name}` : `#lesson/${origin.id}`;
 }
 
 /** What a new `#s=` link carries: the last run's hash only when that run was of exactly this text and settings. */

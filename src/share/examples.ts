@@ -31,8 +31,9 @@ export const EXAMPLES: readonly Example[] = Object.entries(files)
 
 export const GROUP_NAMES: readonly string[] = GROUPS.map((g) => g.group).filter((group) => EXAMPLES.some((e) => e.group === group));
 
+/** By file name, with or without `.ts`. */
 export function findExample(name: string): Example | undefined {
-  return EXAMPLES.find((e) => e.name === name);
+  return EXAMPLES.find((e) => e.name === name.replace(/\.ts$/, ""));
 }
 
 function exampleOf(name: string, text: string): Example {
