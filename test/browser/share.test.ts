@@ -9,22 +9,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
 import { PRESETS } from "../../src/engine/policy/presets.ts";
 import { compareScenario } from "../../src/runner/compare.ts";
-import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
+import { served, servePagePerFile } from "./page-per-file.ts";
 import { serveStatic } from "./static-server.ts";
 
-let served: Served;
-
-beforeAll(async () => {
-  served = await servePage({ outDir: ".tmp/dist-share" });
-}, 180_000);
-
-afterAll(async () => {
-  await served?.close();
-});
+// each test opens pages of its own (fresh contexts: links, reloads, drafts)
+servePagePerFile(".tmp/dist-share");
 
 const editorText = async (page: Page) => ((await page.textContent('[data-testid="editor"] .view-lines')) ?? "").replace(/\u00a0/g, " ");
 const waitForEditor = (page: Page) => page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
