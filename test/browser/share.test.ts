@@ -318,7 +318,7 @@ describe("embedded and published", () => {
     await page.goto(`${served.url}?embed=1#example/first`);
     await waitForEditor(page);
     for (const id of ["editor", "run", "stack-view", "console", "open-full"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(true);
-    for (const id of ["messages", "trees", "timeline", "policy", "examples", "compare"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(false);
+    for (const id of ["messages", "trees", "timeline", "policy", "examples", "compare", "lesson", "lesson-open"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(false);
     expect(await page.getAttribute('[data-testid="open-full"]', "href")).toBe(`${served.url}#example/first`);
     await page.click('[data-testid="run"]');
     await page.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
