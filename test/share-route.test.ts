@@ -1,6 +1,7 @@
 /** The page's address (src/share/route.ts), the examples found in playground-scripts/ and the drafts list. */
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { isEdited, scenarioToShare, settingsOf, unchangedFragment, verdictOnRun } from "../src/share/address.ts";
 import { draftTitle, keepDraft, loadDrafts, MAX_DRAFTS } from "../src/share/drafts.ts";
 import { EXAMPLES, findExample, GROUP_NAMES } from "../src/share/examples.ts";
 import { parseRoute } from "../src/share/route.ts";
@@ -72,5 +73,32 @@ describe("the drafts list", () => {
     const storage = memoryStorage();
     storage.setItem("flux-enospc-playground:drafts", "{not json");
     expect(loadDrafts(storage)).toEqual([]);
+  });
+});
+
+describe("what the address and the notice say", () => {
+  const link = { kind: "link" as const, fragment: "#s=1.abc", scenario: { text: "log(1);", settings: { seed: "3" }, traceHash: "aa".repeat(32), engineVersion: "0.0.9" } };
+
+  it("keeps the short or author's link while nothing is edited", () => {
+    expect(unchangedFragment(link, "log(1);", { seed: "3" })).toBe("#s=1.abc");
+    expect(unchangedFragment(link, "log(1);", {})).toBeUndefined();
+    expect(unchangedFragment({ kind: "example", name: "first", text: "x", settings: {} }, "x", {})).toBe("#example/first");
+    expect(unchangedFragment({ kind: "lesson", id: "2", text: "x", settings: {} }, "x!", {})).toBeUndefined();
+    expect(isEdited(link, "log(2);", { seed: "3" })).toBe(true);
+  });
+
+  it("carries the last run's hash only when that run was of exactly this text and these settings", () => {
+    const run = { text: "log(1);", settings: { disk: "2 MiB" }, traceHash: "bb".repeat(32) };
+    expect(scenarioToShare("log(1);", { disk: "2 MiB" }, run, "1.0.0").traceHash).toBe(run.traceHash);
+    expect(scenarioToShare("log(1);", {}, run, "1.0.0").traceHash).toBeUndefined();
+    expect(scenarioToShare("log(2);", { disk: "2 MiB" }, run, "1.0.0").traceHash).toBeUndefined();
+  });
+
+  it("after a run of an unedited link: the same result, or which engine made the link", () => {
+    const ran = (traceHash: string) => ({ text: "log(1);", settings: { seed: "3" }, traceHash });
+    expect(verdictOnRun(link, ran("aa".repeat(32)), "1.0.0")).toMatchObject({ same: true, message: expect.stringContaining("Same result as when shared") });
+    expect(verdictOnRun(link, ran("cc".repeat(32)), "1.0.0")?.message).toContain("the engine changed since: the link was made by engine 0.0.9, this page runs 1.0.0");
+    expect(verdictOnRun(link, { ...ran("cc".repeat(32)), text: "log(2);" }, "1.0.0")).toBeUndefined();
+    expect(settingsOf("", " 4 MiB ", "")).toEqual({ disk: "4 MiB" });
   });
 });

@@ -76,6 +76,13 @@ describe("links, examples and drafts", () => {
     expect(await editorText(page)).toContain("my own draft");
     await runWithKeyboard(page);
     expect(await page.textContent('[data-testid="console"]')).toContain("draft ran");
+    // Ctrl+S shares too; a link past 8,000 characters offers the scenario as a file
+    let noise = "";
+    for (let i = 0; noise.length < 12_000; i++) noise += ((i * 2654435761) % 4294967296).toString(36);
+    await setScenario(page, `// long\nlog("${noise}");\n`);
+    await page.keyboard.press("ControlOrMeta+S");
+    await expect.poll(async () => (await page.inputValue('[data-testid="share-link"]')).length).toBeGreaterThan(8_000);
+    expect(await page.textContent('[data-testid="share-result"]')).toContain("chat tools may cut a link this long");
     expect(problems).toEqual([]);
     await page.context().close();
   });
