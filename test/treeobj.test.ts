@@ -58,3 +58,25 @@ describe("treeobj encoding", () => {
     expect(Object.keys(root.data).length).toBeGreaterThan(3);
   });
 });
+
+describe("the order a commit makes its blobs in (kvstxn.c; the kvs stores them in reverse)", () => {
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const big = (c: string) => new TextEncoder().encode(c.repeat(100));
+
+  it("makes appended values while applying, then unrolls depth first in jansson's order, the root last", () => {
+    const base = applyOps(dir(), [{ op: "put", key: "d.old", value: big("o") }, { op: "put", key: "d.zz", value: big("z") }], { hash: "sha1", dirOf: () => undefined });
+    if (!("newRoot" in base)) throw new Error("setup failed");
+    const dirs = base.dirs;
+    const ops: KvsOp[] = [
+      { op: "put", key: "d.new1", value: big("1") }, // inserted: iterated after the entries d had
+      { op: "put", key: "d.sub.v", value: big("s") },
+      { op: "put", key: "d.zz", value: big("Z") }, // replaced in place: iterated in d's sorted order
+      { op: "put", key: "d.old", value: big("a"), append: true }, // appended: stored while the ops are applied
+    ];
+    const result = applyOps(dirs.get(base.newRoot)!, ops, { hash: "sha1", dirOf: (ref) => dirs.get(ref) });
+    if (!("newRoot" in result)) throw new Error("commit failed");
+    const order = [...result.blobs].map(([ref, bytes]) => (result.dirs.has(ref) ? `dir:${Object.keys(result.dirs.get(ref)!.data).sort().join(",")}` : text(bytes)[0]));
+    expect(order).toEqual(["a", "Z", "1", "s", "dir:v", "dir:new1,old,sub,zz", "dir:d"]);
+    expect([...result.blobs.keys()].at(-1)).toBe(result.newRoot);
+  });
+});

@@ -237,9 +237,17 @@ export class Kvs implements FluxModule {
     this.storeBlobs(txn, result.newRoot, result.blobs, result.dirs);
   }
 
-  /** content.store every blob the kvs cache does not have yet; the commit waits for all of them. */
+  /**
+   * content.store every blob the kvs cache does not have yet; the commit
+   * waits for all of them. They go in the reverse of the order the commit
+   * made them, the root first and the first-made value last, as kvstxn.c
+   * pushes each new blob to the front of its list and kvs.c pops from the
+   * front. The cache writes each back as it arrives, so a big value that
+   * hits ENOSPC is its commit's last write-back and its errno stays
+   * remembered (flux-model.md §6, §13 C).
+   */
   private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>, dirs: Map<string, DirObj>): void {
-    const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref));
+    const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref)).reverse();
     let waiting = fresh.length;
     let failed: Errno | undefined;
     const afterStores = () => {
