@@ -14,6 +14,7 @@ import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { type PresetName, resolvePolicy } from "../policy/presets.ts";
 import type { Endpoint, Response } from "../sim/bus.ts";
+import { COSTS } from "../sim/costs.ts";
 import type { TraceEventInput } from "../sim/trace.ts";
 import { FluxError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
@@ -155,13 +156,19 @@ export class Simulation {
       );
     }
     return this.wait<T>(label, (settle) => {
-      const msg = this.client!.rpc(topic, payload, (r: Response) => {
-        if (r.ok) settle(() => onOk(r.payload));
-        else settle(() => {
-          throw new FluxError(r.errno, `${errPrefix}: ${strerror(r.errno)}`);
+      const started: { request?: { topic: string; id: number } } = {};
+      // the client is one process: it builds and sends its requests one after another
+      broker.bus.runOn("client", () => {
+        broker.bus.work(COSTS.clientRequestMs);
+        const msg = this.client!.rpc(topic, payload, (r: Response) => {
+          if (r.ok) settle(() => onOk(r.payload));
+          else settle(() => {
+            throw new FluxError(r.errno, `${errPrefix}: ${strerror(r.errno)}`);
+          });
         });
+        started.request = { topic, id: msg.id };
       });
-      return { request: { topic, id: msg.id } };
+      return started;
     }, (settle) => settle(() => {
       throw new FluxError("ECONNRESET", `${errPrefix}: the instance went down (${strerror("ECONNRESET")})`);
     }));
@@ -273,7 +280,10 @@ export class Simulation {
         label,
         since: this.now(),
         site,
-        request: started.request,
+        // a request is sent once the client is free, so its id is known only then
+        get request() {
+          return started.request;
+        },
         until: started.until,
         settle: started.settle === true,
         onCrash: () => crash(settle),

@@ -50,8 +50,13 @@ export interface CommitResult {
 }
 
 export interface CommitOptions {
-  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. */
+  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. Never merged. */
   sync?: boolean;
+  /**
+   * FLUX_KVS_NO_MERGE: never merge this commit with others. By default the kvs merges commits that are
+   * waiting at the same time (several promises in flight) into one new root, as Flux does.
+   */
+  noMerge?: boolean;
 }
 
 export interface KvsTxn {
@@ -128,6 +133,8 @@ export interface JobOptions {
   output?: string;
   /** How long each job runs, in virtual ms (default 50). */
   runtimeMs?: number;
+  /** How many jobs run at once, 1 to 1000 (default 1: one after another). Their commits then merge, as on a busy instance. */
+  concurrency?: number;
 }
 
 export interface JobsResult {
@@ -137,7 +144,7 @@ export interface JobsResult {
 }
 
 export interface JobsApi {
-  /** Run n jobs (default 1) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
+  /** Run n jobs (default 1, `concurrency` at a time) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
   submit(n?: number, opts?: JobOptions): Promise<JobsResult>;
 }
 

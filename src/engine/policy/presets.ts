@@ -9,6 +9,7 @@ export type { PresetName };
 
 const COMMON = {
   checkpointPeriodMs: 0,
+  transactionMerge: true,
   backingOnEnospc: "retry",
   failHard: false,
   reserveBytes: 0,
