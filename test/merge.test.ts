@@ -41,7 +41,7 @@ log(JSON.stringify({ revision: s.namespace.primary["store revision"], commits: s
 log(flux.dmesg("aggregated").length > 0);
 `);
     const { revision, commits, ready } = JSON.parse(stats!);
-    expect(commits).toBe(51); // the startlog's start event and the 50 puts
+    expect(commits).toBe(53); // rc1's start event, resource.R and resource-define, and the 50 puts
     expect(revision).toBeLessThan(commits);
     expect(ready).toBe(0);
     expect(aggregated).toBe("true");

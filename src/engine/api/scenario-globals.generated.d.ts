@@ -255,6 +255,11 @@ interface Knobs {
    * every release): fewer roots under load; FLUX_KVS_SYNC and FLUX_KVS_NO_MERGE commits never merge.
    */
   transactionMerge: boolean;
+  /**
+   * resource module: at unload, checkpoint the drain state with a FLUX_KVS_SYNC commit of checkpoint.resource
+   * (drain_checkpoint, flux-core 0.86+); it fails (and is logged) or waits as any synced commit does.
+   */
+  resourceDrainCheckpoint: boolean;
   /** kvs: kvs.checkpoint-period in ms (flush + checkpoint periodically), or 0 for none (flux's default). */
   checkpointPeriodMs: number;
   /** content-sqlite: table layout. "v1": objects(hash,size,object) and one checkpoint row in checkpt (0.66); "v2": objects with epoch, checkpt_v2 history (0.77+). */
