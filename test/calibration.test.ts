@@ -27,7 +27,7 @@ const MEASURE = `const blocks = () => disk.files().reduce((n, f) => n + Math.cei
 const objects = async () => (await flux.stats("content-sqlite")).object_count;`;
 
 async function logsOf(script: string): Promise<string[]> {
-  const result = await run(script, { retainTrace: false, timeoutMs: 120_000 });
+  const result = await run(script, { retainTrace: false });
   expect(result.error).toBeUndefined();
   return result.logs;
 }

@@ -72,6 +72,8 @@ export class Simulation {
   private brokerValue: Broker | undefined;
   private scriptSettings: ScenarioSettings | undefined;
   private waiters = new Set<Waiter>();
+  /** The waiters for a point in virtual time or for "settled": few, looked at on every step (the others can be thousands). */
+  private clockWaiters = new Set<Waiter>();
   private progressed = false;
   private client: Endpoint | undefined;
   private jobWorkload: JobWorkload | undefined;
@@ -234,7 +236,7 @@ export class Simulation {
         return "progress";
       }
       if (sched.idle() && this.hasSettleWaiter()) {
-        for (const w of [...this.waiters]) if (w.settle) w.resolve();
+        for (const w of [...this.clockWaiters]) if (w.settle) w.resolve();
         return "progress";
       }
       if (sched.idle() && !wake) {
@@ -258,7 +260,10 @@ export class Simulation {
       const settle = (result: () => T) => {
         if (done) return;
         done = true;
-        if (waiter) this.waiters.delete(waiter);
+        if (waiter) {
+          this.waiters.delete(waiter);
+          this.clockWaiters.delete(waiter);
+        }
         this.progressed = true;
         let value: T;
         try {
@@ -290,6 +295,7 @@ export class Simulation {
         resolve: started.resolveAt ?? (() => {}),
       };
       this.waiters.add(waiter);
+      if (waiter.until !== undefined || waiter.settle) this.clockWaiters.add(waiter);
     });
   }
 
@@ -302,12 +308,12 @@ export class Simulation {
 
   private earliestTimeWaiter(): Waiter | undefined {
     let best: Waiter | undefined;
-    for (const w of this.waiters) if (w.until !== undefined && (!best || w.until < best.until!)) best = w;
+    for (const w of this.clockWaiters) if (w.until !== undefined && (!best || w.until < best.until!)) best = w;
     return best;
   }
 
   private hasSettleWaiter(): boolean {
-    for (const w of this.waiters) if (w.settle) return true;
+    for (const w of this.clockWaiters) if (w.settle) return true;
     return false;
   }
 
