@@ -19,12 +19,14 @@ expect((await content.stats()).dirty).toBe(1); // only the big value: the root w
 // the commit's own directories were written before the big value, so the errno is still remembered
 await expect(content.flush()).rejects.toThrow("content.flush: No space left on device");
 
-// Real Flux's rc3 then fails at once and `flux start` exits 1. Here rc3 waits: its one commit
-// before the kvs unloads (the startlog's "finish") fits in the WAL frames the failed write left
-// behind, and its success clears the remembered errno (README, Known differences).
+// Real Flux's rc3 then fails at once and `flux start` exits 1. Here rc3 waits in the resource
+// module's synced drain checkpoint: rc3's writes before it (job-manager's state, the checkpoint's
+// own blobs) fit in the WAL frames the failed write left behind, and their success clears the
+// remembered errno (README, Known differences).
 const shutdown = flux.shutdown();
 await sim.advance(15_000);
 expect(flux.state).toBe("rc3");
+expect((await flux.stats("kvs")).namespace.primary["#readytransactions"]).toBe(2); // the drain checkpoint, and the finish event behind it
 flux.crash();
 expect((await shutdown).exitCode).toBe(1);
 

@@ -29,6 +29,7 @@ import type {
   JobsApi,
   JobsResult,
   KvsApi,
+  KvsStats,
   KvsTxn,
   KvsValue,
   ScenarioGlobals,
@@ -252,12 +253,13 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       return sim.broker.state;
     },
     dmesg: (filter) => dmesg(sim.broker.trace.logs(), filter),
-    stats(module) {
+    stats(module: "content" | "content-sqlite" | "kvs"): Promise<KvsStats> {
       at();
       const topics = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
       const topic = topics[module];
       if (!topic) return Promise.reject(new FluxError("EINVAL", `flux module stats: unknown module ${JSON.stringify(module)}; known: ${Object.keys(topics).join(", ")}`));
-      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as Record<string, unknown>);
+      // one body for both overloads: the kvs answers KvsStats (kvs.ts stats()), the others a plain record
+      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as KvsStats);
     },
     fsck(opts = {}) {
       at();

@@ -94,6 +94,24 @@ export interface ContentStats {
   "flush-batch-count": number;
 }
 
+/** `flux module stats kvs` as flux-core's kvs answers it (the figures this model has), plus the engine's own. */
+export interface KvsStats extends Record<string, unknown> {
+  namespace: {
+    primary: {
+      /** Blobs a commit made that the kvs cache already had. */
+      "#no-op stores": number;
+      /** Commit requests not answered yet. */
+      "#transactions": number;
+      /** Transactions waiting or in progress (a merged one counts once). */
+      "#readytransactions": number;
+      /** The root sequence. */
+      "store revision": number;
+    };
+  };
+  /** Operations per commit request received. */
+  "transaction-opcount": { commit: { count: number; min: number; mean: number; stddev: number; max: number } };
+}
+
 export interface ContentApi {
   /** content.store: answers the blobref once the blob is cached (write-back). */
   store(data: string | Uint8Array): Promise<string>;
@@ -191,6 +209,8 @@ export interface FluxApi {
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */
   dmesg(filter?: string | RegExp | DmesgFilter): string[];
+  /** Like `flux module stats kvs`: merged commits show as a store revision that advanced by less than the commit count. */
+  stats(module: "kvs"): Promise<KvsStats>;
   /** Like `flux module stats <module>`. */
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
