@@ -244,11 +244,11 @@ export class Kvs implements FluxModule {
   private applyTransaction(txn: Transaction): void {
     if (this.active !== txn) return;
     const root = this.root!;
-    const rootDir = txn.internal ? undefined : this.cachedDir(root.rootref);
+    const rootDir = txn.internal ? undefined : this.takeDir(root.rootref);
     if (!txn.internal && !rootDir) return this.loadThen([root.rootref], txn, () => this.applyTransaction(txn));
     const result = txn.internal
       ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>(), dirs: new Map<string, DirObj>() }
-      : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.cachedDir(ref) });
+      : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.takeDir(ref), owned: true });
     if ("missing" in result) return this.loadThen(result.missing, txn, () => this.applyTransaction(txn));
     if ("errno" in result) return this.finish(txn, result.errno);
     this.storeBlobs(txn, result.newRoot, result.blobs, result.dirs);
@@ -489,17 +489,35 @@ export class Kvs implements FluxModule {
     return entry;
   }
 
-  /** The directory a cached blob holds, parsed again only when it is not among the recently used ones. */
-  private cachedDir(ref: string): DirObj | undefined {
+  /**
+   * The directory a cached blob holds, for a transaction to change in place:
+   * the parsed object itself, given up by the kvs (a lookup, or a later
+   * transaction, parses the blob again), or a fresh parse. The transaction's
+   * changed directories come back as the parsed objects of their new blobs.
+   */
+  private takeDir(ref: string): DirObj | undefined {
+    const parsed = this.parsedDirs.get(ref);
+    if (!parsed || !this.cache.has(ref)) return this.parse(ref);
+    this.parsedDirs.delete(ref);
+    this.touch(ref);
+    return parsed;
+  }
+
+  private parse(ref: string): DirObj | undefined {
     const entry = this.touch(ref);
     if (!entry) return undefined;
-    let dir = this.parsedDirs.get(ref);
-    if (!dir) {
-      const obj = decode(entry.data);
-      if (obj.type !== "dir") return undefined;
-      dir = obj;
+    const obj = decode(entry.data);
+    return obj.type === "dir" ? obj : undefined;
+  }
+
+  /** The directory a cached blob holds, parsed again only when it is not among the recently used ones. */
+  private cachedDir(ref: string): DirObj | undefined {
+    if (!this.cache.has(ref)) return undefined;
+    const dir = this.parsedDirs.get(ref) ?? this.parse(ref);
+    if (dir) {
+      this.touch(ref);
+      this.keepParsed(ref, dir);
     }
-    this.keepParsed(ref, dir);
     return dir;
   }
 }

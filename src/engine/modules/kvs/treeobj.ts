@@ -61,14 +61,25 @@ export function encode(obj: TreeObj): Uint8Array {
  * splicing the changed entries into the base's bytes keeps a commit's cost
  * from growing with them.
  */
-export function encodeChanged(d: DirObj, base: DirObj, changed: ReadonlySet<string>): Uint8Array {
+export function encodeChanged(d: DirObj, prior: DirEncoding | undefined, changed: ReadonlySet<string>): Uint8Array {
   let enc = encodedDirs.get(d);
   if (!enc) {
-    const prior = encodedDirs.get(base);
     enc = prior && changed.size <= SPLICES_MAX ? patched(d, prior, changed) : fresh(d);
     encodedDirs.set(d, enc);
   }
   return enc.bytes;
+}
+
+/** The encoding of `d` as it is now, if it was made, to splice a changed copy's entries into. */
+export function encodingOf(d: DirObj): DirEncoding | undefined {
+  return encodedDirs.get(d);
+}
+
+/** The same, for a directory about to be changed in place: its encoding is forgotten, as it will no longer match. */
+export function detachEncoding(d: DirObj): DirEncoding | undefined {
+  const enc = encodedDirs.get(d);
+  encodedDirs.delete(d);
+  return enc;
 }
 
 /**
@@ -88,6 +99,8 @@ const entryText = new WeakMap<TreeObj, string>();
  * A directory's encoding, with its names in strcmp() order and where each
  * `"name":entry` part lies in the bytes (parts are separated by commas).
  */
+export type DirEncoding = EncodedDir;
+
 interface EncodedDir {
   bytes: Uint8Array;
   names: string[];
