@@ -19,6 +19,17 @@
  *   functions. Encoding the directories (json_dumps in Flux) is not in it, so
  *   the real floor is higher still.
  * - fill_64mib_s: time to fill a 64 MiB statedir to ENOSPC with 64 KiB values.
+ * - async_commits_s: 2000 one-key commits to one directory, all in flight at
+ *   once (kvs.put promises awaited together), as flux-model.md §13 B timed
+ *   real flux-core doing (0.31-0.38 s); the kvs merges them.
+ * - t0090_64mib_s: jobs one at a time, 100 ms of virtual time apart, until a
+ *   64 MiB statedir reports ENOSPC (t0090-content-enospc.ts on 64 MiB);
+ *   t0090_jobs how many. floor_ms: raw inserts of the rows that run stored,
+ *   plus hashing and LZ4 of the same blobs (as floor_ratio), and
+ *   engine_over_floor the run's time over that floor.
+ * - *_cpu_s, floor_cpu_ms, engine_over_floor_cpu: the same in this process's
+ *   CPU time (user + system; a scenario's from the instance's creation, so
+ *   flux.start() is in it), which the load of a shared VM inflates far less.
  * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, blobs) sampled
  *   every 20 ms while filling the 64 MiB disk, garbage not yet collected
  *   included (heap_per_quota relates it to the quota); live_heap_mb: what is
@@ -38,6 +49,8 @@ const PUTS = 5000;
 const WARMUP_PUTS = 1000;
 const SYNCED = 300;
 const FILL_QUOTA_MIB = 64;
+const ASYNC_COMMITS = 2000;
+const T0090_QUOTA_MIB = 64;
 
 let peakBytes = 0;
 /** Heap + array buffers still live after a full GC at the end of a run, before its statedir is freed. */
@@ -54,26 +67,73 @@ function sampleMemory(): void {
 const sampler = setInterval(sampleMemory, 20);
 
 /** Run a scenario and return what it logged as JSON on its last line, failing loudly if it did not run to the end. */
-async function scenario<T>(sql: SqlJsWithFS, text: string, beforeDispose?: Parameters<typeof runScenario>[1]["beforeDispose"]): Promise<T> {
+/** Microseconds of CPU this process has used (user + system): on a shared, busy VM a steadier figure than wall time. */
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * Run a scenario and return what it logged as JSON on its last line, with
+ * `cpuMs`: the process's CPU time from the instance's creation to the
+ * script's end (flux.start() included), failing loudly if it did not run to
+ * the end.
+ */
+async function scenario<T>(sql: SqlJsWithFS, text: string, beforeDispose?: Parameters<typeof runScenario>[1]["beforeDispose"]): Promise<T & { cpuMs: number }> {
+  let cpuFrom = 0;
+  let cpuMs = 0;
   const result = await runScenario(text, {
     sql,
     retainTrace: false,
+    onBroker: () => (cpuFrom = cpuMicros()),
     beforeDispose: (sim) => {
+      cpuMs = (cpuMicros() - cpuFrom) / 1000;
       beforeDispose?.(sim);
       measureLive();
     },
   });
   if (!result.ok) throw new Error(`bench scenario failed: ${result.error?.message}`);
-  return JSON.parse(result.logs.at(-1)!) as T;
+  return { ...(JSON.parse(result.logs.at(-1)!) as T), cpuMs };
+}
+
+/** The result of `work`, and the CPU milliseconds it took. */
+function cpuTimed<T>(work: () => T): { value: T; cpuMs: number } {
+  const from = cpuMicros();
+  const value = work();
+  return { value, cpuMs: (cpuMicros() - from) / 1000 };
 }
 
 // FLUIDs of jobs submitted 10 ms apart, as job.<dothex> keys: the directory spread of a Flux job KVS.
 const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24n) | BigInt(i & 0x3ff)).toString(16).padStart(16, "0");
   return h.slice(0, 4) + "." + h.slice(4, 8) + "." + h.slice(8, 12) + "." + h.slice(12); };`;
 
-async function putsRun(sql: SqlJsWithFS, puts: number) {
-  let rows: [Uint8Array, number, Uint8Array, number][] = [];
-  const timing = await scenario<{ ms: number }>(
+type Row = [Uint8Array, number, Uint8Array, number];
+
+/**
+ * Every row content-sqlite wrote, in insertion order, read from a copy of the
+ * statedir (content-sqlite holds its database with locking_mode=EXCLUSIVE).
+ */
+function storedRows(sql: SqlJsWithFS, files: Map<string, Uint8Array>): Row[] {
+  const copy = "/bench-copy";
+  sql.FS.mkdirTree(copy);
+  for (const [name, bytes] of files) sql.FS.writeFile(`${copy}/${name}`, bytes);
+  const db = new sql.Database();
+  db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
+  const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
+  db.close();
+  for (const name of sql.FS.readdir(copy)) if (name !== "." && name !== "..") sql.FS.unlink(`${copy}/${name}`);
+  return all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
+}
+
+/** Run `text` (which logs { ms, ... } last) and return its figures with the rows it stored. */
+async function runKeepingRows<T extends { ms: number }>(sql: SqlJsWithFS, text: string): Promise<T & { cpuMs: number; rows: Row[] }> {
+  let rows: Row[] = [];
+  const figures = await scenario<T>(sql, text, (sim) => (rows = storedRows(sql, sim.broker.disk.snapshot())));
+  return { ...figures, rows };
+}
+
+function putsRun(sql: SqlJsWithFS, puts: number) {
+  return runKeepingRows<{ ms: number }>(
     sql,
     `scenario({ disk: "256 MiB" });
 await flux.start();
@@ -82,25 +142,43 @@ const t0 = performance.now();
 for (let i = 0; i < ${puts}; i++) await kvs.put("job." + dothex(i) + ".data", bytes(1024));
 await sim.settle();
 log(JSON.stringify({ ms: performance.now() - t0 }));`,
-    (sim) => {
-      // every row content-sqlite wrote, in insertion order, read from a copy of the statedir
-      // (content-sqlite holds its database with locking_mode=EXCLUSIVE)
-      const copy = "/bench-copy";
-      sql.FS.mkdirTree(copy);
-      for (const [name, bytes] of sim.broker.disk.snapshot()) sql.FS.writeFile(`${copy}/${name}`, bytes);
-      const db = new sql.Database();
-      db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
-      const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
-      rows = all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
-      db.close();
-      for (const name of sql.FS.readdir(copy)) if (name !== "." && name !== "..") sql.FS.unlink(`${copy}/${name}`);
-    },
   );
-  return { ms: timing.ms, rows };
+}
+
+/** flux-model.md §13 B: 2000 one-key commits to one directory, in flight at once. */
+function asyncCommitsRun(sql: SqlJsWithFS) {
+  return scenario<{ ms: number; advanced: number }>(
+    sql,
+    `scenario({ disk: "256 MiB" });
+await flux.start();
+const before = (await kvs.getroot()).sequence;
+const t0 = performance.now();
+await Promise.all(Array.from({ length: ${ASYNC_COMMITS} }, (_, i) => kvs.put("dir.k" + i, i)));
+const ms = performance.now() - t0;
+log(JSON.stringify({ ms, advanced: (await kvs.getroot()).sequence - before }));`,
+  );
+}
+
+/** t0090-content-enospc.ts on a 64 MiB statedir: jobs one at a time until dmesg shows ENOSPC. */
+function t0090Run(sql: SqlJsWithFS) {
+  return runKeepingRows<{ ms: number; jobs: number }>(
+    sql,
+    `scenario({ disk: "${T0090_QUOTA_MIB} MiB" });
+await flux.start();
+const t0 = performance.now();
+let jobsRun = 0;
+while (flux.dmesg("No space left on device").length === 0) {
+  await jobs.submit(1);
+  jobsRun++;
+  await sim.advance(100);
+  if (jobsRun > 5000) throw new Error("the disk never filled");
+}
+log(JSON.stringify({ ms: performance.now() - t0, jobs: jobsRun }));`,
+  );
 }
 
 /** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
-function rawInsertMs(sql: SqlJsWithFS, rows: [Uint8Array, number, Uint8Array, number][]): number {
+function rawInsertMs(sql: SqlJsWithFS, rows: Row[]): number {
   const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
   const db = new sql.Database();
   db.exec(`ATTACH '${disk.path("content.sqlite")}' AS content; PRAGMA content.journal_mode=WAL; PRAGMA content.synchronous=NORMAL;
@@ -118,7 +196,7 @@ function rawInsertMs(sql: SqlJsWithFS, rows: [Uint8Array, number, Uint8Array, nu
 }
 
 /** Hash and compress each stored blob as the engine does before its insert (the blobs are new arrays: no memoized blobref). */
-function fluxWorkMs(rows: [Uint8Array, number, Uint8Array, number][]): number {
+function fluxWorkMs(rows: Row[]): number {
   const blobs = rows.map(([, size, object]) => (size === -1 ? object.slice() : lz4Decompress(object, size)));
   const t0 = performance.now();
   for (const blob of blobs) {
@@ -177,6 +255,14 @@ const puts = await phase(async () => {
 const rawMs = puts.rawMs;
 const synced = await phase(() => syncedRun(sql));
 const fill = await phase(() => fillRun(sql));
+const asyncCommits = await asyncCommitsRun(sql);
+const t0090 = await phase(async () => {
+  const { ms, cpuMs, jobs, rows } = await t0090Run(sql);
+  const inserts = [1, 2, 3].map(() => cpuTimed(() => rawInsertMs(sql, rows)));
+  const work = cpuTimed(() => fluxWorkMs(rows));
+  const floorMs = median(inserts.map((i) => i.value)) + work.value;
+  return { ms, cpuMs, jobs, floorMs, floorCpuMs: median(inserts.map((i) => i.cpuMs)) + work.cpuMs };
+});
 clearInterval(sampler);
 
 const figures = {
@@ -195,6 +281,16 @@ const figures = {
   live_heap_mb: Math.round(fill.liveBytes / 2 ** 20),
   live_per_quota: +(fill.liveBytes / (FILL_QUOTA_MIB * 2 ** 20)).toFixed(2),
   puts_peak_heap_mb: Math.round(puts.peakBytes / 2 ** 20),
+  async_commits_s: +(asyncCommits.ms / 1000).toFixed(3),
+  async_commits_cpu_s: +(asyncCommits.cpuMs / 1000).toFixed(3),
+  async_commits_root_advanced: asyncCommits.advanced,
+  t0090_64mib_s: +(t0090.ms / 1000).toFixed(2),
+  t0090_64mib_cpu_s: +(t0090.cpuMs / 1000).toFixed(2),
+  t0090_jobs: t0090.jobs,
+  floor_ms: Math.round(t0090.floorMs),
+  engine_over_floor: +(t0090.ms / t0090.floorMs).toFixed(2),
+  floor_cpu_ms: Math.round(t0090.floorCpuMs),
+  engine_over_floor_cpu: +(t0090.cpuMs / t0090.floorCpuMs).toFixed(2),
   node: process.version,
 };
 
@@ -208,4 +304,8 @@ else {
   console.log(`peak heap + array buffers (fill):         ${figures.peak_heap_mb} MiB (${figures.heap_per_quota}x the ${FILL_QUOTA_MIB} MiB quota), sampled, garbage included`);
   console.log(`live after GC at the end of the fill:     ${figures.live_heap_mb} MiB (${figures.live_per_quota}x the quota)`);
   console.log(`peak heap + array buffers (puts):         ${figures.puts_peak_heap_mb} MiB`);
+  console.log(`${ASYNC_COMMITS} async one-key commits, one directory: ${figures.async_commits_s} s (root +${figures.async_commits_root_advanced})`);
+  console.log(`t0090 jobs until ${T0090_QUOTA_MIB} MiB report ENOSPC:    ${figures.t0090_64mib_s} s (${figures.t0090_jobs} jobs)`);
+  console.log(`its floor (inserts + hashing + LZ4):      ${figures.floor_ms} ms -> engine_over_floor ${figures.engine_over_floor}`);
+  console.log(`the same in CPU time:                     ${figures.t0090_64mib_cpu_s} s / ${figures.floor_cpu_ms} ms -> ${figures.engine_over_floor_cpu}`);
 }

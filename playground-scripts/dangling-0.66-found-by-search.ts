@@ -1,9 +1,9 @@
 // A dangling checkpoint under flux-core 0.66, found by `npm run search:dangling` (random sequences,
 // then minimized by deleting operations while the checkpoint still names a missing blob).
-// seed: 27
-// ops: 3
-// fill, put, shutdown
-scenario({ policy: "flux-0.66", disk: 786432, seed: 27 });
+// seed: 38
+// ops: 4
+// fill, put, free, shutdown
+scenario({ policy: "flux-0.66", disk: 786432, seed: 38 });
 const EXPECT_DANGLING = true;
 
 const synced = new Map<string, number>();
@@ -56,10 +56,12 @@ async function shutdown(): Promise<void> {
 }
 
 await start();
-if (disk.free > 65536) fills.push(disk.fill(disk.free - 65536).name);
+if (disk.free > 32768) fills.push(disk.fill(disk.free - 32768).name);
 await checkCheckpoint("fill");
-await attempt(() => kvs.put("u5", bytes(120000)));
+await attempt(() => kvs.put("u0", bytes(900)));
 await checkCheckpoint("put");
+if (fills.length > 0) disk.remove(fills.shift()!);
+await checkCheckpoint("free");
 await shutdown();
 await checkCheckpoint("shutdown");
 // the end: a restart must still see every synced commit

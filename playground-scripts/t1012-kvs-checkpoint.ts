@@ -16,8 +16,9 @@ flux.crash();
 await flux.start();
 for (const [key, value] of Object.entries(values)) expect(await kvs.get(key)).toBe(value);
 await expect(kvs.get("dir0.unsynced")).rejects.toThrow("ENOENT");
-// the startlog's synced "start" event advances the sequence past the checkpoint
-expect((await kvs.getroot()).sequence).toBe(synced.sequence + 1);
+// rc1 advances the sequence past the checkpoint: the startlog's synced "start" event, then the
+// resource module's resource.R and resource-define event
+expect((await kvs.getroot()).sequence).toBe(synced.sequence + 3);
 expect(flux.dmesg("Flux was not shut down properly")).toHaveLength(1);
 
 // a clean shutdown checkpoints at kvs unload

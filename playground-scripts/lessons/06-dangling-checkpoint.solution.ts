@@ -5,7 +5,7 @@ await flux.start();
 await kvs.put("a", "safe", { sync: true });
 await sim.settle();
 
-const filler = disk.fill(disk.free - 64 * 1024); // 64 KiB left: small writes fit, a 200 kB value does not
+const filler = disk.fill(disk.free - 128 * 1024); // 128 KiB left: rc3's small writes and the checkpoint fit, a 200 kB value does not
 await kvs.put("big", bytes(200_000)); // cached; its write-back fails
 await sim.settle();
 

@@ -19,5 +19,5 @@ log("newest checkpoint: sequence", (await flux.checkpoints())[0]?.sequence);
 await flux.start(); // 0.66 runs no fsck at start
 log("big →", await kvs.get("big").then(() => "ok", (e: Error) => e.message));
 
-// 1. Leave 64 KiB free instead: disk.fill(disk.free - 64 * 1024). A 200 kB value does not fit, a checkpoint does.
+// 1. Leave 128 KiB free instead: disk.fill(disk.free - 128 * 1024). A 200 kB value does not fit, a checkpoint does.
 // 2. After the restart, run flux.fsck() and log what it reports missing.

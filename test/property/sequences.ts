@@ -49,7 +49,7 @@ export function randomOps(seed: number, { length, disk }: SequenceOptions): Op[]
     else if (roll < 42) ops.push({ op: "unlink", key: `u${rng.int(0, Math.max(0, u - 1))}` });
     else if (roll < 47) ops.push({ op: "txn", keys: [`u${u++}`, `d${rng.int(0, 3)}.u${u++}`], size: pick([100, 3_000, 30_000]) });
     else if (roll < 51) ops.push({ op: "sync" });
-    else if (roll < 60) ops.push({ op: "fill", leave: pick([0, 8_192, 32_768, 65_536, 200_000]) });
+    else if (roll < 60) ops.push({ op: "fill", leave: pick([0, 8_192, 32_768, 65_536, 131_072, 200_000]) });
     else if (roll < 69) ops.push({ op: "free" });
     else if (roll < 71) ops.push({ op: "quota", bytes: pick([disk, disk, Math.round(disk * 0.75), Math.round(disk * 1.5)]) });
     else if (roll < 74) ops.push({ op: "crash" });

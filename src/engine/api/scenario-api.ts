@@ -29,6 +29,7 @@ import type {
   JobsApi,
   JobsResult,
   KvsApi,
+  KvsStats,
   KvsTxn,
   KvsValue,
   ScenarioGlobals,
@@ -47,6 +48,8 @@ export interface ApiHooks {
 
 const LEVELS: LogLevel[] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 const MAX_BYTES = 1024 * 1024 * 1024;
+/** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
+const MAX_CONCURRENT_JOBS = 1000;
 
 export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): ScenarioGlobals {
   const kinds = new Map<string, ValueKind>();
@@ -57,7 +60,8 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
 
   const commit = (label: string, ops: KvsOp[], opts: CommitOptions = {}): Promise<CommitResult> => {
     at();
-    return sim.request(label, "kvs.commit", { ops, sync: opts.sync === true }, "flux_kvs_commit", (p) => p as CommitResult);
+    const flags = { sync: flag(opts, "sync", label), noMerge: flag(opts, "noMerge", label) };
+    return sim.request(label, "kvs.commit", { ops, ...flags }, "flux_kvs_commit", (p) => p as CommitResult);
   };
 
   const txnOps = new WeakMap<KvsTxn, KvsOp[]>();
@@ -121,7 +125,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     commit(txn, opts) {
       const ops = txnOps.get(txn);
       if (!ops) return Promise.reject(new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()"));
-      return commit(`kvs.commit(${ops.length} ops${opts?.sync ? ", sync" : ""})`, [...ops], opts);
+      return rejecting(() => commit(`kvs.commit(${ops.length} ops${opts?.sync ? ", sync" : ""}${opts?.noMerge ? ", noMerge" : ""})`, [...ops], opts));
     },
     sync: () => commit("kvs.sync()", [], { sync: true }),
     getroot() {
@@ -249,12 +253,13 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       return sim.broker.state;
     },
     dmesg: (filter) => dmesg(sim.broker.trace.logs(), filter),
-    stats(module) {
+    stats(module: "content" | "content-sqlite" | "kvs"): Promise<KvsStats> {
       at();
       const topics = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
       const topic = topics[module];
       if (!topic) return Promise.reject(new FluxError("EINVAL", `flux module stats: unknown module ${JSON.stringify(module)}; known: ${Object.keys(topics).join(", ")}`));
-      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as Record<string, unknown>);
+      // one body for both overloads: the kvs answers KvsStats (kvs.ts stats()), the others a plain record
+      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as KvsStats);
     },
     fsck(opts = {}) {
       at();
@@ -323,10 +328,14 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     submit(n = 1, opts = {}) {
       at();
       if (!Number.isInteger(n) || n < 0) return Promise.reject(new FluxError("EINVAL", `jobs.submit: n must be a whole number, got ${format(n)}`));
+      const concurrency: unknown = opts?.concurrency;
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && (concurrency as number) >= 1 && (concurrency as number) <= MAX_CONCURRENT_JOBS)) {
+        return Promise.reject(new FluxError("EINVAL", `jobs.submit: concurrency must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}, got ${format(concurrency)}`));
+      }
       const broker = sim.broker;
       if (broker.state !== "run") return Promise.reject(new FluxError("ECONNREFUSED", `flux run: the instance is ${broker.state}; call flux.start() first`));
       return sim.operation<JobsResult>(
-        `jobs.submit(${n})`,
+        `jobs.submit(${n}${opts?.concurrency ? `, concurrency ${opts.concurrency}` : ""})`,
         (answer) =>
           sim.jobs.submit(n, opts, (result, error) =>
             answer(() => {
@@ -445,6 +454,13 @@ function rejecting<T>(call: () => Promise<T>): Promise<T> {
 /** The broker is up (running, or in rc1/rc3): tools talk to it rather than open the statedir themselves. */
 function isUp(broker: Broker): boolean {
   return broker.state !== "down" && broker.state !== "failed";
+}
+
+/** A commit flag: true, false or left out; anything else is refused with the call's name. */
+function flag(opts: CommitOptions, name: "sync" | "noMerge", call: string): boolean {
+  const value: unknown = opts?.[name];
+  if (value !== undefined && typeof value !== "boolean") throw new FluxError("EINVAL", `${call}: ${name} must be true or false, got ${format(value)}`);
+  return value === true;
 }
 
 function checkKey(key: unknown): string {

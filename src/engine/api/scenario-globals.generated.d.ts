@@ -43,8 +43,13 @@ interface CommitResult {
 }
 
 interface CommitOptions {
-  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. */
+  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. Never merged. */
   sync?: boolean;
+  /**
+   * FLUX_KVS_NO_MERGE: never merge this commit with others. By default the kvs merges commits that are
+   * waiting at the same time (several promises in flight) into one new root, as Flux does.
+   */
+  noMerge?: boolean;
 }
 
 interface KvsTxn {
@@ -80,6 +85,24 @@ interface ContentStats {
   dirty: number;
   size: number;
   "flush-batch-count": number;
+}
+
+/** `flux module stats kvs` as flux-core's kvs answers it (the figures this model has), plus the engine's own. */
+interface KvsStats extends Record<string, unknown> {
+  namespace: {
+    primary: {
+      /** Blobs a commit made that the kvs cache already had. */
+      "#no-op stores": number;
+      /** Commit requests not answered yet. */
+      "#transactions": number;
+      /** Transactions waiting or in progress (a merged one counts once). */
+      "#readytransactions": number;
+      /** The root sequence. */
+      "store revision": number;
+    };
+  };
+  /** Operations per commit request received. */
+  "transaction-opcount": { commit: { count: number; min: number; mean: number; stddev: number; max: number } };
 }
 
 interface ContentApi {
@@ -121,6 +144,8 @@ interface JobOptions {
   output?: string;
   /** How long each job runs, in virtual ms (default 50). */
   runtimeMs?: number;
+  /** How many jobs run at once, 1 to 1000 (default 1: one after another). Their commits then merge, as on a busy instance. */
+  concurrency?: number;
 }
 
 interface JobsResult {
@@ -130,7 +155,7 @@ interface JobsResult {
 }
 
 interface JobsApi {
-  /** Run n jobs (default 1) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
+  /** Run n jobs (default 1, `concurrency` at a time) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
   submit(n?: number, opts?: JobOptions): Promise<JobsResult>;
 }
 
@@ -177,6 +202,8 @@ interface FluxApi {
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */
   dmesg(filter?: string | RegExp | DmesgFilter): string[];
+  /** Like `flux module stats kvs`: merged commits show as a store revision that advanced by less than the commit count. */
+  stats(module: "kvs"): Promise<KvsStats>;
   /** Like `flux module stats <module>`. */
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
@@ -243,6 +270,16 @@ interface Knobs {
   kvsSyncFlushes: boolean;
   /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240, 0.77). */
   kvsUnloadFlushes: boolean;
+  /**
+   * kvs: merge adjacent ready transactions into one (module option transaction-merge, on by default in
+   * every release): fewer roots under load; FLUX_KVS_SYNC and FLUX_KVS_NO_MERGE commits never merge.
+   */
+  transactionMerge: boolean;
+  /**
+   * resource module: at unload, checkpoint the drain state with a FLUX_KVS_SYNC commit of checkpoint.resource
+   * (drain_checkpoint, flux-core 0.86+); it fails (and is logged) or waits as any synced commit does.
+   */
+  resourceDrainCheckpoint: boolean;
   /** kvs: kvs.checkpoint-period in ms (flush + checkpoint periodically), or 0 for none (flux's default). */
   checkpointPeriodMs: number;
   /** content-sqlite: table layout. "v1": objects(hash,size,object) and one checkpoint row in checkpt (0.66); "v2": objects with epoch, checkpt_v2 history (0.77+). */

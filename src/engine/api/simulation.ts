@@ -14,6 +14,7 @@ import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { type PresetName, resolvePolicy } from "../policy/presets.ts";
 import type { Endpoint, Response } from "../sim/bus.ts";
+import { COSTS } from "../sim/costs.ts";
 import type { TraceEventInput } from "../sim/trace.ts";
 import { FluxError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
@@ -71,6 +72,8 @@ export class Simulation {
   private brokerValue: Broker | undefined;
   private scriptSettings: ScenarioSettings | undefined;
   private waiters = new Set<Waiter>();
+  /** The waiters for a point in virtual time or for "settled": few, looked at on every step (the others can be thousands). */
+  private clockWaiters = new Set<Waiter>();
   private progressed = false;
   private client: Endpoint | undefined;
   private jobWorkload: JobWorkload | undefined;
@@ -156,13 +159,19 @@ export class Simulation {
       );
     }
     return this.wait<T>(label, (settle) => {
-      const msg = this.client!.rpc(topic, payload, (r: Response) => {
-        if (r.ok) settle(() => onOk(r.payload));
-        else settle(() => {
-          throw new FluxError(r.errno, `${errPrefix}: ${strerror(r.errno)}`);
+      const started: { request?: { topic: string; id: number } } = {};
+      // the client is one process: it builds and sends its requests one after another
+      broker.bus.runOn("client", () => {
+        broker.bus.work(COSTS.clientRequestMs);
+        const msg = this.client!.rpc(topic, payload, (r: Response) => {
+          if (r.ok) settle(() => onOk(r.payload));
+          else settle(() => {
+            throw new FluxError(r.errno, `${errPrefix}: ${strerror(r.errno)}`);
+          });
         });
+        started.request = { topic, id: msg.id };
       });
-      return { request: { topic, id: msg.id } };
+      return started;
     }, (settle) => settle(() => {
       throw new FluxError("ECONNRESET", `${errPrefix}: the instance went down (${strerror("ECONNRESET")})`);
     }));
@@ -228,7 +237,7 @@ export class Simulation {
         return "progress";
       }
       if (sched.idle() && this.hasSettleWaiter()) {
-        for (const w of [...this.waiters]) if (w.settle) w.resolve();
+        for (const w of [...this.clockWaiters]) if (w.settle) w.resolve();
         return "progress";
       }
       if (sched.idle() && !wake) {
@@ -252,7 +261,10 @@ export class Simulation {
       const settle = (result: () => T) => {
         if (done) return;
         done = true;
-        if (waiter) this.waiters.delete(waiter);
+        if (waiter) {
+          this.waiters.delete(waiter);
+          this.clockWaiters.delete(waiter);
+        }
         this.progressed = true;
         let value: T;
         try {
@@ -274,13 +286,17 @@ export class Simulation {
         label,
         since: this.now(),
         site,
-        request: started.request,
+        // a request is sent once the client is free, so its id is known only then
+        get request() {
+          return started.request;
+        },
         until: started.until,
         settle: started.settle === true,
         onCrash: () => crash(settle),
         resolve: started.resolveAt ?? (() => {}),
       };
       this.waiters.add(waiter);
+      if (waiter.until !== undefined || waiter.settle) this.clockWaiters.add(waiter);
     });
   }
 
@@ -293,12 +309,12 @@ export class Simulation {
 
   private earliestTimeWaiter(): Waiter | undefined {
     let best: Waiter | undefined;
-    for (const w of this.waiters) if (w.until !== undefined && (!best || w.until < best.until!)) best = w;
+    for (const w of this.clockWaiters) if (w.until !== undefined && (!best || w.until < best.until!)) best = w;
     return best;
   }
 
   private hasSettleWaiter(): boolean {
-    for (const w of this.waiters) if (w.settle) return true;
+    for (const w of this.clockWaiters) if (w.settle) return true;
     return false;
   }
 

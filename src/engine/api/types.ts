@@ -50,8 +50,13 @@ export interface CommitResult {
 }
 
 export interface CommitOptions {
-  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. */
+  /** FLUX_KVS_SYNC (`flux kvs put --sync`): flush the content cache and checkpoint the new root before answering. Never merged. */
   sync?: boolean;
+  /**
+   * FLUX_KVS_NO_MERGE: never merge this commit with others. By default the kvs merges commits that are
+   * waiting at the same time (several promises in flight) into one new root, as Flux does.
+   */
+  noMerge?: boolean;
 }
 
 export interface KvsTxn {
@@ -87,6 +92,24 @@ export interface ContentStats {
   dirty: number;
   size: number;
   "flush-batch-count": number;
+}
+
+/** `flux module stats kvs` as flux-core's kvs answers it (the figures this model has), plus the engine's own. */
+export interface KvsStats extends Record<string, unknown> {
+  namespace: {
+    primary: {
+      /** Blobs a commit made that the kvs cache already had. */
+      "#no-op stores": number;
+      /** Commit requests not answered yet. */
+      "#transactions": number;
+      /** Transactions waiting or in progress (a merged one counts once). */
+      "#readytransactions": number;
+      /** The root sequence. */
+      "store revision": number;
+    };
+  };
+  /** Operations per commit request received. */
+  "transaction-opcount": { commit: { count: number; min: number; mean: number; stddev: number; max: number } };
 }
 
 export interface ContentApi {
@@ -128,6 +151,8 @@ export interface JobOptions {
   output?: string;
   /** How long each job runs, in virtual ms (default 50). */
   runtimeMs?: number;
+  /** How many jobs run at once, 1 to 1000 (default 1: one after another). Their commits then merge, as on a busy instance. */
+  concurrency?: number;
 }
 
 export interface JobsResult {
@@ -137,7 +162,7 @@ export interface JobsResult {
 }
 
 export interface JobsApi {
-  /** Run n jobs (default 1) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
+  /** Run n jobs (default 1, `concurrency` at a time) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
   submit(n?: number, opts?: JobOptions): Promise<JobsResult>;
 }
 
@@ -184,6 +209,8 @@ export interface FluxApi {
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */
   dmesg(filter?: string | RegExp | DmesgFilter): string[];
+  /** Like `flux module stats kvs`: merged commits show as a store revision that advanced by less than the commit count. */
+  stats(module: "kvs"): Promise<KvsStats>;
   /** Like `flux module stats <module>`. */
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */

@@ -24,6 +24,7 @@ import { type Errno, errnoCode, strerror } from "../sim/errno.ts";
 import { Scheduler, type ScheduledEvent } from "../sim/scheduler.ts";
 import { Trace } from "../sim/trace.ts";
 import { runFsck } from "../fsck/fsck.ts";
+import { InstanceServices } from "../workload/instance-services.ts";
 import { Startlog } from "./startlog.ts";
 
 export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
@@ -152,6 +153,7 @@ export class Broker {
       this.loadStep(this.kvsModule),
       { name: "post-start-event", run: (next) => startlog.postStart(next) },
       { name: "check-clean-shutdown", run: (next) => startlog.checkCleanShutdown(this.log, next) },
+      { name: "resource", run: (next) => new InstanceServices(h("resource"), h("job-manager"), this.knobs).load(() => next()) },
     ];
     this.runSteps("rc1", steps, (failure) => {
       if (!failure) {
@@ -175,10 +177,12 @@ export class Broker {
     this.setState("rc3");
     this.rc3Errors = [];
     const startlog = new Startlog(this.bus.endpoint("startlog"));
+    const services = new InstanceServices(this.bus.endpoint("resource"), this.bus.endpoint("job-manager"), this.knobs);
     const steps: Step[] = [
       // the hold comes first: under a read-only policy even the startlog's "finish" commit needs the levels read-write again
       ...(this.knobs.rc3HoldFreeBytes > 0 ? [{ name: "hold", run: (next: () => void) => this.holdUntilFlushed(next) }] : []),
-      { name: "post-finish-event", run: (next) => startlog.postFinish(next) },
+      // job-manager and resource unload while the finish event is posted: modprobe runs rc3's tasks in parallel
+      { name: "post-finish-event", run: (next) => services.unload((done) => startlog.postFinish(done), next) },
       { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
       // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
       { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) },

@@ -10,6 +10,16 @@ export interface Knobs {
   kvsSyncFlushes: boolean;
   /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240, 0.77). */
   kvsUnloadFlushes: boolean;
+  /**
+   * kvs: merge adjacent ready transactions into one (module option transaction-merge, on by default in
+   * every release): fewer roots under load; FLUX_KVS_SYNC and FLUX_KVS_NO_MERGE commits never merge.
+   */
+  transactionMerge: boolean;
+  /**
+   * resource module: at unload, checkpoint the drain state with a FLUX_KVS_SYNC commit of checkpoint.resource
+   * (drain_checkpoint, flux-core 0.86+); it fails (and is logged) or waits as any synced commit does.
+   */
+  resourceDrainCheckpoint: boolean;
   /** kvs: kvs.checkpoint-period in ms (flush + checkpoint periodically), or 0 for none (flux's default). */
   checkpointPeriodMs: number;
   /** content-sqlite: table layout. "v1": objects(hash,size,object) and one checkpoint row in checkpt (0.66); "v2": objects with epoch, checkpt_v2 history (0.77+). */
@@ -56,6 +66,8 @@ export const KNOB_NAMES = [
   "kvsSyncFlushes",
   "kvsUnloadFlushes",
   "checkpointPeriodMs",
+  "transactionMerge",
+  "resourceDrainCheckpoint",
   "sqliteSchema",
   "maxCheckpoints",
   "fsckAtStart",
@@ -82,6 +94,8 @@ export function conflicts(k: Knobs): string[] {
   if (k.failHard && k.backingOnEnospc === "read-only") problems.push('failHard and backingOnEnospc "read-only" cannot be combined: the instance stops before anything could be read-only');
   if (k.kvsReadOnly && !k.cacheReadOnly && k.backingOnEnospc !== "read-only") problems.push("kvsReadOnly needs cacheReadOnly or backingOnEnospc \"read-only\": nothing would ever answer the kvs with EROFS");
   if (k.unloadCheckpointFallback && !k.checkpointPutFlushes) problems.push("unloadCheckpointFallback needs checkpointPutFlushes: without a flush there is nothing to fall back from");
+  if (typeof k.resourceDrainCheckpoint !== "boolean") problems.push(`resourceDrainCheckpoint must be true or false, got ${JSON.stringify(k.resourceDrainCheckpoint)}`);
+  if (typeof k.transactionMerge !== "boolean") problems.push(`transactionMerge must be true or false, got ${JSON.stringify(k.transactionMerge)}`);
   if (k.reserveBytes < 0 || k.rc3HoldFreeBytes < 0) problems.push("reserveBytes and rc3HoldFreeBytes must be >= 0");
   return problems;
 }

@@ -9,6 +9,7 @@ export type { PresetName };
 
 const COMMON = {
   checkpointPeriodMs: 0,
+  transactionMerge: true,
   backingOnEnospc: "retry",
   failHard: false,
   reserveBytes: 0,
@@ -33,6 +34,7 @@ const UPSTREAM: Knobs = {
   kvsUnloadFlushes: false,
   sqliteSchema: "v2",
   fsckAtStart: "repair",
+  resourceDrainCheckpoint: true,
 };
 
 export interface Preset {
@@ -50,7 +52,7 @@ export const PRESETS = {
       "What the ENOSPC discussion (#6236) describes. The cache answers stores once cached; a failed write-back is logged and " +
       "remembered. A synced commit flushes, then checkpoints; but the checkpoint written when the kvs unloads does not flush " +
       "first, so it can name blobs that never reached the disk. One checkpoint row, overwritten each time; no fsck at start.",
-    knobs: { ...COMMON, checkpointPutFlushes: false, kvsSyncFlushes: true, kvsUnloadFlushes: false, sqliteSchema: "v1", fsckAtStart: "off" },
+    knobs: { ...COMMON, checkpointPutFlushes: false, kvsSyncFlushes: true, kvsUnloadFlushes: false, sqliteSchema: "v1", fsckAtStart: "off", resourceDrainCheckpoint: false },
   },
   upstream: {
     name: "upstream",

@@ -9,6 +9,10 @@ export const COSTS = {
   sqliteBytesPerMs: 200_000,
   /** content cache: hashing and bookkeeping of one store or load. */
   cacheOpMs: 0.002,
+  /** A client (flux kvs, a Python script): building and sending one request. */
+  clientRequestMs: 0.11,
+  /** kvs: receiving one commit request (decode, queue; later its response). */
+  kvsRequestMs: 0.17,
   /** kvs: applying one transaction, plus per blob it creates. */
   kvsTxnMs: 0.005,
   kvsBlobMs: 0.002,

@@ -55,20 +55,39 @@ export class JobWorkload {
     this.exec = bus.endpoint("job-exec");
   }
 
-  /** Run `count` jobs one after another; stops at the first commit that fails. */
+  /**
+   * Run `count` jobs, `opts.concurrency` (default 1) at a time: a new one
+   * starts as soon as one finishes. After the first commit that fails no more
+   * start; the answer comes once the running ones are done. The result lists
+   * the jobs that completed, in the order they were started.
+   */
   submit(count: number, opts: JobOptions, done: (result: JobsResult, error?: FluxError) => void): void {
-    const result: JobsResult = { ids: [], output: [] };
-    const next = (i: number): void => {
-      if (i >= count) return done(result);
+    const completed: (string | undefined)[] = [];
+    let started = 0;
+    let running = 0;
+    let failure: FluxError | undefined;
+    const finish = () => {
+      const ids = completed.filter((id): id is string => id !== undefined);
+      done({ ids, output: ids.map(() => opts.output ?? "0123456789\n") }, failure);
+    };
+    const startNext = (): void => {
+      if (failure || started >= count) {
+        if (running === 0) finish();
+        return;
+      }
+      const index = started++;
+      running++;
       const id = fluidDothex(this.ingest.now(), 0, this.sequence++);
       this.runJob(id, opts, (error) => {
-        if (error) return done(result, error);
-        result.ids.push(id);
-        result.output.push(opts.output ?? "0123456789\n");
-        next(i + 1);
+        running--;
+        if (error) failure ??= error;
+        else completed[index] = id;
+        startNext();
       });
     };
-    next(0);
+    const parallel = Math.max(1, Math.min(opts.concurrency ?? 1, count));
+    for (let i = 0; i < parallel; i++) startNext();
+    if (count === 0) finish();
   }
 
   private runJob(id: string, opts: JobOptions, done: (error?: FluxError) => void): void {

@@ -38,8 +38,8 @@ checkpoint**. chu11: *"ENOSPC hits for larger stores, but a checkpoint can get t
 garlick: *"otherwise - dangling blobrefs and sadness."* After a restart the KVS lists the key, but its blob
 is gone.
 
-The starting script fills the disk completely, so even the checkpoint fails. Leave 64 KiB: the 200 kB value
-still cannot be written back, but the small checkpoint fits. Restart and run **fsck** (\`flux fsck\`: walk the
+The starting script fills the disk completely, so even the checkpoint fails. Leave 128 KiB: the 200 kB value
+still cannot be written back, but rc3's small writes and the checkpoint fit. Restart and run **fsck** (\`flux fsck\`: walk the
 tree from a checkpoint and check every blob is in the database).
 
 What Flux shipped: the kvs flushes before its unload checkpoint (#6240) and \`content.checkpoint-put\` flushes
@@ -60,11 +60,11 @@ checkpoint is written, and the restart comes back at the last good one (or press
   ],
   script: "06-dangling-checkpoint",
   hints: [
-    "Change `disk.fill()` to `disk.fill(disk.free - 64 * 1024)`.",
+    "Change `disk.fill()` to `disk.fill(disk.free - 128 * 1024)`.",
     'After the restart: `const report = await flux.fsck(); log(report.ok, report.missing);`',
   ],
   predict: {
-    question: 'With 64 KiB left, after the restart under flux-0.66, `kvs.get("big")`…',
+    question: 'With 128 KiB left, after the restart under flux-0.66, `kvs.get("big")`…',
     choices: [
       { id: "ok", label: "returns the 200 kB value" },
       { id: "ENOENT", label: "fails with ENOENT: the checkpoint names a blob that is not there" },
@@ -77,7 +77,7 @@ checkpoint is written, and the restart comes back at the last good one (or press
       if (start && start.outcome !== "ok") return "refused";
       return apiCalls(run, 'kvs.get("big")').find((c) => start && c.i > start.i)?.outcome === "ok" ? "ok" : "ENOENT";
     },
-    why: "0.66 writes the unload checkpoint without flushing: it fits in 64 KiB, the 200 kB blob does not, so the restored root names a blob the database never got.",
+    why: "0.66 writes the unload checkpoint without flushing: it fits in 128 KiB, the 200 kB blob does not, so the restored root names a blob the database never got.",
   },
   goal: (run) => {
     const risky = riskyCheckpoint(run);

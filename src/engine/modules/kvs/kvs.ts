@@ -7,7 +7,8 @@
  * on disk. FLUX_KVS_SYNC additionally checkpoints the new root (and, before
  * 0.77, flushes first); the root is published only if that succeeds.
  * Commits are processed one at a time in order, so one stuck behind a flush
- * holds back all that come after it.
+ * holds back all that come after it; adjacent ready commits are merged into
+ * one (merge.ts), as flux-core does.
  */
 import { blobref } from "../../common/blobref.ts";
 import { concatBytes } from "../../common/bytes.ts";
@@ -19,6 +20,8 @@ import type { Knobs } from "../../policy/knobs.ts";
 import type { Checkpoint } from "../content-sqlite/content-sqlite.ts";
 import type { Done, FluxModule } from "../module.ts";
 import { formatTimestamp, wallClockSeconds } from "../../sim/wallclock.ts";
+import { fallbackParts, requestsOf, takeReady, type Transaction } from "./merge.ts";
+import { Tstat } from "./tstat.ts";
 import { applyOps, type KvsOp, parseKey } from "./txn.ts";
 import { decode, dir, dirEntry, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
 
@@ -43,16 +46,8 @@ export interface KvsSnapshot {
 export interface KvsCommitRequest {
   ops: KvsOp[];
   sync?: boolean;
-}
-
-interface Transaction {
-  readonly msg: Message | undefined;
-  /** The blobs this transaction stored (filled in when it stores them). */
-  stored?: string[];
-  readonly ops: KvsOp[];
-  readonly sync: boolean;
-  /** An internal checkpoint (checkpoint-period): no operations, nothing published. */
-  readonly internal: boolean;
+  /** FLUX_KVS_NO_MERGE */
+  noMerge?: boolean;
 }
 
 interface KvsCacheEntry {
@@ -73,7 +68,7 @@ const PARSED_DIRS_MAX = 32;
 const CACHE_MAX_AGE_MS = 10_000;
 const SYMLINK_MAX_DEPTH = 10;
 
-type Knob = Pick<Knobs, "contentHash" | "kvsSyncFlushes" | "kvsUnloadFlushes" | "checkpointPeriodMs" | "kvsReadOnly" | "unloadCheckpointFallback">;
+type Knob = Pick<Knobs, "contentHash" | "kvsSyncFlushes" | "kvsUnloadFlushes" | "checkpointPeriodMs" | "kvsReadOnly" | "unloadCheckpointFallback" | "transactionMerge">;
 
 /** A root published since the last checkpoint, with the blobs its commit stored (for finding the newest root that is all on disk). */
 interface PublishedRoot {
@@ -95,6 +90,10 @@ export class Kvs implements FluxModule {
   private readOnly = false;
   /** Roots published since the last checkpoint, oldest first, with the blobs each commit stored. */
   private published: PublishedRoot[] = [];
+  /** Operations per commit request (kvs.c txn_commit_stats). */
+  private opcount = new Tstat();
+  /** Blobs a commit made that the kvs cache already had (kvstxn "no-op stores"). */
+  private noopStores = 0;
 
   constructor(
     private readonly h: Endpoint,
@@ -138,9 +137,10 @@ export class Kvs implements FluxModule {
     this.h.bus.sched.cancel(this.checkpointTimer);
     this.h.stopServing();
     for (const txn of [this.active, ...this.queue.splice(0)]) {
-      if (!txn?.msg) continue;
-      this.h.respondError(txn.msg, "ENOSYS");
-      this.h.log("err", "failing pending 'kvs.commit' request");
+      for (const msg of txn ? requestsOf(txn) : []) {
+        this.h.respondError(msg, "ENOSYS");
+        this.h.log("err", "failing pending 'kvs.commit' request");
+      }
     }
     this.active = undefined;
     const root = this.root!;
@@ -190,13 +190,28 @@ export class Kvs implements FluxModule {
     return this.root && { ...this.root };
   }
 
+  /**
+   * `flux module stats kvs`: flux-core's namespace and transaction-opcount
+   * figures (merging shows as a "store revision" that advanced by fewer than
+   * the commit count), plus the engine's own.
+   */
   stats() {
+    const pending = this.queue.reduce((n, t) => n + requestsOf(t).length, this.active ? requestsOf(this.active).length : 0);
     return {
       "cache-count": this.cache.size,
       "commit-queue": this.queue.length + (this.active ? 1 : 0),
       sequence: this.root?.sequence ?? null,
       rootref: this.root?.rootref ?? null,
       "last-checkpoint-sequence": this.lastCheckpointSeq,
+      namespace: {
+        primary: {
+          "#no-op stores": this.noopStores,
+          "#transactions": pending,
+          "#readytransactions": this.queue.length + (this.active ? 1 : 0),
+          "store revision": this.root?.sequence ?? 0,
+        },
+      },
+      "transaction-opcount": { commit: this.opcount.toJSON() },
     };
   }
 
@@ -206,7 +221,9 @@ export class Kvs implements FluxModule {
     const request = msg.payload as KvsCommitRequest;
     if (!Array.isArray(request?.ops)) return this.h.respondError(msg, "EPROTO");
     if (this.readOnly) return this.h.respondError(msg, "EROFS");
-    this.enqueue({ msg, ops: request.ops, sync: request.sync === true, internal: false });
+    this.h.work(COSTS.kvsRequestMs);
+    this.opcount.push(request.ops.length);
+    this.enqueue({ msg, ops: request.ops, sync: request.sync === true, noMerge: request.noMerge === true, internal: false });
   }
 
   private enqueue(txn: Transaction): void {
@@ -216,7 +233,7 @@ export class Kvs implements FluxModule {
 
   private processNext(): void {
     if (this.active || this.unloading) return;
-    const txn = this.queue.shift();
+    const txn = takeReady(this.queue, this.knobs.transactionMerge);
     if (!txn) return;
     this.active = txn;
     this.h.work(COSTS.kvsTxnMs);
@@ -227,19 +244,28 @@ export class Kvs implements FluxModule {
   private applyTransaction(txn: Transaction): void {
     if (this.active !== txn) return;
     const root = this.root!;
-    const rootDir = txn.internal ? undefined : this.cachedDir(root.rootref);
+    const rootDir = txn.internal ? undefined : this.takeDir(root.rootref);
     if (!txn.internal && !rootDir) return this.loadThen([root.rootref], txn, () => this.applyTransaction(txn));
     const result = txn.internal
       ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>(), dirs: new Map<string, DirObj>() }
-      : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.cachedDir(ref) });
+      : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.takeDir(ref), owned: true });
     if ("missing" in result) return this.loadThen(result.missing, txn, () => this.applyTransaction(txn));
     if ("errno" in result) return this.finish(txn, result.errno);
     this.storeBlobs(txn, result.newRoot, result.blobs, result.dirs);
   }
 
-  /** content.store every blob the kvs cache does not have yet; the commit waits for all of them. */
+  /**
+   * content.store every blob the kvs cache does not have yet; the commit
+   * waits for all of them. They go in the reverse of the order the commit
+   * made them, the root first and the first-made value last, as kvstxn.c
+   * pushes each new blob to the front of its list and kvs.c pops from the
+   * front. The cache writes each back as it arrives, so a big value that
+   * hits ENOSPC is its commit's last write-back and its errno stays
+   * remembered (flux-model.md §6, §13 C).
+   */
   private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>, dirs: Map<string, DirObj>): void {
-    const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref));
+    const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref)).reverse();
+    this.noopStores += blobs.size - fresh.length;
     let waiting = fresh.length;
     let failed: Errno | undefined;
     const afterStores = () => {
@@ -282,14 +308,18 @@ export class Kvs implements FluxModule {
   private finish(txn: Transaction, errno: Errno | undefined, newRoot?: string): void {
     if (this.active !== txn) return;
     this.active = undefined;
-    if (errno) {
-      if (txn.msg) this.h.respondError(txn.msg, errno);
-      else this.h.logError("debug", "checkpoint-period", errno);
+    const parts = errno && fallbackParts(txn, errno);
+    if (parts) {
+      this.queue.unshift(...parts);
+    } else if (errno) {
+      for (const msg of requestsOf(txn)) this.h.respondError(msg, errno);
+      if (txn.internal) this.h.logError("debug", "checkpoint-period", errno);
     } else if (!txn.internal) {
       this.setroot({ rootref: newRoot!, sequence: this.root!.sequence + 1 });
       if (txn.sync) this.published = [];
       else this.published.push({ root: { ...this.root! }, blobs: txn.stored ?? [] });
-      if (txn.msg) this.h.respond(txn.msg, { ...this.root! });
+      if (txn.parts) this.h.log("debug", `aggregated ${txn.parts.length} transactions (${txn.ops.length} ops)`);
+      for (const msg of requestsOf(txn)) this.h.respond(msg, { ...this.root! });
     } else {
       this.published = []; // a periodic checkpoint covers everything published so far
     }
@@ -364,7 +394,7 @@ export class Kvs implements FluxModule {
       () => {
         if (this.root!.sequence !== this.lastCheckpointSeq) {
           this.lastCheckpointSeq = this.root!.sequence;
-          this.enqueue({ msg: undefined, ops: [], sync: true, internal: true });
+          this.enqueue({ msg: undefined, ops: [], sync: true, noMerge: true, internal: true });
         }
         this.startCheckpointPeriod();
       },
@@ -459,17 +489,35 @@ export class Kvs implements FluxModule {
     return entry;
   }
 
-  /** The directory a cached blob holds, parsed again only when it is not among the recently used ones. */
-  private cachedDir(ref: string): DirObj | undefined {
+  /**
+   * The directory a cached blob holds, for a transaction to change in place:
+   * the parsed object itself, given up by the kvs (a lookup, or a later
+   * transaction, parses the blob again), or a fresh parse. The transaction's
+   * changed directories come back as the parsed objects of their new blobs.
+   */
+  private takeDir(ref: string): DirObj | undefined {
+    const parsed = this.parsedDirs.get(ref);
+    if (!parsed || !this.cache.has(ref)) return this.parse(ref);
+    this.parsedDirs.delete(ref);
+    this.touch(ref);
+    return parsed;
+  }
+
+  private parse(ref: string): DirObj | undefined {
     const entry = this.touch(ref);
     if (!entry) return undefined;
-    let dir = this.parsedDirs.get(ref);
-    if (!dir) {
-      const obj = decode(entry.data);
-      if (obj.type !== "dir") return undefined;
-      dir = obj;
+    const obj = decode(entry.data);
+    return obj.type === "dir" ? obj : undefined;
+  }
+
+  /** The directory a cached blob holds, parsed again only when it is not among the recently used ones. */
+  private cachedDir(ref: string): DirObj | undefined {
+    if (!this.cache.has(ref)) return undefined;
+    const dir = this.parsedDirs.get(ref) ?? this.parse(ref);
+    if (dir) {
+      this.touch(ref);
+      this.keepParsed(ref, dir);
     }
-    this.keepParsed(ref, dir);
     return dir;
   }
 }
