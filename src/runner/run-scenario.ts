@@ -10,7 +10,9 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
+import { InternalError, describeThrown } from "../engine/sim/internal-error.ts";
 import { transpileScenario } from "./transpile.ts";
+import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
 
@@ -58,12 +60,13 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
     ...(opts.onBroker ? { onBroker: opts.onBroker } : {}),
   });
+  const rejections = watchUnhandledRejections();
   try {
     if (compiled.error) return finish(sim, logs, compiled.error, true);
     try {
       void sim.settings; // refuse a bad --policy / --seed before running anything
     } catch (e) {
-      return finish(sim, logs, errorOf(e), true);
+      return finish(sim, logs, errorOf(sim, e), true);
     }
     const globals = createScenarioGlobals(sim, {
       callSite: scriptSite,
@@ -78,36 +81,59 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
-    const failure = await drive(sim, () => body(...Object.values(globals)));
+    const failure = await drive(sim, rejections, () => body(...Object.values(globals)));
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
-    if (epilogue && !(failure instanceof ScenarioInputError)) await drive(sim, () => epilogue(globals));
-    if (failure) return finish(sim, logs, errorOf(failure), failure instanceof ScenarioInputError, opts.onTrace);
+    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, () => epilogue(globals));
+    if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
+    rejections.stop();
     opts.beforeDispose?.(sim);
     sim.dispose();
   }
 }
 
-/** Run the script; whenever it is blocked on the simulation, run events until something answers. */
-async function drive(sim: Simulation, start: () => Promise<void>): Promise<unknown> {
+/** What drive() returns when the script ran to the end (a script may throw undefined, so not that). */
+const NO_FAILURE = Symbol("no failure");
+
+/** A rejection the script never handled: it ends the run as an escaped error does. */
+class UnhandledRejection {
+  constructor(readonly reason: unknown) {}
+}
+
+/**
+ * Run the script; whenever it is blocked on the simulation, run events until
+ * something answers. Ends with what ended the script: its own error, a
+ * rejection it left unhandled, the simulation being stuck, or an exception
+ * inside the engine (a bug, reported as such).
+ */
+async function drive(sim: Simulation, rejections: RejectionWatch, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
-  let failure: unknown;
+  let failure: unknown = NO_FAILURE;
   start().then(
     () => (settled = true),
     (e: unknown) => {
       settled = true;
-      failure = e ?? new Error("the script threw undefined");
+      failure = e;
     },
   );
-  while (!settled) {
+  for (;;) {
     await yieldToEventLoop();
-    if (settled) break;
+    // the host reports an unhandled rejection a turn after it happened: give it that turn at the end too
+    if (settled) await finalTurn();
+    const unhandled = rejections.take();
+    if (unhandled) return new UnhandledRejection(unhandled.reason);
+    if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (sim.drive() === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
+    let step: ReturnType<Simulation["drive"]>;
+    try {
+      step = sim.drive();
+    } catch (e) {
+      return InternalError.of("the simulation", e);
+    }
+    if (step === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
   }
-  return failure;
 }
 
 function finish(
@@ -117,18 +143,21 @@ function finish(
   badInput: boolean,
   onTrace?: (events: readonly TraceEvent[]) => void,
 ): ScenarioResult {
+  const broker = badInput ? undefined : sim.broker;
+  onTrace?.(broker ? broker.trace.all() : []);
+  return { ok: !error, ...(error ? { error } : {}), ...(badInput ? { badInput } : {}), ...summarize(sim, logs, !badInput) };
+}
+
+/** The run as it is now: logs, trace, instance and disk (also for a run stopped from outside, from its last report). */
+export function summarize(sim: Simulation, logs: string[], withInstance = true): Omit<ScenarioResult, "ok" | "error" | "badInput"> {
   let settings: { policy: string; seed: number } = { policy: "?", seed: 0 };
   try {
     settings = sim.settings;
   } catch {
     // bad settings: nothing to report about them but the error
   }
-  const broker = badInput ? undefined : sim.broker;
-  onTrace?.(broker ? broker.trace.all() : []);
+  const broker = withInstance ? sim.broker : undefined;
   return {
-    ok: !error,
-    ...(error ? { error } : {}),
-    ...(badInput ? { badInput } : {}),
     logs,
     traceHash: broker?.trace.hash() ?? "",
     events: broker?.trace.length ?? 0,
@@ -139,11 +168,26 @@ function finish(
   };
 }
 
-function errorOf(e: unknown): ScenarioError {
-  const err = e as { message?: unknown; errno?: unknown; line?: unknown; stack?: unknown };
-  const message = typeof err?.message === "string" ? err.message : String(e);
+/** One line for whatever ended the script, with the script line it came from when known. */
+function errorOf(sim: Simulation, e: unknown): ScenarioError {
+  if (e instanceof UnhandledRejection) {
+    const inner = errorOf(sim, e.reason);
+    return { ...inner, message: `unhandled rejection: ${inner.message}` };
+  }
+  if (e instanceof InternalError) return { message: `${e.message} (a bug in the playground, not in the script: ${reproduction(sim)})` };
+  const err = e as { errno?: unknown; line?: unknown; stack?: unknown } | undefined;
+  const message = e === undefined ? "the script threw undefined" : describeThrown(e);
   const line = typeof err?.line === "number" ? err.line : lineFromStack(err?.stack);
   return { message, ...(e instanceof FluxError ? { errno: e.errno } : {}), ...(line ? { line } : {}) };
+}
+
+function reproduction(sim: Simulation): string {
+  try {
+    const { seed, policy } = sim.settings;
+    return `this script with seed ${seed} and policy ${policy} reproduces it`;
+  } catch {
+    return "this script reproduces it";
+  }
 }
 
 // The scenario's text starts on the second line of the generated function body;
@@ -165,6 +209,11 @@ function scriptSite(): () => number | undefined {
 const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;
 const queued: (() => void)[] = [];
 if (channel) channel.port1.onmessage = () => queued.shift()?.();
+
+/** A turn of the host's own timers: late enough that a browser has dispatched its unhandledrejection events. */
+function finalTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "undefined" ? setTimeout(resolve, 0) : setImmediate(resolve)));
+}
 
 /** Let every pending microtask (the script's continuations) run: a macrotask turn, without timer clamping. */
 function yieldToEventLoop(): Promise<void> {
