@@ -11,7 +11,7 @@ import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import { InternalError, describeThrown } from "../engine/sim/internal-error.ts";
-import { transpileScenario } from "./transpile.ts";
+import { THROW_SITES, transpileScenario } from "./transpile.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
@@ -36,6 +36,9 @@ export interface ScenarioResult {
   seed: number;
 }
 
+/** Where a run is (or ended): everything of its result but the verdict. */
+export type RunSummary = Omit<ScenarioResult, "ok" | "error" | "badInput">;
+
 export interface RunOptions {
   sql: SqlJsWithFS;
   overrides?: RunOverrides;
@@ -45,6 +48,10 @@ export interface RunOptions {
   onTrace?: (events: readonly TraceEvent[]) => void;
   /** Called when the instance is created: subscribe to its trace or take snapshots from here. */
   onBroker?: (broker: Broker) => void;
+  /** Called with the simulation before the script starts (to report on the run while it goes). */
+  onSimulation?: (sim: Simulation) => void;
+  /** Called each time the runner is about to let the script go on (a good moment to report progress: the script may never yield again). */
+  onTurn?: () => void;
   /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
   beforeDispose?: (sim: Simulation) => void;
   /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
@@ -60,13 +67,15 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
     ...(opts.onBroker ? { onBroker: opts.onBroker } : {}),
   });
+  opts.onSimulation?.(sim);
   const rejections = watchUnhandledRejections();
+  const throwSites = new ThrowSites();
   try {
     if (compiled.error) return finish(sim, logs, compiled.error, true);
     try {
       void sim.settings; // refuse a bad --policy / --seed before running anything
     } catch (e) {
-      return finish(sim, logs, errorOf(sim, e), true);
+      return finish(sim, logs, errorOf(sim, e, throwSites), true);
     }
     const globals = createScenarioGlobals(sim, {
       callSite: scriptSite,
@@ -77,20 +86,38 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     });
     let body: (...args: unknown[]) => Promise<void>;
     try {
-      body = new Function(...Object.keys(globals), `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
+      body = new Function(...Object.keys(globals), THROW_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
-    const failure = await drive(sim, rejections, () => body(...Object.values(globals)));
+    const failure = await drive(sim, rejections, opts.onTurn, () => body(...Object.values(globals), throwSites.recorder));
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
-    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, () => epilogue(globals));
-    if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure), failure instanceof ScenarioInputError, opts.onTrace);
+    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, opts.onTurn, () => epilogue(globals));
+    if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
     rejections.stop();
     opts.beforeDispose?.(sim);
     sim.dispose();
+  }
+}
+
+/** The line of the script's last `throw` and what it threw (see transpile.ts): where a thrown non-Error came from. */
+class ThrowSites {
+  private last: { line: number; value: unknown } | undefined;
+  readonly recorder = new Proxy(
+    {},
+    {
+      set: (_target, line, value) => {
+        this.last = { line: Number(line), value };
+        return true;
+      },
+    },
+  );
+
+  lineOf(value: unknown): number | undefined {
+    return this.last && Object.is(this.last.value, value) ? this.last.line : undefined;
   }
 }
 
@@ -108,7 +135,7 @@ class UnhandledRejection {
  * rejection it left unhandled, the simulation being stuck, or an exception
  * inside the engine (a bug, reported as such).
  */
-async function drive(sim: Simulation, rejections: RejectionWatch, start: () => Promise<void>): Promise<unknown> {
+async function drive(sim: Simulation, rejections: RejectionWatch, onTurn: (() => void) | undefined, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
   let failure: unknown = NO_FAILURE;
   start().then(
@@ -133,6 +160,7 @@ async function drive(sim: Simulation, rejections: RejectionWatch, start: () => P
       return InternalError.of("the simulation", e);
     }
     if (step === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
+    onTurn?.();
   }
 }
 
@@ -145,18 +173,17 @@ function finish(
 ): ScenarioResult {
   const broker = badInput ? undefined : sim.broker;
   onTrace?.(broker ? broker.trace.all() : []);
-  return { ok: !error, ...(error ? { error } : {}), ...(badInput ? { badInput } : {}), ...summarize(sim, logs, !badInput) };
+  return { ok: !error, ...(error ? { error } : {}), ...(badInput ? { badInput } : {}), ...summarize(sim, logs, broker) };
 }
 
-/** The run as it is now: logs, trace, instance and disk (also for a run stopped from outside, from its last report). */
-export function summarize(sim: Simulation, logs: string[], withInstance = true): Omit<ScenarioResult, "ok" | "error" | "badInput"> {
+/** Where the run is now: logs, trace, instance and disk (`broker` undefined: nothing made it yet, or the input was bad). */
+export function summarize(sim: Simulation, logs: string[], broker = sim.existingBroker): RunSummary {
   let settings: { policy: string; seed: number } = { policy: "?", seed: 0 };
   try {
     settings = sim.settings;
   } catch {
     // bad settings: nothing to report about them but the error
   }
-  const broker = withInstance ? sim.broker : undefined;
   return {
     logs,
     traceHash: broker?.trace.hash() ?? "",
@@ -169,15 +196,15 @@ export function summarize(sim: Simulation, logs: string[], withInstance = true):
 }
 
 /** One line for whatever ended the script, with the script line it came from when known. */
-function errorOf(sim: Simulation, e: unknown): ScenarioError {
+function errorOf(sim: Simulation, e: unknown, throwSites: ThrowSites): ScenarioError {
   if (e instanceof UnhandledRejection) {
-    const inner = errorOf(sim, e.reason);
+    const inner = errorOf(sim, e.reason, throwSites);
     return { ...inner, message: `unhandled rejection: ${inner.message}` };
   }
   if (e instanceof InternalError) return { message: `${e.message} (a bug in the playground, not in the script: ${reproduction(sim)})` };
   const err = e as { errno?: unknown; line?: unknown; stack?: unknown } | undefined;
   const message = e === undefined ? "the script threw undefined" : describeThrown(e);
-  const line = typeof err?.line === "number" ? err.line : lineFromStack(err?.stack);
+  const line = typeof err?.line === "number" ? err.line : (lineFromStack(err?.stack) ?? throwSites.lineOf(e));
   return { message, ...(e instanceof FluxError ? { errno: e.errno } : {}), ...(line ? { line } : {}) };
 }
 
@@ -208,14 +235,17 @@ function scriptSite(): () => number | undefined {
 
 const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;
 const queued: (() => void)[] = [];
-if (channel) channel.port1.onmessage = () => queued.shift()?.();
+// Two hops: a browser queues its unhandledrejection events as a task when the microtasks of the task that
+// rejected are done, i.e. after our first hop was posted; the second hop comes after them. Then the runner
+// sees an unhandled rejection at the same point of the script as in Node, and the trace hashes agree.
+if (channel) channel.port1.onmessage = (e: MessageEvent<number>) => (e.data === 0 ? channel.port2.postMessage(1) : queued.shift()?.());
 
 /** A turn of the host's own timers: late enough that a browser has dispatched its unhandledrejection events. */
 function finalTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === "undefined" ? setTimeout(resolve, 0) : setImmediate(resolve)));
 }
 
-/** Let every pending microtask (the script's continuations) run: a macrotask turn, without timer clamping. */
+/** Let every pending microtask (the script's continuations) run, and the host report what they left unhandled: a macrotask turn, without timer clamping. */
 function yieldToEventLoop(): Promise<void> {
   if (!channel) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {

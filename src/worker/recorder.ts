@@ -1,30 +1,59 @@
 /**
- * Records a run for the page while it happens: a compact frame of every
- * layer after each trace event that changed one, and the hash tree of each
- * root the kvs publishes or checkpoints (captured once: a root never changes).
+ * Records a run for the page while it happens: every trace event, a compact
+ * frame of every layer after each event that changed one, and the hash tree
+ * of each root the kvs publishes or checkpoints (captured once: a root never
+ * changes). What it recorded goes out in chunks as the run goes, so a run
+ * whose worker is terminated (Stop, the time limit) keeps all but its last
+ * moments.
  */
 import type { Broker } from "../engine/broker/broker.ts";
 import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
-import type { Frame, TreeNode } from "./protocol.ts";
+import { ProgressClock } from "../runner/progress.ts";
+import type { Frame, RunChunk, TreeNode } from "./protocol.ts";
 
 /** Trees are for looking at: past this many nodes a tree shows "…". */
 const MAX_TREE_NODES = 160;
 /** And past this many roots, no more trees are captured (a long run publishes thousands). */
 const MAX_TREES = 400;
 
+export type ChunkContent = Pick<RunChunk, "events" | "frames" | "trees">;
+
 export class Recorder {
-  readonly frames: Frame[] = [];
-  readonly trees: Record<string, TreeNode> = {};
-  private treeCount = 0;
+  private events: TraceEvent[] = [];
+  private frames: Frame[] = [];
+  private trees: Record<string, TreeNode> = {};
+  private readonly captured = new Set<string>();
   private last = "";
   private index = 0;
+  private readonly clock = new ProgressClock(50, 5000);
+
+  /** @param send receives each chunk; called from inside the run whenever enough has piled up, and by flush(). */
+  constructor(private readonly send: (chunk: ChunkContent) => void) {}
 
   attach(broker: Broker): void {
-    broker.trace.onEvent((e) => this.onEvent(broker, e));
+    broker.trace.onEvent((e) => {
+      this.onEvent(broker, e);
+      if (this.clock.due(this.events.length)) this.flush();
+    });
+  }
+
+  /** A moment to send what piled up, if it is time (the script is about to go on, and may never yield again). */
+  turn(): void {
+    if (this.clock.due(this.events.length)) this.flush();
+  }
+
+  /** Send whatever was recorded since the last chunk. */
+  flush(): void {
+    if (this.events.length === 0) return;
+    this.send({ events: this.events, frames: this.frames, trees: this.trees });
+    this.events = [];
+    this.frames = [];
+    this.trees = {};
   }
 
   private onEvent(broker: Broker, e: TraceEvent): void {
+    this.events.push(e);
     const i = this.index++;
     const frame = frameOf(broker, i);
     const key = JSON.stringify({ ...frame, i: 0, t: 0 });
@@ -37,8 +66,8 @@ export class Recorder {
   }
 
   private capture(broker: Broker, rootref: string): void {
-    if (this.trees[rootref] || this.treeCount >= MAX_TREES) return;
-    this.treeCount++;
+    if (this.captured.has(rootref) || this.captured.size >= MAX_TREES) return;
+    this.captured.add(rootref);
     let budget = MAX_TREE_NODES;
     const walk = (name: string, obj: TreeObj, ref: string | null): TreeNode => {
       budget--;

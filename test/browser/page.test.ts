@@ -149,3 +149,40 @@ describe("the playground page", () => {
     await page.keyboard.press("Escape");
   });
 });
+
+describe("every run keeps what happened, every failure is explained on its line", () => {
+  const markers = () => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string }[] }).__scenarioMarkers());
+
+  it("fails a run on an unhandled rejection, on its line, with no page error", async () => {
+    await setScenario(page, `await flux.start();\nPromise.reject(new Error("x"));\nawait kvs.put("a", 1);\nlog("not reached");\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="run-error"]')).toBe("✗ line 2: unhandled rejection: x");
+    await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 2, message: "unhandled rejection: x" }));
+    expect(await page.textContent('[data-testid="console"]')).not.toContain("not reached");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a thrown object's value on its line", async () => {
+    await setScenario(page, `await flux.start();\nlog("up");\nthrow { weird: true };\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="run-error"]')).toBe('✗ line 3: {"weird":true}');
+    await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 3, message: '{"weird":true}' }));
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the history of a long run stopped after 1 s: the timeline scrubs what it did", async () => {
+    await setScenario(page, `await flux.start();\nfor (let i = 0; ; i++) await kvs.put("k" + i, i);\n`);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForTimeout(1_000);
+    await page.click('[data-testid="stop"]');
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 5_000 });
+    const position = await page.textContent('[data-testid="timeline-position"]');
+    const events = Number(/ of (\d+)/.exec(position ?? "")?.[1]);
+    expect(events).toBeGreaterThan(100);
+    expect(await page.textContent('[data-testid="instance-state"]')).toBe("run");
+    await page.focus('[data-testid="timeline"]');
+    await page.keyboard.press("Home");
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of /);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * When a run in progress reports what it has so far. A run can be ended from
+ * outside at any moment (Stop, the time limit: its thread is terminated, and
+ * a script in `while (true) {}` cannot say goodbye), so whatever was reported
+ * is all that is kept. Reporting every few milliseconds keeps all but the
+ * last moments before such a loop, at a cost of a few hundred messages a
+ * second at most (one message per log line cost more than the line itself).
+ */
+export class ProgressClock {
+  private last = -Infinity;
+
+  /**
+   * @param everyMs report what is waiting once this much wall-clock time has passed since the last report
+   * @param maxItems or as soon as this much is waiting
+   */
+  constructor(
+    private readonly everyMs = 5,
+    private readonly maxItems = 5000,
+  ) {}
+
+  /** True when the `waiting` items should go now (and the clock starts again). Cheap enough for every log line or trace event. */
+  due(waiting: number): boolean {
+    if (waiting === 0) return false;
+    const now = performance.now();
+    if (waiting < this.maxItems && now - this.last < this.everyMs) return false;
+    this.last = now;
+    return true;
+  }
+}
