@@ -10,7 +10,8 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
-import { InternalError, describeThrown } from "../engine/sim/internal-error.ts";
+import { InternalError } from "../engine/sim/internal-error.ts";
+import { format } from "../engine/api/expect.ts";
 import { THROW_SITES, transpileScenario } from "./transpile.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
@@ -48,6 +49,12 @@ export interface RunOptions {
   onTrace?: (events: readonly TraceEvent[]) => void;
   /** Called when the instance is created: subscribe to its trace or take snapshots from here. */
   onBroker?: (broker: Broker) => void;
+  /**
+   * Wall-clock limit: the run ends at the script's next wait after this many
+   * ms, keeping everything (a script that never waits needs its thread
+   * terminated from outside instead).
+   */
+  timeLimitMs?: number;
   /** Called with the simulation before the script starts (to report on the run while it goes). */
   onSimulation?: (sim: Simulation) => void;
   /** Called each time the runner is about to let the script go on (a good moment to report progress: the script may never yield again). */
@@ -90,10 +97,11 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
-    const failure = await drive(sim, rejections, opts.onTurn, () => body(...Object.values(globals), throwSites.recorder));
+    const limits: DriveLimits = { deadline: opts.timeLimitMs === undefined ? Infinity : performance.now() + opts.timeLimitMs, timeLimitMs: opts.timeLimitMs ?? 0, onTurn: opts.onTurn };
+    const failure = await drive(sim, rejections, limits, () => body(...Object.values(globals), throwSites.recorder));
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
-    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, opts.onTurn, () => epilogue(globals));
+    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(globals));
     if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
@@ -135,7 +143,13 @@ class UnhandledRejection {
  * rejection it left unhandled, the simulation being stuck, or an exception
  * inside the engine (a bug, reported as such).
  */
-async function drive(sim: Simulation, rejections: RejectionWatch, onTurn: (() => void) | undefined, start: () => Promise<void>): Promise<unknown> {
+interface DriveLimits {
+  deadline: number;
+  timeLimitMs: number;
+  onTurn: (() => void) | undefined;
+}
+
+async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
   let failure: unknown = NO_FAILURE;
   start().then(
@@ -153,6 +167,7 @@ async function drive(sim: Simulation, rejections: RejectionWatch, onTurn: (() =>
     if (unhandled) return new UnhandledRejection(unhandled.reason);
     if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
+    if (performance.now() > deadline) return new Error(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit)`);
     let step: ReturnType<Simulation["drive"]>;
     try {
       step = sim.drive();
@@ -198,15 +213,23 @@ export function summarize(sim: Simulation, logs: string[], broker = sim.existing
 /** One line for whatever ended the script, with the script line it came from when known. */
 function errorOf(sim: Simulation, e: unknown, throwSites: ThrowSites): ScenarioError {
   if (e instanceof UnhandledRejection) {
-    const inner = errorOf(sim, e.reason, throwSites);
+    const inner = e.reason === undefined ? { message: "undefined" } : errorOf(sim, e.reason, throwSites);
     return { ...inner, message: `unhandled rejection: ${inner.message}` };
   }
-  if (e instanceof InternalError) return { message: `${e.message} (a bug in the playground, not in the script: ${reproduction(sim)})` };
+  if (e instanceof InternalError) return { message: `${oneLine(e.message)} (a bug in the playground, not in the script: ${reproduction(sim)})` };
   const err = e as { errno?: unknown; line?: unknown; stack?: unknown } | undefined;
-  const message = e === undefined ? "the script threw undefined" : describeThrown(e);
+  const message = e === undefined ? "the script threw undefined" : oneLine(e instanceof Error ? e.message || e.name : format(e));
   const line = typeof err?.line === "number" ? err.line : (lineFromStack(err?.stack) ?? throwSites.lineOf(e));
   return { message, ...(e instanceof FluxError ? { errno: e.errno } : {}), ...(line ? { line } : {}) };
 }
+
+/** An error is shown on one line of the console and the editor: line breaks become spaces, and an echo of a huge value is cut. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s*\n\s*/g, " ");
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
+const MAX_MESSAGE = 400;
 
 function reproduction(sim: Simulation): string {
   try {

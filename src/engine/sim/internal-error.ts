@@ -19,20 +19,12 @@ export class InternalError extends Error {
   }
 }
 
-/** A thrown value as one line: an Error's message, anything else as JSON where it has one (`{"weird":true}`, `42`, `"text"`). */
-export function describeThrown(value: unknown): string {
+/** What was thrown inside the engine, as text (engine code throws Errors; anything else is shown as it converts). */
+function describeThrown(value: unknown): string {
   if (value instanceof Error) return value.message || value.name;
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return `a function (${value.name || "anonymous"})`;
-  if (typeof value === "symbol" || typeof value === "bigint") return String(value);
   try {
-    return firstLine(JSON.stringify(value) ?? String(value));
+    return String(value);
   } catch {
-    return firstLine(String(value));
+    return "a value with no text";
   }
-}
-
-function firstLine(text: string): string {
-  const line = text.split("\n")[0]!;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
