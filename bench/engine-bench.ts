@@ -19,6 +19,8 @@
  *   functions. Encoding the directories (json_dumps in Flux) is not in it, so
  *   the real floor is higher still.
  * - fill_64mib_s: time to fill a 64 MiB statedir to ENOSPC with 64 KiB values.
+ * - log_lines_per_s: log() lines of a 200 000-line flood, in the CLI's worker
+ *   thread with its batched reporting to the parent (timed by the script).
  * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, blobs) sampled
  *   every 20 ms while filling the 64 MiB disk, garbage not yet collected
  *   included (heap_per_quota relates it to the quota); live_heap_mb: what is
@@ -28,6 +30,7 @@ import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { Disk } from "../src/engine/disk/disk.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
+import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
 import { blobref } from "../src/engine/common/blobref.ts";
 import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
@@ -154,6 +157,17 @@ log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));
   );
 }
 
+const FLOOD_LINES = 200_000;
+
+/** A flood of log() lines in the CLI's worker thread; returns the script's own timing of it. */
+async function floodMs(): Promise<number> {
+  const text = `const t0 = performance.now();\nfor (let i = 0; i < ${FLOOD_LINES}; i++) log("line " + i);\nlog("ms", performance.now() - t0);\n`;
+  let received = 0;
+  const result = await runScenarioInWorker(text, { timeoutMs: 60_000, onLogs: (lines) => (received += lines.length) });
+  if (!result.ok || received !== FLOOD_LINES + 1) throw new Error(`the flood did not arrive whole: ${received} lines, ${result.error?.message ?? "ok"}`);
+  return Number(result.logs.at(-1)!.split(" ")[1]);
+}
+
 /** Run one phase and return its result with the peak memory seen during it, and what was still live after a GC at its end. */
 async function phase<T>(run: () => Promise<T>): Promise<T & { peakBytes: number; liveBytes: number }> {
   globalThis.gc?.();
@@ -178,6 +192,7 @@ const rawMs = puts.rawMs;
 const synced = await phase(() => syncedRun(sql));
 const fill = await phase(() => fillRun(sql));
 clearInterval(sampler);
+const floodRunMs = await floodMs();
 
 const figures = {
   puts_per_s: Math.round(PUTS / (puts.ms / 1000)),
@@ -195,6 +210,7 @@ const figures = {
   live_heap_mb: Math.round(fill.liveBytes / 2 ** 20),
   live_per_quota: +(fill.liveBytes / (FILL_QUOTA_MIB * 2 ** 20)).toFixed(2),
   puts_peak_heap_mb: Math.round(puts.peakBytes / 2 ** 20),
+  log_lines_per_s: Math.round(FLOOD_LINES / (floodRunMs / 1000)),
   node: process.version,
 };
 
@@ -208,4 +224,5 @@ else {
   console.log(`peak heap + array buffers (fill):         ${figures.peak_heap_mb} MiB (${figures.heap_per_quota}x the ${FILL_QUOTA_MIB} MiB quota), sampled, garbage included`);
   console.log(`live after GC at the end of the fill:     ${figures.live_heap_mb} MiB (${figures.live_per_quota}x the quota)`);
   console.log(`peak heap + array buffers (puts):         ${figures.puts_peak_heap_mb} MiB`);
+  console.log(`log() lines in the CLI's worker:          ${figures.log_lines_per_s}/s (${FLOOD_LINES} lines in ${Math.round(floodRunMs)} ms)`);
 }

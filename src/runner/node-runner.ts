@@ -14,8 +14,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export interface NodeRunOptions {
   overrides?: RunOverrides;
   timeoutMs?: number;
-  /** Every log line, as the run goes (in batches). */
-  onLog?: (line: string) => void;
+  /** The log lines as the run goes, a batch at a time (one write per batch: a flood of lines stays cheap). */
+  onLogs?: (lines: string[]) => void;
 }
 
 export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult> {
@@ -40,7 +40,7 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
     worker.on("message", (msg: NodeWorkerMessage) => {
       if (msg.type === "progress") {
         for (const line of msg.logs) logs.push(line);
-        if (opts.onLog) for (const line of msg.logs) opts.onLog(line);
+        if (msg.logs.length > 0) opts.onLogs?.(msg.logs);
         summary = msg.summary ?? summary;
         return;
       }
