@@ -29,6 +29,8 @@ class PendingRun {
     readonly id: number,
     readonly resolve: (r: RunResult) => void,
     readonly timer: ReturnType<typeof setTimeout>,
+    /** Told after each chunk, with the events so far (one list, growing). */
+    readonly onProgress: ((events: readonly TraceEvent[]) => void) | undefined,
   ) {}
 
   add(chunk: RunChunk): void {
@@ -36,6 +38,7 @@ class PendingRun {
     for (const f of chunk.frames) this.frames.push(f);
     Object.assign(this.trees, chunk.trees);
     this.summary = chunk.summary ?? this.summary;
+    this.onProgress?.(this.events);
   }
 
   finished(end: RunEnd): RunResult {
@@ -82,12 +85,12 @@ export class EngineClient {
   }
 
   /** Run a scenario. Always answers with a result: a run stopped or cut short answers with what it had, and why it ended. */
-  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS): Promise<RunResult> {
+  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS, onProgress?: (events: readonly TraceEvent[]) => void): Promise<RunResult> {
     if (this.pending) this.stop("a new run started");
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
       const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs);
-      this.pending = new PendingRun(id, resolve, timer);
+      this.pending = new PendingRun(id, resolve, timer, onProgress);
       void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides }));
     });
   }

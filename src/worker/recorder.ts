@@ -6,7 +6,8 @@
  * whose worker is terminated (Stop, the time limit) keeps all but its last
  * moments.
  */
-import type { Broker } from "../engine/broker/broker.ts";
+import type { Broker, BrokerSnapshot } from "../engine/broker/broker.ts";
+import type { DiskFile } from "../engine/disk/disk.ts";
 import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { ProgressClock } from "../runner/progress.ts";
@@ -55,14 +56,18 @@ export class Recorder {
   private onEvent(broker: Broker, e: TraceEvent): void {
     this.events.push(e);
     const i = this.index++;
-    const frame = frameOf(broker, i);
-    const key = JSON.stringify({ ...frame, i: 0, t: 0 });
+    // the script's log() changes no layer: a flood of lines must not cost a snapshot each
+    if (e.kind === "console") return;
+    // this runs for every event: compare a string of the layers' values, and make a frame only when it differs
+    const s = broker.snapshot(false);
+    const key = keyOf(s) + broker.disk.fileSignature();
     if (key !== this.last) {
-      this.frames.push(frame);
+      this.frames.push(frameOf(s, broker.disk.files(), i));
       this.last = key;
     }
     if (e.kind === "state" && e.subject === "kvs.root") this.capture(broker, e.value.split(" ")[1]!);
-    if (frame.checkpoint) this.capture(broker, frame.checkpoint.rootref);
+    const checkpoint = s.backing?.lastCheckpoint;
+    if (checkpoint) this.capture(broker, checkpoint.rootref);
   }
 
   private capture(broker: Broker, rootref: string): void {
@@ -95,8 +100,20 @@ export class Recorder {
   }
 }
 
-function frameOf(broker: Broker, i: number): Frame {
-  const s = broker.snapshot();
+/** What a frame shows of a snapshot, as one string (time and event index left out: they always change). */
+function keyOf(s: BrokerSnapshot): string {
+  const k = s.kvs;
+  const c = s.cache;
+  const b = s.backing;
+  const cp = b?.lastCheckpoint;
+  return (
+    `${s.state}|${k ? `${k.root?.sequence} ${k.root?.rootref} ${k.readOnly} ${k.commitQueue}` : "-"}|${cp ? `${cp.sequence} ${cp.rootref}` : "-"}|` +
+    `${c ? `${c.count} ${c.dirty} ${c.dirtyBytes} ${c.size} ${c.flushWaiters} ${c.stranded} ${c.readOnly} ${c.flushErrno}` : "-"}|` +
+    `${b ? `${b.readOnly} ${b.lastErrno}` : "-"}|${s.disk.quota} ${s.disk.used}|`
+  );
+}
+
+function frameOf(s: BrokerSnapshot, files: DiskFile[], i: number): Frame {
   const checkpoint = s.backing?.lastCheckpoint;
   return {
     i,
@@ -108,6 +125,6 @@ function frameOf(broker: Broker, i: number): Frame {
       ? { count: s.cache.count, dirty: s.cache.dirty, dirtyBytes: s.cache.dirtyBytes, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
       : null,
     backing: s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null,
-    disk: { quota: s.disk.quota, used: s.disk.used, files: s.disk.files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner })) },
+    disk: { quota: s.disk.quota, used: s.disk.used, files: files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner })) },
   };
 }

@@ -111,8 +111,8 @@ export class Broker {
     return this.content;
   }
 
-  /** Every layer as it is now, for the page; modules not loaded are null. Read-only. */
-  snapshot(): BrokerSnapshot {
+  /** Every layer as it is now, for the page; modules not loaded are null. Read-only. Without `files`, the disk's file list is left empty (it is the costly part). */
+  snapshot(files = true): BrokerSnapshot {
     const loaded = (m: FluxModule | undefined) => m !== undefined && this.loaded.includes(m);
     return {
       t: this.sched.now(),
@@ -120,7 +120,7 @@ export class Broker {
       kvs: loaded(this.kvsModule) ? this.kvsModule!.snapshot() : null,
       cache: loaded(this.content) ? this.content!.snapshot() : null,
       backing: loaded(this.backing) ? this.backing!.snapshot() : null,
-      disk: { quota: this.disk.quota, used: this.disk.used, files: this.disk.files() },
+      disk: { quota: this.disk.quota, used: this.disk.used, files: files ? this.disk.files() : [] },
     };
   }
 

@@ -125,6 +125,17 @@ export class Disk {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Every file's name and size in one string: cheap to compare, to notice that any of them changed (for the page's recorder). */
+  fileSignature(): string {
+    let signature = "";
+    const contents = this.rootNode.contents as Record<string, FsNode>;
+    for (const name in contents) {
+      const node = contents[name]!;
+      if (this.fs.isFile(node.mode)) signature += `${name}=${node.usedBytes};`;
+    }
+    return signature;
+  }
+
   exists(name: string): boolean {
     return this.fs.analyzePath(this.path(name)).exists;
   }
