@@ -261,7 +261,7 @@ function scriptSite(): () => number | undefined {
   return () => scriptLineOf(here);
 }
 
-type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null };
+type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null; toString(): string };
 type V8ErrorConstructor = ErrorConstructor & { prepareStackTrace?: (error: Error, frames: V8CallSite[]) => unknown };
 
 function scriptLineOf(error: Error): number | undefined {
@@ -270,8 +270,13 @@ function scriptLineOf(error: Error): number | undefined {
   const original = v8.prepareStackTrace;
   let line: number | null | undefined;
   v8.prepareStackTrace = (_error, frames) => {
-    line = frames.find((frame) => frame.getFileName() === SCENARIO_URL)?.getLineNumber();
-    return "";
+    for (const frame of frames) {
+      const file = frame.getFileName();
+      // Node names the script by its sourceURL; Chromium may resolve it against the worker's URL, or name an eval frame
+      if (file === SCENARIO_URL || file?.endsWith(`/${SCENARIO_URL}`)) return void (line = frame.getLineNumber());
+      const m = FRAME.exec(` ${String(frame)}`);
+      if (m) return void (line = Number(m[1]));
+    }
   };
   try {
     void error.stack; // V8 builds the stack on first read, with the prepareStackTrace of that moment

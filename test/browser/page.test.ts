@@ -185,4 +185,32 @@ describe("every run keeps what happened, every failure is explained on its line"
     await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of /);
     expect(problems).toEqual([]);
   });
+
+  it("leaves Run usable after a 200 000-line flood, with the console showing the newest lines", async () => {
+    await setScenario(page, `for (let i = 0; i < 200000; i++) log("line " + i);\n`);
+    await runWithKeyboard(page);
+    const finished = Date.now();
+    await page.waitForSelector('[data-testid="run"]:not([disabled])', { timeout: 1_000 });
+    expect(Date.now() - finished).toBeLessThan(1_000);
+    await expect.poll(() => page.textContent('[data-testid="console-lines"]')).toContain("line 199999");
+    // only what is in view is in the page
+    expect(await page.locator('[data-testid="console-lines"] .line').count()).toBeLessThan(500);
+    await setScenario(page, `await flux.start();\nlog("after the flood");\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="console"]')).toContain("after the flood");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the console up to the timeline's now, and a click on a line moves now to its event", async () => {
+    await setScenario(page, `await flux.start();\nlog("first");\nawait kvs.put("a", 1);\nlog("second");\n`);
+    await runWithKeyboard(page);
+    const second = page.locator('[data-testid="console-lines"] .line', { hasText: /^second$/ });
+    const first = page.locator('[data-testid="console-lines"] .line', { hasText: /^first$/ });
+    expect(await second.getAttribute("class")).not.toContain("later");
+    await first.click();
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toContain("log: first");
+    expect(await second.getAttribute("class")).toContain("later");
+    expect(await first.getAttribute("class")).toContain("now");
+  });
 });
+
