@@ -10,6 +10,7 @@ import type { NodeWorkerMessage } from "./node-worker.ts";
 import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const HARD_STOP_GRACE_MS = 1_000;
 
 export interface NodeRunOptions {
   overrides?: RunOverrides;
@@ -20,7 +21,7 @@ export interface NodeRunOptions {
 
 export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData: { text, overrides: opts.overrides ?? {} } });
+  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData: { text, overrides: opts.overrides ?? {}, timeoutMs } });
   const logs: string[] = [];
   let summary: RunSummary | undefined;
   return new Promise<ScenarioResult>((resolve) => {
@@ -35,7 +36,8 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
     const stop = (message: string) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message } });
     const timer = setTimeout(
       () => stop(`stopped after ${timeoutMs} ms of wall-clock time (the time limit; raise it with --timeout-ms): does a loop never await the simulation?`),
-      timeoutMs,
+      // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
+      timeoutMs + HARD_STOP_GRACE_MS,
     );
     worker.on("message", (msg: NodeWorkerMessage) => {
       if (msg.type === "progress") {

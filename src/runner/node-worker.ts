@@ -11,7 +11,7 @@ import { runScenario, summarize, type RunSummary } from "./run-scenario.ts";
 
 export type NodeWorkerMessage = { type: "progress"; logs: string[]; summary: RunSummary | undefined } | { type: "result"; result: Awaited<ReturnType<typeof runScenario>> };
 
-const { text, overrides } = workerData as { text: string; overrides: RunOverrides };
+const { text, overrides, timeoutMs } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number };
 const post = (message: NodeWorkerMessage) => parentPort!.postMessage(message);
 const sql = await loadSqlJs();
 const clock = new ProgressClock();
@@ -29,6 +29,7 @@ const report = () => {
 const result = await runScenario(text, {
   sql,
   overrides,
+  timeLimitMs: timeoutMs,
   retainTrace: false,
   onSimulation: (s) => (sim = s),
   onLog: (line) => {

@@ -167,7 +167,7 @@ async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, ti
     if (unhandled) return new UnhandledRejection(unhandled.reason);
     if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (performance.now() > deadline) return new Error(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit)`);
+    if (performance.now() > deadline) return new Error(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
     let step: ReturnType<Simulation["drive"]>;
     try {
       step = sim.drive();

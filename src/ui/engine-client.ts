@@ -16,6 +16,8 @@ import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "
 import EngineWorker from "../worker/engine-worker.ts?worker";
 
 export const TIME_LIMIT_MS = 10_000;
+const HARD_STOP_GRACE_MS = 1_000;
+const PROGRESS_EVERY_MS = 250;
 
 /** A run in progress: what its worker has sent so far. */
 class PendingRun {
@@ -24,6 +26,7 @@ class PendingRun {
   readonly trees: Record<string, TreeNode> = {};
   summary: RunSummary | undefined;
   readonly started = performance.now();
+  private reported = -Infinity;
 
   constructor(
     readonly id: number,
@@ -38,6 +41,10 @@ class PendingRun {
     for (const f of chunk.frames) this.frames.push(f);
     Object.assign(this.trees, chunk.trees);
     this.summary = chunk.summary ?? this.summary;
+    // the page redraws on each report: a few times a second is enough to follow, and leaves the cores to the run
+    const now = performance.now();
+    if (now - this.reported < PROGRESS_EVERY_MS) return;
+    this.reported = now;
     this.onProgress?.(this.events);
   }
 
@@ -89,9 +96,10 @@ export class EngineClient {
     if (this.pending) this.stop("a new run started");
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
-      const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs);
+      // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
+      const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs + HARD_STOP_GRACE_MS);
       this.pending = new PendingRun(id, resolve, timer, onProgress);
-      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides }));
+      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs }));
     });
   }
 

@@ -20,6 +20,7 @@ self.onmessage = async (e: MessageEvent<RunRequest>) => {
   const result = await runScenario(request.text, {
     sql,
     overrides: request.overrides,
+    ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
     retainTrace: false,
     onSimulation: (s) => (sim = s),
     onBroker: (broker) => recorder.attach(broker),

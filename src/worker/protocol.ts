@@ -15,6 +15,8 @@ export interface RunRequest {
   id: number;
   text: string;
   overrides: RunOverrides;
+  /** The run ends by itself at the script's next wait after this long, keeping its whole history (a loop that never waits is terminated from outside). */
+  timeLimitMs?: number;
 }
 
 /** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
