@@ -129,14 +129,20 @@ try {
   await setText(BIG_RUN);
   const bigRuns: number[] = [];
   let heapAfterFirst = 0;
+  const ranToTheEnd = async () => {
+    const status = await page.textContent(".console .status");
+    if (!status?.startsWith("✓")) throw new Error(`the big run did not run to the end: ${status}`);
+  };
   for (let n = 1; n <= HEAP_RUNS; n++) {
     bigRuns.push(await runOnce());
+    await ranToTheEnd();
     if (n === 1) heapAfterFirst = await heapMb();
   }
   const heapAfterAll = await heapMb();
   const bigEvents = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
   await setText(FLOOD);
   const floodMs = await runOnce();
+  await ranToTheEnd();
   const headless = await headlessBigRun();
 
   const figures = {
