@@ -8,6 +8,8 @@
  */
 export class ProgressClock {
   private last = -Infinity;
+  /** Reports made in the current interval: the first few go at once (a script may log a line and then spin forever). */
+  private burst = 0;
 
   /**
    * @param everyMs report what is waiting once this much wall-clock time has passed since the last report
@@ -22,8 +24,16 @@ export class ProgressClock {
   due(waiting: number): boolean {
     if (waiting === 0) return false;
     const now = performance.now();
-    if (waiting < this.maxItems && now - this.last < this.everyMs) return false;
-    this.last = now;
+    if (now - this.last >= this.everyMs) {
+      this.last = now;
+      this.burst = 0;
+      return true;
+    }
+    if (waiting < this.maxItems && this.burst >= BURST) return false;
+    this.burst++;
     return true;
   }
 }
+
+/** Reports that may go at once within one interval, before the rest of it waits to be batched. */
+const BURST = 8;

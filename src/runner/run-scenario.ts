@@ -229,7 +229,7 @@ function oneLine(text: string): string {
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
 
-const MAX_MESSAGE = 400;
+const MAX_MESSAGE = 1500;
 
 function reproduction(sim: Simulation): string {
   try {
@@ -258,7 +258,9 @@ function lineFromStack(stack: unknown): number | undefined {
  */
 function scriptSite(): () => number | undefined {
   const here = new Error();
-  return () => scriptLineOf(here);
+  let line: { value: number | undefined } | undefined;
+  // V8 prepares a stack once: the line is worked out on the first ask and remembered
+  return () => (line ??= { value: scriptLineOf(here) }).value;
 }
 
 type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null; toString(): string };
