@@ -19,15 +19,23 @@ const TIME_LIMIT_MS = 500;
 
 const worker = new Worker(new URL("./fuzz/fuzz-worker-boot.mjs", import.meta.url));
 const died: string[] = [];
+/** The batch in progress fails at once if the worker dies under it. */
+let failBatch: ((e: Error) => void) | undefined;
 worker.on("error", (e) => died.push(`error: ${e.message}`));
-worker.on("exit", (code) => died.push(`exit ${code}`));
+worker.on("exit", (code) => {
+  died.push(`exit ${code}`);
+  failBatch?.(new Error(`the worker died: ${died.join("; ")}`));
+});
 const ready = new Promise<void>((resolve) => worker.once("message", () => resolve()));
-afterAll(() => worker.terminate());
+afterAll(() => {
+  failBatch = undefined;
+  return worker.terminate();
+});
 
 function runBatch(scripts: string[]): Promise<FuzzOutcome[]> {
   return new Promise((resolve, reject) => {
+    failBatch = reject;
     worker.once("message", resolve);
-    worker.once("exit", () => reject(new Error(`the worker died: ${died.join("; ")}`)));
     worker.postMessage({ scripts, timeLimitMs: TIME_LIMIT_MS });
   });
 }
