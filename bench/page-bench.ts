@@ -21,6 +21,9 @@
  *   forced GC, after the first and the twentieth such run in one tab;
  * - flood_page_ms: a 200 000-line log() flood, from the click until Run can
  *   be clicked again;
+ * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
+ *   #lesson/<n> link, until its text is shown, its script is in the editor
+ *   and the frame has been painted;
  * - startup_gzip_kb: the bytes (gzip -6) of everything the page needs before
  *   the editor: index.html, the entry chunk and its static imports, CSS, the
  *   engine worker and its wasm. Monaco is a lazy chunk, not counted.
@@ -145,6 +148,28 @@ try {
   await ranToTheEnd();
   const headless = await headlessBigRun();
 
+  // open every lesson by its link, as a reader following #lesson/<n> would
+  const lessonOpens: number[] = await page.evaluate(async () => {
+    const times: number[] = [];
+    for (let n = 1; n <= 8; n++) {
+      const t0 = performance.now();
+      location.hash = `#lesson/${n}`;
+      // (no named helper here: the transpiler would wrap it in one this page does not have)
+      while (
+        !(
+          document.querySelector('[data-testid="lesson"] h2')?.textContent?.trim().startsWith(`${n}.`) &&
+          document.querySelector('[data-testid="lesson-goal"]') &&
+          document.querySelector('[data-testid="editor"] .view-lines')?.textContent?.replace(/\s/g, " ").includes(`Lesson ${n}:`)
+        )
+      ) {
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      times.push(performance.now() - t0);
+    }
+    return times;
+  });
+
   const figures = {
     big_run_events: bigEvents,
     big_run_page_ms: Math.round(median(bigRuns.slice(0, 3))),
@@ -162,6 +187,8 @@ try {
     scrub_events: events,
     scrub_ms_median: +median(scrubs).toFixed(1),
     scrub_ms_max: +Math.max(...scrubs).toFixed(1),
+    lesson_open_ms_median: +median(lessonOpens).toFixed(1),
+    lesson_open_ms_max: +Math.max(...lessonOpens).toFixed(1),
     startup_gzip_kb: Math.round(startupGzipBytes().bytes / 1024),
     startup_files: startupGzipBytes().files,
     console_problems: problems.length,

@@ -7,30 +7,13 @@ import { readFileSync, readdirSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { DTS_OUTPUT, generateDts } from "../src/engine/api/dts.ts";
+import { scenarioProgram } from "./scenario-program.ts";
 
 const read = (path: string) => readFileSync(path, "utf8");
 
 /** Type-check scenario texts against the generated globals; returns "file:line: message" diagnostics. */
 function typecheck(scripts: Record<string, string>): string[] {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-    types: [],
-  };
-  // appending `export {}` makes each script a module, where top-level await is allowed, without moving its lines
-  const virtual = new Map(Object.entries(scripts).map(([name, text]) => [`/scripts/${name}`, `${text}\nexport {};\n`]));
-  virtual.set("/scripts/globals.d.ts", read(DTS_OUTPUT));
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile;
-  host.getSourceFile = (name, version, ...rest) =>
-    virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, version) : getSourceFile.call(host, name, version, ...rest);
-  host.fileExists = (name) => virtual.has(name) || ts.sys.fileExists(name);
-  host.readFile = (name) => virtual.get(name) ?? ts.sys.readFile(name);
-  const program = ts.createProgram([...virtual.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => {
+  return ts.getPreEmitDiagnostics(scenarioProgram(scripts)).map((d) => {
     const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
@@ -41,9 +24,14 @@ describe("scenario typings", () => {
     expect(read(DTS_OUTPUT)).toBe(generateDts(read));
   });
 
-  it("type-check every playground script", () => {
-    const dir = "playground-scripts";
-    const scripts = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => [f, read(`${dir}/${f}`)]));
+  it("type-check every playground script and lesson script", () => {
+    const scripts = Object.fromEntries(
+      ["playground-scripts", "playground-scripts/lessons"].flatMap((dir) =>
+        readdirSync(dir)
+          .filter((f) => f.endsWith(".ts"))
+          .map((f) => [f, read(`${dir}/${f}`)]),
+      ),
+    );
     expect(typecheck(scripts)).toEqual([]);
   });
 

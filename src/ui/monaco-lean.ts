@@ -29,6 +29,8 @@ import "monaco-editor/features/wordOperations/register";
 import "monaco-editor/features/linesOperations/register";
 import "monaco-editor/features/clipboard/register";
 import "monaco-editor/features/contextmenu/register";
+// Ctrl+M (Ctrl+Shift+M on a Mac): Tab moves the focus instead of indenting, as in VS Code
+import "monaco-editor/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode.js";
 
 export * from "monaco-editor/editor/editor.api";
 export { typescript };

@@ -26,8 +26,11 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export function buildPage(): void {
-  const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error"], { encoding: "utf8" });
+/** Build the page into `outDir` (each browser test file builds its own, so files running in parallel never share one). */
+export function buildPage(outDir = "dist"): void {
+  const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir, "--emptyOutDir"], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stderr}${r.stdout}`);
 }
 
@@ -55,14 +58,14 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
-/** Build the page (unless `build` is false), serve dist/ and launch Chromium. */
-export async function servePage({ build = true } = {}): Promise<Served> {
+/** Build the page (unless `build` is false), serve `outDir` and launch Chromium. */
+export async function servePage({ build = true, outDir = "dist" } = {}): Promise<Served> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
   }
-  if (build) buildPage();
+  if (build) buildPage(outDir);
   const port = await freePort();
-  const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+  const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir], {
     stdio: "ignore",
   });
   const url = `http://127.0.0.1:${port}/`;

@@ -8,23 +8,12 @@
  * works from the plain text area before the editor has arrived.
  */
 import { readFileSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { run } from "../helpers.ts";
-import { openPage, runWithKeyboard, servePage, setScenario, type Served } from "./launch.ts";
+import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
+import { page, problems, served, servePagePerFile } from "./page-per-file.ts";
 
-let served: Served;
-let page: Page;
-let problems: string[];
-
-beforeAll(async () => {
-  served = await servePage();
-  ({ page, problems } = await openPage(served));
-}, 180_000);
-
-afterAll(async () => {
-  await served?.close();
-});
+servePagePerFile();
 
 const ENOSPC_STORY = `scenario({ disk: "1 MiB" });
 await flux.start();

@@ -242,7 +242,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
       );
     },
     crash() {
-      sim.traceCall("flux.crash()", undefined, "ok");
+      sim.traceCall("flux.crash()", hooks.callSite?.()(), "ok");
       sim.crash();
     },
     get state() {

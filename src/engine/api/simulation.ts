@@ -82,8 +82,9 @@ export class Simulation {
   stuckLine: number | undefined;
   /**
    * Where in the script the call being made now comes from (set by the API
-   * layer). A thunk, because working out a line from a stack costs more than
-   * the call itself; only a failure needs it.
+   * layer). A thunk: the stack is captured at the call (cheap) and read
+   * when the call has ended (6-20 µs measured, against hundreds for a put),
+   * for its trace event: the page marks the line of the moment it shows.
    */
   currentSite: (() => number | undefined) | undefined;
 
@@ -268,7 +269,7 @@ export class Simulation {
           reject(e);
           return;
         }
-        this.traceCall(label, undefined, "ok");
+        this.traceCall(label, site?.(), "ok");
         resolve(value);
       };
       const site = this.currentSite;

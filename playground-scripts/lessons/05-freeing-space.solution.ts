@@ -1,0 +1,26 @@
+// Lesson 5: freeing space does not heal. The admin deletes the file that filled the disk.
+scenario({ title: "Lesson 5: freeing space does not heal", disk: "4 MiB" });
+
+const attempt = async (what: string, call: Promise<unknown>) => log(what, "→", await call.then(() => "ok", (e: Error) => e.message));
+
+await flux.start();
+await kvs.put("a", 1, { sync: true });
+const filler = disk.fill();
+await kvs.put("big", bytes(100_000)); // cached; its write-back fails with ENOSPC
+await sim.settle();
+disk.remove(filler); // the admin frees the space
+log(`disk: ${disk.used} of ${disk.quota} bytes used, dirty: ${(await content.stats()).dirty}`);
+
+await attempt("flush", content.flush()); // still ENOSPC: the cache remembers the errno, nothing retries the blobs
+
+const sync = attempt("put --sync", kvs.put("d", 4, { sync: true })); // waits on a flush that cannot finish
+await sim.advance(60_000);
+log("a minute later: state", flux.state, "dirty", (await content.stats()).dirty);
+await attempt("get a", kvs.get("a")); // reads still work
+
+flux.crash(); // the admin kills the instance: the synced put finally ends (ECONNRESET)
+await sync;
+await flux.start(); // the last good checkpoint: a survives, big and d are gone
+await attempt("get a", kvs.get("a"));
+await attempt("get big", kvs.get("big"));
+log("fsck:", (await flux.fsck()).ok ? "clean" : "damaged");

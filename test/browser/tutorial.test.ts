@@ -1,0 +1,155 @@
+/**
+ * The tutorial in the built page, in Chromium (issue #10): lesson 1 walked to
+ * the end by clicking as a reader would; for every lesson, its #lesson/ link
+ * opens it and "show solution" then Run turns the goal green; progress
+ * survives a reload; the timeline chart scrubs by dragging and jumps between
+ * its markers with [ and ].
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LESSONS, solutionFile } from "../../src/tutorial/lessons.ts";
+import { script } from "../helpers.ts";
+import { openPage, servePage, setScenario, type Served } from "./launch.ts";
+
+let served: Served;
+
+beforeAll(async () => {
+  served = await servePage({ outDir: ".tmp/dist-tutorial" });
+}, 180_000);
+
+afterAll(async () => {
+  await served?.close();
+});
+
+async function clickRun(page: Page): Promise<void> {
+  const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
+  await page.click('[data-testid="run"]');
+  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { timeout: 30_000 });
+}
+
+const goalDone = (page: Page) => page.getAttribute('[data-testid="lesson-goal"]', "data-done");
+const heading = (page: Page) => page.textContent('[data-testid="lesson"] h2');
+
+describe("the tutorial", () => {
+  it("walks lesson 1 to the end by clicking, as a reader would", async () => {
+    const { page, problems } = await openPage(served, { width: 1280, height: 800 });
+    await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+    // a first visit opens the tutorial on its list of lessons
+    const links = page.locator('[data-testid="lesson-list"] a');
+    expect(await links.count()).toBe(LESSONS.length + 1);
+    await links.first().click();
+    expect(await heading(page)).toContain("1. The stack");
+    expect(page.url()).toMatch(/#lesson\/1$/);
+    // (Monaco draws spaces as no-break spaces)
+    await expect.poll(async () => (await page.textContent('[data-testid="editor"] .view-lines'))?.replace(/\s/g, " ")).toContain("Lesson 1: the stack");
+
+    // predict before running; the starting script alone does not meet the goal
+    await page.getByLabel("Inline, inside its directory's blob").check();
+    await clickRun(page);
+    expect(await goalDone(page)).toBe("false");
+    expect(await page.locator('[data-testid="lesson-goal"] li.done').count()).toBe(1);
+
+    // hints come one at a time
+    for (let n = 1; n <= LESSONS[0]!.hints.length; n++) {
+      await page.click('[data-testid="lesson-hint"]');
+      expect(await page.locator(".hints li").count()).toBe(n);
+    }
+    expect(await page.locator('[data-testid="lesson-hint"]').count()).toBe(0);
+
+    // the reader does the steps (typed into the editor), runs, and the goal turns green
+    await setScenario(page, script(solutionFile(LESSONS[0]!)));
+    await clickRun(page);
+    expect(await goalDone(page)).toBe("true");
+    expect(await page.textContent('[data-testid="predict-verdict"]')).toContain("Your guess was right.");
+
+    await page.click('[data-testid="lesson-next"]');
+    expect(await heading(page)).toContain("2. Write-back");
+    expect(page.url()).toMatch(/#lesson\/2$/);
+    await page.getByRole("button", { name: "All lessons" }).click();
+    expect(await links.first().getAttribute("data-done")).toBe("true");
+    expect(await links.nth(1).getAttribute("data-done")).toBe("false");
+    expect(problems).toEqual([]);
+  });
+
+  it("opens every lesson by its link; show solution then Run meets its goal; progress survives a reload", async () => {
+    const { page, problems } = await openPage(served, { width: 1280, height: 800 });
+    for (const [n, lesson] of LESSONS.entries()) {
+      await page.evaluate((hash) => (location.hash = hash), n % 2 ? `#lesson/${lesson.slug}` : `#lesson/${n + 1}`);
+      await expect.poll(() => heading(page)).toContain(`${n + 1}. ${lesson.title}`);
+      await page.click('[data-testid="lesson-solution"]');
+      await clickRun(page);
+      expect(await goalDone(page), lesson.slug).toBe("true");
+      expect(await page.getAttribute('[data-testid="predict"]', "data-answer"), lesson.slug).not.toBe("");
+    }
+    expect(await page.textContent('[data-testid="lesson"] .lesson-top')).toContain(`${LESSONS.length} of ${LESSONS.length} done`);
+
+    // a fresh load of a lesson's link opens it; the marks are still there
+    await page.evaluate(() => (location.hash = "#lesson/dangling-checkpoint"));
+    await page.reload();
+    await expect.poll(() => heading(page)).toContain("6. The dangling checkpoint");
+    await page.getByRole("button", { name: "All lessons" }).click();
+    const marks = await page.locator('[data-testid="lesson-list"] a[data-done="true"]').count();
+    expect(marks).toBe(LESSONS.length);
+
+    // an unknown lesson says so
+    await page.evaluate(() => (location.hash = "#lesson/99"));
+    await expect.poll(() => page.textContent('[data-testid="lesson"]')).toContain('There is no lesson "99"');
+    expect(problems).toEqual([]);
+  });
+
+  it("works from the keyboard alone: a lesson link, its heading focused, Alt+PageDown to the next", async () => {
+    const { page, problems } = await openPage(served, { width: 1280, height: 800 });
+    await page.waitForSelector('[data-testid="lesson-list"]');
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.closest('[data-testid="lesson-list"]') !== null)) && tabs++ < 20) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => heading(page)).toContain("1. The stack");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    await page.keyboard.press("Alt+PageDown");
+    await expect.poll(() => heading(page)).toContain("2. Write-back");
+    await page.keyboard.press("Alt+PageUp");
+    await expect.poll(() => heading(page)).toContain("1. The stack");
+    expect(problems).toEqual([]);
+  });
+
+  it("the chart scrubs by dragging and jumps between markers with [ and ]", async () => {
+    const { page, problems } = await openPage(served, { width: 1280, height: 800 });
+    await page.evaluate(() => (location.hash = "#lesson/4"));
+    await page.click('[data-testid="lesson-solution"]');
+    await clickRun(page);
+    const markers = page.locator('[data-testid="timeline-marker"]');
+    const titles = await markers.evaluateAll((els) => els.map((e) => e.getAttribute("title") ?? ""));
+    expect(titles.some((t) => t.startsWith("ENOSPC"))).toBe(true);
+    expect(titles.some((t) => t.startsWith("checkpoint"))).toBe(true);
+    expect(titles).toContain("start (rc1)");
+    expect(titles).toContain("content.flush() failed: ENOSPC");
+
+    const slider = page.locator('[data-testid="timeline"]');
+    const last = Number(await slider.getAttribute("max"));
+    // a run lands on its first failed call
+    expect(Number(await slider.inputValue())).toBeLessThan(last);
+    expect(await page.textContent('[data-testid="timeline-position"]')).toMatch(/\): E[A-Z]+$/);
+    // drag from the right edge to a quarter of the way, then on to the start
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 4, box.y + box.height / 2, { steps: 5 });
+    const quarter = Number(await slider.inputValue());
+    expect(quarter).toBeGreaterThan(0.15 * last);
+    expect(quarter).toBeLessThan(0.35 * last);
+    await page.mouse.move(box.x + 1, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const dragged = Number(await slider.inputValue());
+    expect(dragged).toBeLessThan(0.02 * last);
+
+    // [ and ] jump to the previous and next marker (not while typing in the editor)
+    await page.locator("header h1").click();
+    await page.keyboard.press("]");
+    const next = Number(await slider.inputValue());
+    expect(next).toBeGreaterThan(dragged);
+    await page.keyboard.press("[");
+    expect(Number(await slider.inputValue())).toBeLessThan(next);
+    expect(await page.textContent('[data-testid="timeline-position"]')).toMatch(/^event \d+ of \d+/);
+    expect(problems).toEqual([]);
+  });
+});
