@@ -9,15 +9,17 @@
 export class ProgressClock {
   private last = -Infinity;
   /** Reports made in the current interval: the first few go at once (a script may log a line and then spin forever). */
-  private burst = 0;
+  private reportsNow = 0;
 
   /**
    * @param everyMs report what is waiting once this much wall-clock time has passed since the last report
    * @param maxItems or as soon as this much is waiting
+   * @param burst reports that may go at once within an interval
    */
   constructor(
     private readonly everyMs = 5,
     private readonly maxItems = 5000,
+    private readonly burst = BURST,
   ) {}
 
   /** True when the `waiting` items should go now (and the clock starts again). Cheap enough for every log line or trace event. */
@@ -26,11 +28,11 @@ export class ProgressClock {
     const now = performance.now();
     if (now - this.last >= this.everyMs) {
       this.last = now;
-      this.burst = 0;
+      this.reportsNow = 0;
       return true;
     }
-    if (waiting < this.maxItems && this.burst >= BURST) return false;
-    this.burst++;
+    if (waiting < this.maxItems && this.reportsNow >= this.burst) return false;
+    this.reportsNow++;
     return true;
   }
 }

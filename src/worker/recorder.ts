@@ -17,6 +17,8 @@ import type { Frame, RunChunk, TreeNode } from "./protocol.ts";
 const MAX_TREE_NODES = 160;
 /** And past this many roots, no more trees are captured (a long run publishes thousands). */
 const MAX_TREES = 400;
+/** Decoded directories kept for trees (then forgotten all at once: this bounds the memory, not the hits). */
+const MAX_DECODED = 4096;
 
 export type ChunkContent = Pick<RunChunk, "events" | "frames" | "trees">;
 
@@ -27,7 +29,10 @@ export class Recorder {
   private readonly captured = new Set<string>();
   private last = "";
   private index = 0;
-  private readonly clock = new ProgressClock(50, 5000);
+  // no burst: a chunk costs a structured clone on both sides, and the frames of a short run's last moments are all on the timeline anyway
+  private readonly clock = new ProgressClock(50, 5000, 0);
+  /** Directory blobs decoded for trees, by blobref (a blob never changes; successive roots share most of their directories). */
+  private readonly decoded = new Map<string, TreeObj | undefined>();
 
   /** @param send receives each chunk; called from inside the run whenever enough has piled up, and by flush(). */
   constructor(private readonly send: (chunk: ChunkContent) => void) {}
@@ -70,6 +75,15 @@ export class Recorder {
     if (checkpoint) this.capture(broker, checkpoint.rootref);
   }
 
+  private decodedDir(ref: string, data: Uint8Array | undefined): TreeObj | undefined {
+    if (!data) return undefined;
+    if (!this.decoded.has(ref)) {
+      if (this.decoded.size >= MAX_DECODED) this.decoded.clear();
+      this.decoded.set(ref, decode(data));
+    }
+    return this.decoded.get(ref);
+  }
+
   private capture(broker: Broker, rootref: string): void {
     if (this.captured.has(rootref) || this.captured.size >= MAX_TREES) return;
     this.captured.add(rootref);
@@ -79,7 +93,7 @@ export class Recorder {
       if (budget <= 0) return { name: "…", ref: null, kind: "truncated", state: "inline" };
       if (obj.type === "dirref") {
         const blob = broker.peekBlob(obj.data[0]!);
-        const dir = blob.data ? decode(blob.data) : undefined;
+        const dir = this.decodedDir(obj.data[0]!, blob.data);
         if (!dir || dir.type !== "dir") return { name, ref: obj.data[0]!, kind: "dir", state: blob.state };
         return { ...walk(name, dir, null), ref: obj.data[0]!, state: blob.state };
       }
