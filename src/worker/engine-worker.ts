@@ -1,12 +1,12 @@
 /**
  * The page's engine: the very runner of `npm run scenario`, in a Web Worker,
  * so the page stays responsive and a runaway script can be stopped by
- * terminating this worker.
+ * terminating this worker. The run's history goes out in chunks as it goes.
  */
+import type { Simulation } from "../engine/api/simulation.ts";
 import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
-import type { TraceEvent } from "../engine/sim/trace.ts";
-import { runScenario } from "../runner/run-scenario.ts";
-import type { RunRequest, RunResult, WorkerReply } from "./protocol.ts";
+import { runScenario, summarize } from "../runner/run-scenario.ts";
+import type { RunRequest, WorkerReply } from "./protocol.ts";
 import { Recorder } from "./recorder.ts";
 
 const post = (message: WorkerReply) => self.postMessage(message);
@@ -15,24 +15,19 @@ const sql = await loadSqlJs();
 self.onmessage = async (e: MessageEvent<RunRequest>) => {
   const request = e.data;
   const started = performance.now();
-  const recorder = new Recorder();
-  let events: readonly TraceEvent[] = [];
+  let sim: Simulation | undefined;
+  const recorder = new Recorder((chunk) => post({ type: "chunk", id: request.id, ...chunk, summary: sim && summarize(sim, []) }));
   const result = await runScenario(request.text, {
     sql,
     overrides: request.overrides,
+    ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
+    retainTrace: false,
+    onSimulation: (s) => (sim = s),
     onBroker: (broker) => recorder.attach(broker),
-    onTrace: (trace) => (events = trace),
+    onTurn: () => recorder.turn(),
   });
-  const reply: RunResult = {
-    type: "result",
-    id: request.id,
-    result,
-    events: [...events],
-    frames: recorder.frames,
-    trees: recorder.trees,
-    ms: performance.now() - started,
-  };
-  post(reply);
+  recorder.flush();
+  post({ type: "end", id: request.id, result, ms: performance.now() - started });
 };
 
 post({ type: "ready" });

@@ -1,18 +1,22 @@
 /**
  * What the page and its engine worker say to each other. The worker runs a
- * scenario to the end and sends back its history: every trace event, compact
- * frames of every layer (taken whenever one changed), and the hash tree of
- * each root the kvs published or checkpointed. The UI only reads these.
+ * scenario and sends its history as it goes, in chunks: every trace event,
+ * compact frames of every layer (taken whenever one changed), and the hash
+ * tree of each root the kvs published or checkpointed; then the result. A run
+ * stopped from outside (its worker terminated) keeps the chunks it sent. The
+ * client puts them together into a RunResult; the UI only reads these.
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
-import type { ScenarioResult } from "../runner/run-scenario.ts";
+import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
 
 export interface RunRequest {
   type: "run";
   id: number;
   text: string;
   overrides: RunOverrides;
+  /** The run ends by itself at the script's next wait after this long, keeping its whole history (a loop that never waits is terminated from outside). */
+  timeLimitMs?: number;
 }
 
 /** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
@@ -48,4 +52,22 @@ export interface RunResult {
   ms: number;
 }
 
-export type WorkerReply = { type: "ready" } | RunResult;
+/** The next piece of a run's history (events, and the frames and trees that came with them), and where the run is. */
+export interface RunChunk {
+  type: "chunk";
+  id: number;
+  events: TraceEvent[];
+  frames: Frame[];
+  trees: Record<string, TreeNode>;
+  summary: RunSummary | undefined;
+}
+
+/** The run ended by itself (its history came in chunks before this). */
+export interface RunEnd {
+  type: "end";
+  id: number;
+  result: ScenarioResult;
+  ms: number;
+}
+
+export type WorkerReply = { type: "ready" } | RunChunk | RunEnd;
