@@ -30,6 +30,8 @@
  * - *_cpu_s, floor_cpu_ms, engine_over_floor_cpu: the same in this process's
  *   CPU time (user + system; a scenario's from the instance's creation, so
  *   flux.start() is in it), which the load of a shared VM inflates far less.
+ * - log_lines_per_s: log() lines of a 200 000-line flood, in the CLI's worker
+ *   thread with its batched reporting to the parent (timed by the script).
  * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, blobs) sampled
  *   every 20 ms while filling the 64 MiB disk, garbage not yet collected
  *   included (heap_per_quota relates it to the quota); live_heap_mb: what is
@@ -39,6 +41,7 @@ import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { Disk } from "../src/engine/disk/disk.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
+import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
 import { blobref } from "../src/engine/common/blobref.ts";
 import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
@@ -232,6 +235,17 @@ log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));
   );
 }
 
+const FLOOD_LINES = 200_000;
+
+/** A flood of log() lines in the CLI's worker thread; returns the script's own timing of it. */
+async function floodMs(): Promise<number> {
+  const text = `const t0 = performance.now();\nfor (let i = 0; i < ${FLOOD_LINES}; i++) log("line " + i);\nlog("ms", performance.now() - t0);\n`;
+  let received = 0;
+  const result = await runScenarioInWorker(text, { timeoutMs: 60_000, onLogs: (lines) => (received += lines.length) });
+  if (!result.ok || received !== FLOOD_LINES + 1) throw new Error(`the flood did not arrive whole: ${received} lines, ${result.error?.message ?? "ok"}`);
+  return Number(result.logs.at(-1)!.split(" ")[1]);
+}
+
 /** Run one phase and return its result with the peak memory seen during it, and what was still live after a GC at its end. */
 async function phase<T>(run: () => Promise<T>): Promise<T & { peakBytes: number; liveBytes: number }> {
   globalThis.gc?.();
@@ -264,6 +278,7 @@ const t0090 = await phase(async () => {
   return { ms, cpuMs, jobs, floorMs, floorCpuMs: median(inserts.map((i) => i.cpuMs)) + work.cpuMs };
 });
 clearInterval(sampler);
+const floodRunMs = await floodMs();
 
 const figures = {
   puts_per_s: Math.round(PUTS / (puts.ms / 1000)),
@@ -291,6 +306,7 @@ const figures = {
   engine_over_floor: +(t0090.ms / t0090.floorMs).toFixed(2),
   floor_cpu_ms: Math.round(t0090.floorCpuMs),
   engine_over_floor_cpu: +(t0090.cpuMs / t0090.floorCpuMs).toFixed(2),
+  log_lines_per_s: Math.round(FLOOD_LINES / (floodRunMs / 1000)),
   node: process.version,
 };
 
@@ -308,4 +324,5 @@ else {
   console.log(`t0090 jobs until ${T0090_QUOTA_MIB} MiB report ENOSPC:    ${figures.t0090_64mib_s} s (${figures.t0090_jobs} jobs)`);
   console.log(`its floor (inserts + hashing + LZ4):      ${figures.floor_ms} ms -> engine_over_floor ${figures.engine_over_floor}`);
   console.log(`the same in CPU time:                     ${figures.t0090_64mib_cpu_s} s / ${figures.floor_cpu_ms} ms -> ${figures.engine_over_floor_cpu}`);
+  console.log(`log() lines in the CLI's worker:          ${figures.log_lines_per_s}/s (${FLOOD_LINES} lines in ${Math.round(floodRunMs)} ms)`);
 }

@@ -12,6 +12,15 @@
  *   to the page showing the result (worker time included);
  * - scrub_ms_max / scrub_ms_median: moving the timeline to random events of a
  *   run with more than 10,000 events, until the next frame is painted;
+ * - big_run_page_ms: a run of about 60 000 trace events (2 150 puts), from
+ *   the click to the result on screen; big_run_cli_ms: the same text run by
+ *   the headless runner in this Node process (warm, as the page's worker is);
+ * - history_bytes_per_event: what the page's worker sends per trace event
+ *   (its chunks as JSON: events, frames, trees), for that run;
+ * - heap_after_1_run_mb / heap_after_20_runs_mb: the page's JS heap after a
+ *   forced GC, after the first and the twentieth such run in one tab;
+ * - flood_page_ms: a 200 000-line log() flood, from the click until Run can
+ *   be clicked again;
  * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
  *   #lesson/<n> link, until its text is shown, its script is in the editor
  *   and the frame has been painted;
@@ -34,6 +43,14 @@ import { ENGINE_VERSION } from "../src/version.ts";
 import { gzipSync } from "node:zlib";
 import { openPage, servePage, type Served } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
+import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
+import { runScenario } from "../src/runner/run-scenario.ts";
+import { Recorder } from "../src/worker/recorder.ts";
+
+/** About 60 000 trace events. */
+const BIG_RUN = `await flux.start();\nfor (let i = 0; i < 2150; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
+const FLOOD = `for (let i = 0; i < 200000; i++) log("line " + i);\n`;
+const HEAP_RUNS = 20;
 
 const RUNS = 5;
 
@@ -113,6 +130,37 @@ try {
     return times;
   }, events);
 
+  const setText = async (text: string) => {
+    await page.click('[data-testid="editor"] .view-lines');
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(text);
+  };
+  const cdp = await page.context().newCDPSession(page);
+  const heapMb = async () => {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+    return +(usedSize / 2 ** 20).toFixed(1);
+  };
+  await setText(BIG_RUN);
+  const bigRuns: number[] = [];
+  let heapAfterFirst = 0;
+  const ranToTheEnd = async () => {
+    const status = await page.textContent(".console .status");
+    if (!status?.startsWith("✓")) throw new Error(`the big run did not run to the end: ${status}`);
+  };
+  for (let n = 1; n <= HEAP_RUNS; n++) {
+    bigRuns.push(await runOnce());
+    await ranToTheEnd();
+    if (n === 1) heapAfterFirst = await heapMb();
+  }
+  const heapAfterAll = await heapMb();
+  const bigEvents = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
+  await setText(FLOOD);
+  const floodMs = await runOnce();
+  await ranToTheEnd();
+  const headless = await headlessBigRun();
+
   // open every lesson by its link, as a reader following #lesson/<n> would
   const lessonOpens: number[] = await page.evaluate(async () => {
     const times: number[] = [];
@@ -138,6 +186,14 @@ try {
   const links = await linkFigures(served);
 
   const figures = {
+    big_run_events: bigEvents,
+    big_run_page_ms: Math.round(median(bigRuns.slice(0, 3))),
+    big_run_cli_ms: Math.round(headless.ms),
+    big_run_ratio: +(median(bigRuns.slice(0, 3)) / headless.ms).toFixed(2),
+    history_bytes_per_event: Math.round(headless.historyBytes / headless.events),
+    heap_after_1_run_mb: heapAfterFirst,
+    heap_after_20_runs_mb: heapAfterAll,
+    flood_page_ms: Math.round(floodMs),
     interactive_ms: Math.round(loading.interactive!),
     editor_ready_ms: Math.round(loading.editorReady!),
     longest_task_ms: Math.round(loading.longestTask),
@@ -157,6 +213,20 @@ try {
   console.log(JSON.stringify(figures));
 } finally {
   await served.close();
+}
+
+/** The big run in this process, as the CLI runs it (after one run to warm the JIT, as the page's worker is warm), and the history the page's worker would send for it. */
+async function headlessBigRun(): Promise<{ ms: number; events: number; historyBytes: number }> {
+  const sql = await loadSqlJs();
+  await runScenario(BIG_RUN, { sql, retainTrace: false });
+  const t0 = performance.now();
+  const result = await runScenario(BIG_RUN, { sql, retainTrace: false });
+  const ms = performance.now() - t0;
+  let historyBytes = 0;
+  const recorder = new Recorder((chunk) => (historyBytes += JSON.stringify(chunk).length));
+  await runScenario(BIG_RUN, { sql, retainTrace: false, onBroker: (broker) => recorder.attach(broker), onTurn: () => recorder.turn() });
+  recorder.flush();
+  return { ms, events: result.events, historyBytes };
 }
 
 interface Loading {

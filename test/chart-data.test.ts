@@ -5,13 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { columnsOf, markerFrom, markersOf, thinMarkers } from "../src/ui/chart/chart-data.ts";
-import { Recorder } from "../src/worker/recorder.ts";
-import { run, script } from "./helpers.ts";
+import { run, runRecorded, script } from "./helpers.ts";
 
 async function recorded(path: string) {
-  const recorder = new Recorder();
-  const r = await run(script(path), { onBroker: (b) => recorder.attach(b) });
-  return { events: r.trace, frames: recorder.frames, error: r.error };
+  const r = await runRecorded(script(path));
+  return { events: r.trace, frames: r.frames, error: r.error };
 }
 
 describe("timeline chart data", () => {

@@ -5,6 +5,8 @@ import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import type { TraceEvent } from "../src/engine/sim/trace.ts";
 import { runScenario, type RunOptions, type ScenarioResult } from "../src/runner/run-scenario.ts";
+import type { Frame, TreeNode } from "../src/worker/protocol.ts";
+import { Recorder } from "../src/worker/recorder.ts";
 
 export const sqlReady: Promise<SqlJsWithFS> = loadSqlJs();
 
@@ -41,4 +43,17 @@ export function integrityOfCopy(sql: SqlJsWithFS, broker: Broker, scratch: strin
   } finally {
     db.close();
   }
+}
+
+/** Run a scenario text with the page's recorder, and put its chunks together as the page's client does. */
+export async function runRecorded(text: string): Promise<ScenarioResult & { trace: readonly TraceEvent[]; frames: Frame[]; trees: Record<string, TreeNode> }> {
+  const frames: Frame[] = [];
+  const trees: Record<string, TreeNode> = {};
+  const recorder = new Recorder((chunk) => {
+    for (const frame of chunk.frames) frames.push(frame);
+    Object.assign(trees, chunk.trees);
+  });
+  const result = await run(text, { onBroker: (broker) => recorder.attach(broker) });
+  recorder.flush();
+  return { ...result, frames, trees };
 }

@@ -17,6 +17,8 @@ import { integrityOfCopy, run, sqlReady } from "./helpers.ts";
 import { minimize, PROPERTY_DISK as DISK, PROPERTY_LENGTH as LENGTH, randomOps, scenarioFor, searchDangling, type Op } from "./property/sequences.ts";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 6);
+/** Long searches (PROPERTY_RUNS=2000 is 2 000 sequences a preset) need more than vitest's default minute. */
+const TIME_LIMIT_MS = Math.max(60_000, RUNS * 1_000);
 /** Written by `npm run search:dangling`; it runs with the other playground scripts and must still dangle. */
 export const KEPT_SCENARIO = "playground-scripts/dangling-0.66-found-by-search.ts";
 const SAFE = (Object.keys(PRESETS) as PresetName[]).filter((p) => p !== "flux-0.66");
@@ -72,7 +74,7 @@ describe.each(SAFE)("policy %s", (policy) => {
         expect.fail(report(policy, seed, minimal, await runSequence(minimal, policy, seed)));
       }
     }
-  });
+  }, TIME_LIMIT_MS);
 });
 
 describe("policy flux-0.66", () => {

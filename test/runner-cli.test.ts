@@ -84,6 +84,34 @@ describe("npm run scenario", () => {
     expect(r.ms).toBeLessThan(15_000);
   });
 
+  it("keeps the logs, trace, instance state and disk of a run stopped at the time limit", () => {
+    const r = cli(`scenario({ disk: "2 MiB" });\nawait flux.start();\nawait kvs.put("a", bytes(3000));\nlog("before the loop");\nwhile (true) {}\n`, "--timeout-ms", "5000", "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.error.message).toMatch(/stopped after 5000 ms of wall-clock time/);
+    expect(out).toMatchObject({ ok: false, logs: ["before the loop"], state: "run", disk: { quota: 2 * 1024 * 1024 } });
+    expect(out.events).toBeGreaterThan(40);
+    expect(out.disk.used).toBeGreaterThan(0);
+    expect(out.traceHash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("fails on an unhandled rejection with its line, keeping what the run did", () => {
+    const r = cli(`await flux.start();\nPromise.reject(new Error("x"));\nawait kvs.put("a", 1);\nlog("not reached");\n`, "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.error).toEqual({ message: "unhandled rejection: x", line: 2 });
+    expect(out).toMatchObject({ logs: [], state: "run" });
+    expect(out.events).toBeGreaterThan(10);
+  });
+
+  it("shows a thrown non-Error's value, on its line", () => {
+    for (const [value, shown] of [["{ weird: true }", '{"weird":true}'], ["42", "42"], ['"text"', '"text"']] as const) {
+      const out = JSON.parse(cli(`log("a");\nif (1 > 0)\n  throw ${value};\n`, "--json").stdout);
+      expect(out.error).toEqual({ message: shown, line: 3 });
+      expect(out.logs).toEqual(["a"]);
+    }
+  });
+
   it("says at once which request a stuck script waits for, instead of running out the clock", () => {
     const text = [
       `scenario({ disk: "4 MiB" });`,

@@ -10,13 +10,11 @@ import { goalMet, type Lesson, type LessonRun } from "../src/tutorial/lesson.ts"
 import { LESSONS, solutionFile, startFile } from "../src/tutorial/lessons.ts";
 import { loadProgress, newReader, saveProgress } from "../src/tutorial/progress.ts";
 import { FREE_PLAY, hashOfLesson, lessonFromHash } from "../src/tutorial/route.ts";
-import { Recorder } from "../src/worker/recorder.ts";
-import { run, script } from "./helpers.ts";
+import { run, runRecorded, script } from "./helpers.ts";
 
 async function lessonRun(path: string): Promise<LessonRun> {
-  const recorder = new Recorder();
-  const { trace, ...result } = await run(script(path), { onBroker: (broker) => recorder.attach(broker) });
-  return { events: trace, frames: recorder.frames, trees: recorder.trees, result };
+  const { trace, frames, trees, ...result } = await runRecorded(script(path));
+  return { events: trace, frames, trees, result };
 }
 
 const unmet = (lesson: Lesson, r: LessonRun) => lesson.goal(r).filter((item) => !item.done).map((item) => item.label);

@@ -62,7 +62,7 @@ const overrides = {
 const result = await runScenarioInWorker(readFileSync(file, "utf8"), {
   overrides,
   timeoutMs,
-  ...(values.json ? {} : { onLog: (line: string) => process.stdout.write(`${line}\n`) }),
+  ...(values.json ? {} : { onLogs: (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`) }),
 });
 
 if (result.badInput) badInput(`${file}${result.error?.line ? `:${result.error.line}` : ""}: ${result.error?.message}`);
@@ -72,7 +72,8 @@ if (values.json) {
 } else {
   process.stdout.write(summary(file, result));
 }
-process.exit(result.ok ? 0 : 1);
+// not process.exit(): into a pipe, stdout is written asynchronously, and exiting now would cut a long line short
+process.exitCode = result.ok ? 0 : 1;
 
 function summary(path: string, r: ScenarioResult): string {
   const where = r.error?.line ? `${path}:${r.error.line}` : path;

@@ -13,14 +13,13 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { PRESETS } from "../engine/policy/presets.ts";
 import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { RunOverrides } from "../engine/api/simulation.ts";
-import type { TraceEvent } from "../engine/sim/trace.ts";
 import { runScenario, type ScenarioResult } from "./run-scenario.ts";
 
 /** What the page adds to a comparison: the controls' disk and seed, and a look at each preset's run as it happens. */
 export interface CompareOptions {
   overrides?: Omit<RunOverrides, "policy">;
-  /** Called before each preset's run; its hooks see that run's instance and its whole trace (kept for them). */
-  observe?: (policy: string) => { onBroker: (broker: Broker) => void; onTrace: (events: readonly TraceEvent[]) => void; onResult: (result: ScenarioResult) => void };
+  /** Called before each preset's run; its hooks see that run's instance as it starts and its result at the end. */
+  observe?: (policy: string) => { onBroker: (broker: Broker) => void; onResult: (result: ScenarioResult) => void };
 }
 
 export interface PresetOutcome {
@@ -56,9 +55,8 @@ async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, optio
   const observer = options.observe?.(policy);
   const result = await runScenario(text, {
     sql,
-    retainTrace: observer !== undefined,
+    retainTrace: false,
     overrides: { ...options.overrides, policy },
-    ...(observer ? { onTrace: observer.onTrace } : {}),
     onBroker: (b) => {
       broker = b;
       observer?.onBroker(b);

@@ -1,49 +1,57 @@
 /**
  * Run a scenario in a Node worker thread with a wall-clock limit: a script
  * that never yields (`while (true) {}`) is terminated and reported, never
- * left hanging.
+ * left hanging. The worker reports as it goes, so a run that is cut short
+ * still answers with its logs, trace, instance state and disk as last reported.
  */
 import { Worker } from "node:worker_threads";
 import type { RunOverrides } from "../engine/api/simulation.ts";
-import type { ScenarioResult } from "./run-scenario.ts";
+import type { NodeWorkerMessage } from "./node-worker.ts";
+import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const HARD_STOP_GRACE_MS = 1_000;
 
 export interface NodeRunOptions {
   overrides?: RunOverrides;
   timeoutMs?: number;
-  onLog?: (line: string) => void;
+  /** The log lines as the run goes, a batch at a time (one write per batch: a flood of lines stays cheap). */
+  onLogs?: (lines: string[]) => void;
 }
 
 export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), {
-    workerData: { text, overrides: opts.overrides ?? {}, streamLogs: Boolean(opts.onLog) },
-  });
+  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData: { text, overrides: opts.overrides ?? {}, timeoutMs } });
   const logs: string[] = [];
+  let summary: RunSummary | undefined;
   return new Promise<ScenarioResult>((resolve) => {
-    const stop = (message: string) => {
+    let done = false;
+    const end = (result: ScenarioResult) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       void worker.terminate();
-      resolve({ ok: false, error: { message }, logs, traceHash: "", events: 0, disk: { quota: 0, used: 0 }, state: "unknown", policy: "?", seed: 0 });
+      resolve(result);
     };
+    const stop = (message: string) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message } });
     const timer = setTimeout(
       () => stop(`stopped after ${timeoutMs} ms of wall-clock time (the time limit; raise it with --timeout-ms): does a loop never await the simulation?`),
-      timeoutMs,
+      // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
+      timeoutMs + HARD_STOP_GRACE_MS,
     );
-    worker.on("message", (msg: { type: "log"; line: string } | { type: "result"; result: ScenarioResult }) => {
-      if (msg.type === "log") {
-        logs.push(msg.line);
-        opts.onLog?.(msg.line);
+    worker.on("message", (msg: NodeWorkerMessage) => {
+      if (msg.type === "progress") {
+        for (const line of msg.logs) logs.push(line);
+        if (msg.logs.length > 0) opts.onLogs?.(msg.logs);
+        summary = msg.summary ?? summary;
         return;
       }
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(msg.result);
+      end({ ...msg.result, logs });
     });
-    worker.on("error", (e) => stop(`the run failed: ${e.message}`));
-    worker.on("exit", (code) => {
-      if (code !== 0) stop(`the run's worker exited with code ${code}`);
-    });
+    worker.on("error", (e) => stop(`the run's worker failed: ${e.message}`));
+    worker.on("exit", (code) => stop(`the run's worker exited with code ${code}`));
   });
 }
+
+/** What a run that never got to report looks like. */
+const EMPTY: RunSummary = { logs: [], traceHash: "", events: 0, disk: { quota: 0, used: 0 }, state: "unknown", policy: "?", seed: 0 };

@@ -1,15 +1,46 @@
-/** The worker thread a headless run happens in, so a runaway script can be stopped by terminating it. */
+/**
+ * The worker thread a headless run happens in, so a runaway script can be
+ * stopped by terminating it. It reports as it goes (log lines, and where the
+ * run is: trace, instance, disk), so a run cut short keeps what happened.
+ */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadSqlJs } from "../engine/disk/sqljs-node.ts";
-import type { RunOverrides } from "../engine/api/simulation.ts";
-import { runScenario } from "./run-scenario.ts";
+import type { RunOverrides, Simulation } from "../engine/api/simulation.ts";
+import { ProgressClock } from "./progress.ts";
+import { runScenario, summarize, type RunSummary } from "./run-scenario.ts";
 
-const { text, overrides, streamLogs } = workerData as { text: string; overrides: RunOverrides; streamLogs: boolean };
+export type NodeWorkerMessage = { type: "progress"; logs: string[]; summary: RunSummary | undefined } | { type: "result"; result: Awaited<ReturnType<typeof runScenario>> };
+
+const { text, overrides, timeoutMs } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number };
+const post = (message: NodeWorkerMessage) => parentPort!.postMessage(message);
 const sql = await loadSqlJs();
+const clock = new ProgressClock();
+let sim: Simulation | undefined;
+let lines: string[] = [];
+let reportedEvents = -1;
+
+const report = () => {
+  const summary = sim && summarize(sim, []);
+  reportedEvents = summary?.events ?? reportedEvents;
+  post({ type: "progress", logs: lines, summary });
+  lines = [];
+};
+
 const result = await runScenario(text, {
   sql,
   overrides,
+  timeLimitMs: timeoutMs,
   retainTrace: false,
-  ...(streamLogs ? { onLog: (line: string) => parentPort!.postMessage({ type: "log", line }) } : {}),
+  onSimulation: (s) => (sim = s),
+  onLog: (line) => {
+    lines.push(line);
+    if (clock.due(lines.length)) report();
+  },
+  onTurn: () => {
+    const moved = reportedEvents !== (sim?.existingBroker?.trace.length ?? -1);
+    if (clock.due(lines.length + (moved ? 1 : 0))) report();
+  },
 });
-parentPort!.postMessage({ type: "result", result });
+// the log lines went out as the run went: the parent has them all
+if (lines.length > 0) report();
+post({ type: "result", result: { ...result, logs: [] } });

@@ -10,7 +10,10 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
-import { transpileScenario } from "./transpile.ts";
+import { InternalError } from "../engine/sim/internal-error.ts";
+import { format } from "../engine/api/expect.ts";
+import { THROW_SITES, transpileScenario } from "./transpile.ts";
+import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
 
@@ -34,6 +37,9 @@ export interface ScenarioResult {
   seed: number;
 }
 
+/** Where a run is (or ended): everything of its result but the verdict. */
+export type RunSummary = Omit<ScenarioResult, "ok" | "error" | "badInput">;
+
 export interface RunOptions {
   sql: SqlJsWithFS;
   overrides?: RunOverrides;
@@ -43,6 +49,16 @@ export interface RunOptions {
   onTrace?: (events: readonly TraceEvent[]) => void;
   /** Called when the instance is created: subscribe to its trace or take snapshots from here. */
   onBroker?: (broker: Broker) => void;
+  /**
+   * Wall-clock limit: the run ends at the script's next wait after this many
+   * ms, keeping everything (a script that never waits needs its thread
+   * terminated from outside instead).
+   */
+  timeLimitMs?: number;
+  /** Called with the simulation before the script starts (to report on the run while it goes). */
+  onSimulation?: (sim: Simulation) => void;
+  /** Called each time the runner is about to let the script go on (a good moment to report progress: the script may never yield again). */
+  onTurn?: () => void;
   /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
   beforeDispose?: (sim: Simulation) => void;
   /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
@@ -58,12 +74,15 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
     ...(opts.onBroker ? { onBroker: opts.onBroker } : {}),
   });
+  opts.onSimulation?.(sim);
+  const rejections = watchUnhandledRejections();
+  const throwSites = new ThrowSites();
   try {
     if (compiled.error) return finish(sim, logs, compiled.error, true);
     try {
       void sim.settings; // refuse a bad --policy / --seed before running anything
     } catch (e) {
-      return finish(sim, logs, errorOf(e), true);
+      return finish(sim, logs, errorOf(sim, e, throwSites), true);
     }
     const globals = createScenarioGlobals(sim, {
       callSite: scriptSite,
@@ -74,40 +93,90 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     });
     let body: (...args: unknown[]) => Promise<void>;
     try {
-      body = new Function(...Object.keys(globals), `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
+      body = new Function(...Object.keys(globals), THROW_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
-    const failure = await drive(sim, () => body(...Object.values(globals)));
+    const limits: DriveLimits = { deadline: opts.timeLimitMs === undefined ? Infinity : performance.now() + opts.timeLimitMs, timeLimitMs: opts.timeLimitMs ?? 0, onTurn: opts.onTurn };
+    const failure = await drive(sim, rejections, limits, () => body(...Object.values(globals), throwSites.recorder));
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
-    if (epilogue && !(failure instanceof ScenarioInputError)) await drive(sim, () => epilogue(globals));
-    if (failure) return finish(sim, logs, errorOf(failure), failure instanceof ScenarioInputError, opts.onTrace);
+    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(globals));
+    if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
+    rejections.stop();
     opts.beforeDispose?.(sim);
     sim.dispose();
   }
 }
 
-/** Run the script; whenever it is blocked on the simulation, run events until something answers. */
-async function drive(sim: Simulation, start: () => Promise<void>): Promise<unknown> {
+/** The line of the script's last `throw` and what it threw (see transpile.ts): where a thrown non-Error came from. */
+class ThrowSites {
+  private last: { line: number; value: unknown } | undefined;
+  readonly recorder = new Proxy(
+    {},
+    {
+      set: (_target, line, value) => {
+        this.last = { line: Number(line), value };
+        return true;
+      },
+    },
+  );
+
+  lineOf(value: unknown): number | undefined {
+    return this.last && Object.is(this.last.value, value) ? this.last.line : undefined;
+  }
+}
+
+/** What drive() returns when the script ran to the end (a script may throw undefined, so not that). */
+const NO_FAILURE = Symbol("no failure");
+
+/** A rejection the script never handled: it ends the run as an escaped error does. */
+class UnhandledRejection {
+  constructor(readonly reason: unknown) {}
+}
+
+/**
+ * Run the script; whenever it is blocked on the simulation, run events until
+ * something answers. Ends with what ended the script: its own error, a
+ * rejection it left unhandled, the simulation being stuck, or an exception
+ * inside the engine (a bug, reported as such).
+ */
+interface DriveLimits {
+  deadline: number;
+  timeLimitMs: number;
+  onTurn: (() => void) | undefined;
+}
+
+async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
-  let failure: unknown;
+  let failure: unknown = NO_FAILURE;
   start().then(
     () => (settled = true),
     (e: unknown) => {
       settled = true;
-      failure = e ?? new Error("the script threw undefined");
+      failure = e;
     },
   );
-  while (!settled) {
+  for (;;) {
     await yieldToEventLoop();
-    if (settled) break;
+    // the host reports an unhandled rejection a turn after it happened: give it that turn at the end too
+    if (settled) await finalTurn();
+    const unhandled = rejections.take();
+    if (unhandled) return new UnhandledRejection(unhandled.reason);
+    if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (sim.drive() === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
+    if (performance.now() > deadline) return new Error(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
+    let step: ReturnType<Simulation["drive"]>;
+    try {
+      step = sim.drive();
+    } catch (e) {
+      return InternalError.of("the simulation", e);
+    }
+    if (step === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
+    onTurn?.();
   }
-  return failure;
 }
 
 function finish(
@@ -117,18 +186,20 @@ function finish(
   badInput: boolean,
   onTrace?: (events: readonly TraceEvent[]) => void,
 ): ScenarioResult {
+  const broker = badInput ? undefined : sim.broker;
+  onTrace?.(broker ? broker.trace.all() : []);
+  return { ok: !error, ...(error ? { error } : {}), ...(badInput ? { badInput } : {}), ...summarize(sim, logs, broker) };
+}
+
+/** Where the run is now: logs, trace, instance and disk (`broker` undefined: nothing made it yet, or the input was bad). */
+export function summarize(sim: Simulation, logs: string[], broker = sim.existingBroker): RunSummary {
   let settings: { policy: string; seed: number } = { policy: "?", seed: 0 };
   try {
     settings = sim.settings;
   } catch {
     // bad settings: nothing to report about them but the error
   }
-  const broker = badInput ? undefined : sim.broker;
-  onTrace?.(broker ? broker.trace.all() : []);
   return {
-    ok: !error,
-    ...(error ? { error } : {}),
-    ...(badInput ? { badInput } : {}),
     logs,
     traceHash: broker?.trace.hash() ?? "",
     events: broker?.trace.length ?? 0,
@@ -139,11 +210,34 @@ function finish(
   };
 }
 
-function errorOf(e: unknown): ScenarioError {
-  const err = e as { message?: unknown; errno?: unknown; line?: unknown; stack?: unknown };
-  const message = typeof err?.message === "string" ? err.message : String(e);
-  const line = typeof err?.line === "number" ? err.line : lineFromStack(err?.stack);
+/** One line for whatever ended the script, with the script line it came from when known. */
+function errorOf(sim: Simulation, e: unknown, throwSites: ThrowSites): ScenarioError {
+  if (e instanceof UnhandledRejection) {
+    const inner = e.reason === undefined ? { message: "undefined" } : errorOf(sim, e.reason, throwSites);
+    return { ...inner, message: `unhandled rejection: ${inner.message}` };
+  }
+  if (e instanceof InternalError) return { message: `${oneLine(e.message)} (a bug in the playground, not in the script: ${reproduction(sim)})` };
+  const err = e as { errno?: unknown; line?: unknown; stack?: unknown } | undefined;
+  const message = e === undefined ? "the script threw undefined" : oneLine(e instanceof Error ? e.message || e.name : format(e));
+  const line = typeof err?.line === "number" ? err.line : (lineFromStack(err?.stack) ?? throwSites.lineOf(e));
   return { message, ...(e instanceof FluxError ? { errno: e.errno } : {}), ...(line ? { line } : {}) };
+}
+
+/** An error is shown on one line of the console and the editor: line breaks become spaces, and an echo of a huge value is cut. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s*\n\s*/g, " ");
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
+}
+
+const MAX_MESSAGE = 1500;
+
+function reproduction(sim: Simulation): string {
+  try {
+    const { seed, policy } = sim.settings;
+    return `this script with seed ${seed} and policy ${policy} reproduces it`;
+  } catch {
+    return "this script reproduces it";
+  }
 }
 
 // The scenario's text starts on the second line of the generated function body;
@@ -156,17 +250,57 @@ function lineFromStack(stack: unknown): number | undefined {
   return m ? Number(m[1]) - HEADER_LINES : undefined;
 }
 
-/** Capture the stack now (cheap); read the scenario's line from it only if someone asks (formatting is not). */
+/**
+ * Capture the stack now (cheap); read the scenario's line from it only if
+ * someone asks. Formatting a stack as text is not cheap (in Node with source
+ * maps on, ~50 µs: most of what a log() line cost), so V8 is asked for its
+ * frames instead, and text is parsed only where there is no such API.
+ */
 function scriptSite(): () => number | undefined {
   const here = new Error();
-  return () => lineFromStack(here.stack);
+  let line: { value: number | undefined } | undefined;
+  // V8 prepares a stack once: the line is worked out on the first ask and remembered
+  return () => (line ??= { value: scriptLineOf(here) }).value;
+}
+
+type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null; toString(): string };
+type V8ErrorConstructor = ErrorConstructor & { prepareStackTrace?: (error: Error, frames: V8CallSite[]) => unknown };
+
+function scriptLineOf(error: Error): number | undefined {
+  const v8 = Error as V8ErrorConstructor;
+  if (!("captureStackTrace" in Error)) return lineFromStack(error.stack);
+  const original = v8.prepareStackTrace;
+  let line: number | null | undefined;
+  v8.prepareStackTrace = (_error, frames) => {
+    for (const frame of frames) {
+      const file = frame.getFileName();
+      // Node names the script by its sourceURL; Chromium may resolve it against the worker's URL, or name an eval frame
+      if (file === SCENARIO_URL || file?.endsWith(`/${SCENARIO_URL}`)) return void (line = frame.getLineNumber());
+      const m = FRAME.exec(` ${String(frame)}`);
+      if (m) return void (line = Number(m[1]));
+    }
+  };
+  try {
+    void error.stack; // V8 builds the stack on first read, with the prepareStackTrace of that moment
+  } finally {
+    v8.prepareStackTrace = original;
+  }
+  return typeof line === "number" ? line - HEADER_LINES : undefined;
 }
 
 const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;
 const queued: (() => void)[] = [];
-if (channel) channel.port1.onmessage = () => queued.shift()?.();
+// Two hops: a browser queues its unhandledrejection events as a task when the microtasks of the task that
+// rejected are done, i.e. after our first hop was posted; the second hop comes after them. Then the runner
+// sees an unhandled rejection at the same point of the script as in Node, and the trace hashes agree.
+if (channel) channel.port1.onmessage = (e: MessageEvent<number>) => (e.data === 0 ? channel.port2.postMessage(1) : queued.shift()?.());
 
-/** Let every pending microtask (the script's continuations) run: a macrotask turn, without timer clamping. */
+/** A turn of the host's own timers: late enough that a browser has dispatched its unhandledrejection events. */
+function finalTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "undefined" ? setTimeout(resolve, 0) : setImmediate(resolve)));
+}
+
+/** Let every pending microtask (the script's continuations) run, and the host report what they left unhandled: a macrotask turn, without timer clamping. */
 function yieldToEventLoop(): Promise<void> {
   if (!channel) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {

@@ -1,25 +1,89 @@
 /**
  * Talks to the engine worker. One warm worker runs scenarios one at a time;
  * Stop (or the time limit) terminates it, which always works, even inside
- * `while (true) {}`, and a fresh one is started for the next run.
+ * `while (true) {}`, and a fresh one is started for the next run. The worker
+ * sends each run's history in chunks as it goes, so a run that is stopped
+ * still answers: with what it had sent, and the reason it ended.
  *
  * The first worker starts on `start()` or on the first run, not at
  * construction: the page decides when (its start compiles sql.js and
  * hash-wasm, which competes with Monaco's parse on a 2-core machine).
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
-import type { RunResult, WorkerReply } from "../worker/protocol.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
+import type { RunSummary } from "../runner/run-scenario.ts";
+import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "../worker/protocol.ts";
 import { startEngineWorker } from "../worker/contained-worker.ts";
 
 export const TIME_LIMIT_MS = 10_000;
+const HARD_STOP_GRACE_MS = 1_000;
+const PROGRESS_EVERY_MS = 250;
 
-export class StoppedError extends Error {}
+/** A run in progress: what its worker has sent so far. */
+class PendingRun {
+  readonly events: TraceEvent[] = [];
+  readonly frames: Frame[] = [];
+  readonly trees: Record<string, TreeNode> = {};
+  summary: RunSummary | undefined;
+  readonly started = performance.now();
+  private reported = -Infinity;
+
+  constructor(
+    readonly id: number,
+    readonly resolve: (r: RunResult) => void,
+    readonly timer: ReturnType<typeof setTimeout>,
+    /** Told after each chunk, with the events so far (one list, growing). */
+    readonly onProgress: ((events: readonly TraceEvent[]) => void) | undefined,
+  ) {}
+
+  add(chunk: RunChunk): void {
+    for (const e of chunk.events) this.events.push(e);
+    for (const f of chunk.frames) this.frames.push(f);
+    Object.assign(this.trees, chunk.trees);
+    this.summary = chunk.summary ?? this.summary;
+    // the page redraws on each report: a few times a second is enough to follow, and leaves the cores to the run
+    const now = performance.now();
+    if (now - this.reported < PROGRESS_EVERY_MS) return;
+    this.reported = now;
+    this.onProgress?.(this.events);
+  }
+
+  finished(end: RunEnd): RunResult {
+    return { type: "result", id: this.id, result: end.result, events: this.events, frames: this.frames, trees: this.trees, ms: end.ms, ...(end.statedir ? { statedir: end.statedir } : {}) };
+  }
+
+  /** The run as far as it got, ended from outside for `reason`. */
+  cutShort(reason: string): RunResult {
+    const last = this.frames.at(-1);
+    const summary = this.summary;
+    const logs = this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
+    return {
+      type: "result",
+      id: this.id,
+      result: {
+        ok: false,
+        error: { message: reason },
+        logs,
+        traceHash: summary?.events === this.events.length ? summary.traceHash : "",
+        events: this.events.length,
+        disk: last ? { quota: last.disk.quota, used: last.disk.used } : (summary?.disk ?? { quota: 0, used: 0 }),
+        state: last?.state ?? summary?.state ?? "unknown",
+        policy: summary?.policy ?? "?",
+        seed: summary?.seed ?? 0,
+      },
+      events: this.events,
+      frames: this.frames,
+      trees: this.trees,
+      ms: performance.now() - this.started,
+    };
+  }
+}
 
 export class EngineClient {
   private worker: Worker | undefined;
   private ready: Promise<void> | undefined;
   private nextId = 1;
-  private pending: { id: number; resolve: (r: RunResult) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> } | undefined;
+  private pending: PendingRun | undefined;
 
   /** Start the worker unless it runs already; resolves when the engine (sql.js and its wasm) is loaded. */
   start(): Promise<void> {
@@ -27,13 +91,15 @@ export class EngineClient {
     return this.ready!;
   }
 
-  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS): Promise<RunResult> {
+  /** Run a scenario. Always answers with a result: a run stopped or cut short answers with what it had, and why it ended. */
+  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS, onProgress?: (events: readonly TraceEvent[]) => void): Promise<RunResult> {
     if (this.pending) this.stop("a new run started");
     const id = this.nextId++;
-    return new Promise<RunResult>((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs);
-      this.pending = { id, resolve, reject, timer };
-      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides }));
+    return new Promise<RunResult>((resolve) => {
+      // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
+      const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs + HARD_STOP_GRACE_MS);
+      this.pending = new PendingRun(id, resolve, timer, onProgress);
+      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs }));
     });
   }
 
@@ -43,37 +109,35 @@ export class EngineClient {
 
   /** Stop the run in progress (if any) by terminating its worker; a fresh worker takes its place. */
   stop(reason = "stopped"): void {
-    const pending = this.pending;
-    this.pending = undefined;
     this.worker?.terminate();
     this.spawn();
-    if (pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new StoppedError(reason));
-    }
+    this.endPending((run) => run.cutShort(reason));
+  }
+
+  private endPending(result: (run: PendingRun) => RunResult): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.resolve(result(pending));
   }
 
   private spawn(): void {
     const worker = (this.worker = startEngineWorker());
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-        if (e.data.type === "ready") return resolve();
-        if (e.data.type !== "result") return; // a comparison's messages are compare-client.ts's
+        const reply = e.data;
+        if (reply.type === "ready") return resolve();
+        if (reply.type !== "chunk" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;
-        if (!pending || e.data.id !== pending.id) return;
-        this.pending = undefined;
-        clearTimeout(pending.timer);
-        pending.resolve(e.data);
+        if (!pending || reply.id !== pending.id) return;
+        if (reply.type === "chunk") return pending.add(reply);
+        this.endPending((run) => run.finished(reply));
       };
       worker.onerror = (e) => {
-        const pending = this.pending;
-        this.pending = undefined;
-        const error = new Error(`the engine failed: ${e.message}`);
-        reject(error);
-        if (pending) {
-          clearTimeout(pending.timer);
-          pending.reject(error);
-        }
+        const message = `the engine failed: ${e.message}`;
+        reject(new Error(message));
+        this.endPending((run) => run.cutShort(message));
       };
     });
   }

@@ -4,10 +4,9 @@
  */
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { PRESETS } from "../engine/policy/presets.ts";
-import type { TraceEvent } from "../engine/sim/trace.ts";
 import { compareScenario } from "../runner/compare.ts";
 import type { CompareRequest, RunResult, WorkerReply } from "./protocol.ts";
-import { Recorder } from "./recorder.ts";
+import { Recorder, type ChunkContent } from "./recorder.ts";
 
 export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
   const presets = Object.keys(PRESETS);
@@ -17,14 +16,18 @@ export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS,
     overrides: request.overrides,
     observe: (policy) => {
       post({ type: "compare-progress", id: request.id, done, total: presets.length, policy });
-      const recorder = new Recorder();
+      const run: ChunkContent = { events: [], frames: [], trees: {} };
+      const recorder = new Recorder((chunk) => {
+        for (const e of chunk.events) run.events.push(e);
+        for (const f of chunk.frames) run.frames.push(f);
+        Object.assign(run.trees, chunk.trees);
+      });
       const started = performance.now();
-      let events: readonly TraceEvent[] = [];
       return {
         onBroker: (broker) => recorder.attach(broker),
-        onTrace: (trace) => (events = trace),
         onResult: (result) => {
-          runs[policy] = { type: "result", id: request.id, result, events: [...events], frames: recorder.frames, trees: recorder.trees, ms: performance.now() - started };
+          recorder.flush();
+          runs[policy] = { type: "result", id: request.id, result, ...run, ms: performance.now() - started };
           done++;
         },
       };

@@ -1,12 +1,12 @@
 /**
  * The page's engine: the very runner of `npm run scenario`, in a Web Worker,
  * so the page stays responsive and a runaway script can be stopped by
- * terminating this worker.
+ * terminating this worker. The run's history goes out in chunks as it goes.
  */
+import type { Simulation } from "../engine/api/simulation.ts";
 import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
-import type { TraceEvent } from "../engine/sim/trace.ts";
-import { runScenario } from "../runner/run-scenario.ts";
-import type { CompareRequest, RunRequest, RunResult, WorkerReply } from "./protocol.ts";
+import { runScenario, summarize } from "../runner/run-scenario.ts";
+import type { CompareRequest, RunRequest, WorkerReply } from "./protocol.ts";
 import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
 import { withholdFromScenarios } from "./sandbox.ts";
@@ -22,31 +22,25 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest>) => {
   if (e.data.type === "compare") return compareInWorker(e.data, sql, post);
   const request = e.data;
   const started = performance.now();
-  const recorder = new Recorder();
-  let events: readonly TraceEvent[] = [];
+  let sim: Simulation | undefined;
   let instance: Broker | undefined;
   let statedir: StatedirFile[] = [];
+  const recorder = new Recorder((chunk) => post({ type: "chunk", id: request.id, ...chunk, summary: sim && summarize(sim, []) }));
   const result = await runScenario(request.text, {
     sql,
     overrides: request.overrides,
+    ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
+    retainTrace: false,
+    onSimulation: (s) => (sim = s),
     onBroker: (broker) => {
       instance = broker;
       recorder.attach(broker);
     },
-    onTrace: (trace) => (events = trace),
+    onTurn: () => recorder.turn(),
     beforeDispose: () => (statedir = instance ? sqliteFilesOf(instance) : []),
   });
-  const reply: RunResult = {
-    type: "result",
-    id: request.id,
-    result,
-    events: [...events],
-    frames: recorder.frames,
-    trees: recorder.trees,
-    ms: performance.now() - started,
-    statedir,
-  };
-  post(reply, statedir.map((f) => f.bytes.buffer));
+  recorder.flush();
+  post({ type: "end", id: request.id, result, ms: performance.now() - started, statedir }, statedir.map((f) => f.bytes.buffer));
 };
 
 post({ type: "ready" });

@@ -1,12 +1,14 @@
 /**
  * What the page and its engine worker say to each other. The worker runs a
- * scenario to the end and sends back its history: every trace event, compact
- * frames of every layer (taken whenever one changed), and the hash tree of
- * each root the kvs published or checkpointed. The UI only reads these.
+ * scenario and sends its history as it goes, in chunks: every trace event,
+ * compact frames of every layer (taken whenever one changed), and the hash
+ * tree of each root the kvs published or checkpointed; then the result. A run
+ * stopped from outside (its worker terminated) keeps the chunks it sent. The
+ * client puts them together into a RunResult; the UI only reads these.
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
-import type { ScenarioResult } from "../runner/run-scenario.ts";
+import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
 import type { StatedirFile } from "./statedir-export.ts";
 import type { PresetOutcome } from "../runner/compare.ts";
 
@@ -15,6 +17,8 @@ export interface RunRequest {
   id: number;
   text: string;
   overrides: RunOverrides;
+  /** The run ends by itself at the script's next wait after this long, keeping its whole history (a loop that never waits is terminated from outside). */
+  timeLimitMs?: number;
 }
 
 /** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
@@ -52,6 +56,28 @@ export interface RunResult {
   statedir?: StatedirFile[];
 }
 
+/** The next piece of a run's history (events, and the frames and trees that came with them), and where the run is. */
+export interface RunChunk {
+  type: "chunk";
+  id: number;
+  events: TraceEvent[];
+  frames: Frame[];
+  trees: Record<string, TreeNode>;
+  summary: RunSummary | undefined;
+}
+
+/** The run ended by itself (its history came in chunks before this). */
+export interface RunEnd {
+  type: "end";
+  id: number;
+  result: ScenarioResult;
+  ms: number;
+  /** The statedir's SQLite files at the end of the run (for download). */
+  statedir?: StatedirFile[];
+}
+
+export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult;
+
 /** Run the scenario under every preset, as `npm run compare` does (src/runner/compare.ts), recording each run. */
 export interface CompareRequest {
   type: "compare";
@@ -78,4 +104,3 @@ export interface CompareResult {
   runs: Record<string, RunResult>;
 }
 
-export type WorkerReply = { type: "ready" } | RunResult | CompareProgress | CompareResult;

@@ -138,3 +138,68 @@ describe("the playground page", () => {
     await page.keyboard.press("Escape");
   });
 });
+
+describe("every run keeps what happened, every failure is explained on its line", () => {
+  const markers = () => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number; message: string }[] }).__scenarioMarkers());
+
+  it("fails a run on an unhandled rejection, on its line, with no page error", async () => {
+    await setScenario(page, `await flux.start();\nPromise.reject(new Error("x"));\nawait kvs.put("a", 1);\nlog("not reached");\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="run-error"]')).toBe("✗ line 2: unhandled rejection: x");
+    await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 2, message: "unhandled rejection: x" }));
+    expect(await page.textContent('[data-testid="console"]')).not.toContain("not reached");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a thrown object's value on its line", async () => {
+    await setScenario(page, `await flux.start();\nlog("up");\nthrow { weird: true };\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="run-error"]')).toBe('✗ line 3: {"weird":true}');
+    await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 3, message: '{"weird":true}' }));
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps the history of a long run stopped after 1 s: the timeline scrubs what it did", async () => {
+    await setScenario(page, `await flux.start();\nfor (let i = 0; ; i++) await kvs.put("k" + i, i);\n`);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForTimeout(1_000);
+    await page.click('[data-testid="stop"]');
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 5_000 });
+    const position = await page.textContent('[data-testid="timeline-position"]');
+    const events = Number(/ of (\d+)/.exec(position ?? "")?.[1]);
+    expect(events).toBeGreaterThan(100);
+    expect(await page.textContent('[data-testid="instance-state"]')).toBe("run");
+    await page.focus('[data-testid="timeline"]');
+    await page.keyboard.press("Home");
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of /);
+    expect(problems).toEqual([]);
+  });
+
+  it("leaves Run usable after a 200 000-line flood, with the console showing the newest lines", async () => {
+    await setScenario(page, `for (let i = 0; i < 200000; i++) log("line " + i);\n`);
+    await runWithKeyboard(page);
+    const finished = Date.now();
+    await page.waitForSelector('[data-testid="run"]:not([disabled])', { timeout: 1_000 });
+    expect(Date.now() - finished).toBeLessThan(1_000);
+    await expect.poll(() => page.textContent('[data-testid="console-lines"]')).toContain("line 199999");
+    // only what is in view is in the page
+    expect(await page.locator('[data-testid="console-lines"] .line').count()).toBeLessThan(500);
+    await setScenario(page, `await flux.start();\nlog("after the flood");\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="console"]')).toContain("after the flood");
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the console up to the timeline's now, and a click on a line moves now to its event", async () => {
+    await setScenario(page, `await flux.start();\nlog("first");\nawait kvs.put("a", 1);\nlog("second");\n`);
+    await runWithKeyboard(page);
+    const second = page.locator('[data-testid="console-lines"] .line', { hasText: /^second$/ });
+    const first = page.locator('[data-testid="console-lines"] .line', { hasText: /^first$/ });
+    expect(await second.getAttribute("class")).not.toContain("later");
+    await first.click();
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toContain("log: first");
+    expect(await second.getAttribute("class")).toContain("later");
+    expect(await first.getAttribute("class")).toContain("now");
+  });
+});
+

@@ -469,8 +469,10 @@ function checkKey(key: unknown): string {
 }
 
 function checkFileName(name: unknown): string {
-  if (typeof name !== "string" || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith("content.sqlite")) {
-    throw new FluxError("EINVAL", `disk.fill: invalid file name ${format(name)} (letters, digits, '.', '_', '-'; not content.sqlite*)`);
+  // "." and ".." are directories; "__proto__" and the like are keys MEMFS's directory objects cannot hold as their own
+  const special = typeof name === "string" && (name === "." || name === ".." || name in Object.prototype);
+  if (typeof name !== "string" || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith("content.sqlite") || special) {
+    throw new FluxError("EINVAL", `disk.fill: invalid file name ${format(name)} (letters, digits, '.', '_', '-'; not content.sqlite*, ".", ".." or "__proto__")`);
   }
   return name;
 }

@@ -131,6 +131,11 @@ export class Simulation {
     return this.brokerValue;
   }
 
+  /** The instance if anything has made it yet (reading `broker` would make it, and scenario({...}) must come first). */
+  get existingBroker(): Broker | undefined {
+    return this.brokerValue;
+  }
+
   get prng(): Prng {
     return (this.prngValue ??= new Prng(this.settings.seed));
   }

@@ -64,6 +64,12 @@ export class Broker {
   private backing: ContentSqlite | undefined;
   private kvsModule: Kvs | undefined;
   private loaded: FluxModule[] = [];
+  /**
+   * Every module instance made since the last power loss, loaded or not: a
+   * crash or the end of the run must close them all (a content-sqlite whose
+   * load or offline task was cut short still holds an open database).
+   */
+  private made = new Set<FluxModule>();
   private heartbeatTimer: ScheduledEvent | undefined;
   private rc3Errors: string[] = [];
   /** The rc3 hold's next look at the free space, and what it does then. */
@@ -106,8 +112,8 @@ export class Broker {
     return this.content;
   }
 
-  /** Every layer as it is now, for the page; modules not loaded are null. Read-only. */
-  snapshot(): BrokerSnapshot {
+  /** Every layer as it is now, for the page; modules not loaded are null. Read-only. Without `files`, the disk's file list is left empty (it is the costly part). */
+  snapshot(files = true): BrokerSnapshot {
     const loaded = (m: FluxModule | undefined) => m !== undefined && this.loaded.includes(m);
     return {
       t: this.sched.now(),
@@ -115,7 +121,7 @@ export class Broker {
       kvs: loaded(this.kvsModule) ? this.kvsModule!.snapshot() : null,
       cache: loaded(this.content) ? this.content!.snapshot() : null,
       backing: loaded(this.backing) ? this.backing!.snapshot() : null,
-      disk: { quota: this.disk.quota, used: this.disk.used, files: this.disk.files() },
+      disk: { quota: this.disk.quota, used: this.disk.used, files: files ? this.disk.files() : [] },
     };
   }
 
@@ -142,9 +148,9 @@ export class Broker {
     this.startHeartbeat();
     if (!this.bus.serves("broker.fail-hard")) this.log.serve("broker.fail-hard", (msg) => this.onFailHard(msg));
     const h = (name: string) => this.bus.endpoint(name);
-    this.content = new ContentCache(h("content"), this.knobs);
-    this.backing = new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs);
-    this.kvsModule = new Kvs(h("kvs"), this.knobs);
+    this.content = this.make(new ContentCache(h("content"), this.knobs));
+    this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs));
+    this.kvsModule = this.make(new Kvs(h("kvs"), this.knobs));
     const startlog = new Startlog(h("startlog"));
     const steps: Step[] = [
       this.loadStep(this.content),
@@ -277,7 +283,7 @@ export class Broker {
   loadBackingModule(done: (errno?: Errno, text?: string) => void): void {
     if (this.stateValue !== "run") return done("EINVAL", `the instance is ${this.stateValue}`);
     if (this.backing && this.loaded.includes(this.backing)) return done("EEXIST", "content-sqlite is already loaded");
-    this.backing = new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs);
+    this.backing = this.make(new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs));
     this.loadStep(this.backing).run((errno) => done(errno, errno ? `content-sqlite: ${strerror(errno)}` : undefined));
   }
 
@@ -290,8 +296,7 @@ export class Broker {
   /** Every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
   private stopNow(state: InstanceState): void {
     const files = this.disk.snapshot();
-    for (const module of this.loaded) module.crash();
-    this.loaded = [];
+    this.crashEveryModule();
     this.disk.restore(files);
     this.sched.clear();
     this.bus.reset();
@@ -307,8 +312,8 @@ export class Broker {
    */
   offline(task: (h: Endpoint, finished: () => void) => void, done: (errno?: Errno, text?: string) => void): void {
     if (this.stateValue !== "down" && this.stateValue !== "failed") return done("EBUSY", `the instance is ${this.stateValue}`);
-    const content = new ContentCache(this.bus.endpoint("content"), this.knobs);
-    const backing = new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs);
+    const content = this.make(new ContentCache(this.bus.endpoint("content"), this.knobs));
+    const backing = this.make(new ContentSqlite(this.bus.endpoint("content-sqlite"), this.sql, this.disk, this.knobs));
     content.load(() =>
       backing.load((errno) => {
         if (errno) {
@@ -322,11 +327,22 @@ export class Broker {
 
   /** The instance is gone for good (end of a run): drop the modules and the statedir (no copy: nobody restarts it). */
   dispose(): void {
-    for (const module of this.loaded) module.crash();
-    this.loaded = [];
+    this.crashEveryModule();
     this.sched.clear();
     this.bus.reset();
     this.disk.dispose();
+  }
+
+  private make<M extends FluxModule>(module: M): M {
+    this.made.add(module);
+    return module;
+  }
+
+  /** Power loss or the end of the run: every module instance loses its memory and closes what it holds (the bus is reset next). */
+  private crashEveryModule(): void {
+    for (const module of this.made) module.crash();
+    this.made.clear();
+    this.loaded = [];
   }
 
   private backingLoaded(): boolean {
@@ -347,6 +363,7 @@ export class Broker {
   private unloadModule(module: FluxModule, next: (errno?: Errno) => void): void {
     module.unload((errno) => {
       this.loaded = this.loaded.filter((m) => m !== module);
+      this.made.delete(module);
       if (errno) {
         this.bus.log(module.name, "crit", "module exiting abnormally");
         this.log.log("err", `${module.name}: ${strerror(errno)}`);

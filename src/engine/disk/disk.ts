@@ -5,7 +5,7 @@
  * tmpfs and reports SQLITE_FULL by itself. Nothing above this file is ever
  * told "the disk is full".
  */
-import type { EmscriptenFS, FsNode, FsStream, Memfs, SqlJsWithFS } from "./sqljs-patch.ts";
+import type { EmscriptenFS, FsNode, FsStream, Memfs, MemfsStreamOps, SqlJsWithFS } from "./sqljs-patch.ts";
 import type { Errno } from "../sim/errno.ts";
 
 /** Emscripten (WASI) errno numbers thrown from FS operations. */
@@ -49,6 +49,8 @@ export class Disk {
   private owners: OwnerRule[] = [];
   private faults: Fault[] = [];
   private fillCount = 0;
+  /** The outermost directory the constructor had to create (removed again by dispose). */
+  private readonly createdDir: string;
   events: DiskEvents | undefined;
 
   /**
@@ -60,8 +62,9 @@ export class Disk {
     quota: number,
   ) {
     this.fs = sql.FS;
-    installQuotaHooks(this.fs);
+    installQuotaHooks(sql);
     if (this.fs.analyzePath(root).exists) removeTree(this.fs, root);
+    this.createdDir = firstMissingDir(this.fs, root);
     this.fs.mkdirTree(root);
     this.rootNode = this.fs.lookupPath(root).node;
     this.quotaBytes = quota;
@@ -71,7 +74,7 @@ export class Disk {
   /** Forget this disk and its files (the end of a run). */
   dispose(): void {
     disks.delete(this.rootNode);
-    removeTree(this.fs, this.root);
+    removeTree(this.fs, this.createdDir);
   }
 
   path(name: string): string {
@@ -120,6 +123,17 @@ export class Disk {
     return this.fileNodes()
       .map((node) => ({ path: this.path(node.name), name: node.name, bytes: node.usedBytes, owner: this.ownerOf(node.name) }))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Every file's name and size in one string: cheap to compare, to notice that any of them changed (for the page's recorder). */
+  fileSignature(): string {
+    let signature = "";
+    const contents = this.rootNode.contents as Record<string, FsNode>;
+    for (const name in contents) {
+      const node = contents[name]!;
+      if (this.fs.isFile(node.mode)) signature += `${name}=${node.usedBytes};`;
+    }
+    return signature;
   }
 
   exists(name: string): boolean {
@@ -231,7 +245,8 @@ function diskOf(node: FsNode): Disk | undefined {
  * FS, and replace its x1.125 growth of large files, which copies the whole
  * file again and again (toolchain.md measured 4.8x), by doubling.
  */
-function installQuotaHooks(fs: EmscriptenFS): void {
+function installQuotaHooks(sql: SqlJsWithFS): void {
+  const fs = sql.FS;
   if (patchedFs.has(fs)) return;
   patchedFs.add(fs);
   const memfs: Memfs = fs.root.mount.type;
@@ -249,6 +264,7 @@ function installQuotaHooks(fs: EmscriptenFS): void {
     if (disk && attr.size !== undefined) disk.checkGrowth(node, Math.max(0, attr.size - node.usedBytes));
     return setattr(node, attr);
   };
+  releaseMappingsOnClose(sql, ops.stream);
   memfs.expandFileStorage = (node, newCapacity) => {
     const contents = node.contents as Uint8Array | null;
     const previous = contents?.length ?? 0;
@@ -279,11 +295,51 @@ function installQuotaHooks(fs: EmscriptenFS): void {
   };
 }
 
+/**
+ * SQLite maps its WAL index (the -shm file) as many 32 KiB regions as fit
+ * in a page, and Emscripten's page is 64 KiB, but it unmaps one region's
+ * 32 KiB at a time; Emscripten's munmap refuses a partial unmap, so every
+ * mapping stayed in the WebAssembly heap for good (64 KiB each time a
+ * database with a WAL was opened, until the heap ran out and SQLite said
+ * "disk I/O error"). Here a mapping belongs to its file descriptor and is
+ * freed when that closes: SQLite closes the -shm descriptor right after
+ * unmapping its regions.
+ */
+function releaseMappingsOnClose(sql: SqlJsWithFS, streamOps: MemfsStreamOps): void {
+  const mappings = new WeakMap<FsStream, number[]>();
+  const mmap = streamOps.mmap;
+  streamOps.mmap = (stream, length, position, prot, flags) => {
+    const mapped = mmap(stream, length, position, prot, flags);
+    if (!mapped.allocated) return mapped;
+    const list = mappings.get(stream) ?? [];
+    list.push(mapped.ptr);
+    mappings.set(stream, list);
+    // not "allocated" for Emscripten's munmap, which would free only a whole mapping: ours to free
+    return { ptr: mapped.ptr, allocated: false };
+  };
+  const close = streamOps.close;
+  streamOps.close = (stream) => {
+    for (const ptr of mappings.get(stream) ?? []) sql._free(ptr);
+    mappings.delete(stream);
+    close?.(stream);
+  };
+}
+
 /** MEMFS builds its ops table when the first node is created; make sure it exists before wrapping it. */
 function ensureOpsTable(fs: EmscriptenFS): void {
   const probe = "/.ops-table-probe";
   fs.writeFile(probe, new Uint8Array(0));
   fs.unlink(probe);
+}
+
+/** The outermost directory on `path` that does not exist yet (`path` itself at the least). */
+function firstMissingDir(fs: EmscriptenFS, path: string): string {
+  const parts = path.split("/");
+  for (let n = 2; n < parts.length; n++) {
+    const prefix = parts.slice(0, n).join("/");
+    if (!fs.analyzePath(prefix).exists) return prefix;
+  }
+  return path;
 }
 
 function removeTree(fs: EmscriptenFS, path: string): void {

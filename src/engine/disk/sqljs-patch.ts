@@ -7,7 +7,10 @@
 import type { SqlJsStatic } from "sql.js";
 
 export const FS_EXPORT_ANCHOR = 'Module["Database"] = Database;';
-const FS_EXPORT = 'Object.defineProperty(Module, "FS", { value: FS, configurable: true });';
+const FS_EXPORT =
+  'Object.defineProperty(Module, "FS", { value: FS, configurable: true }); ' +
+  // the WebAssembly heap's size, so tests can check that runs leave nothing behind in it
+  'Object.defineProperty(Module, "heapBytes", { get: () => HEAP8.length, configurable: true });';
 /** The debug build also logs Emscripten's own debug lines (heap resizes) with console.warn; this switch turns them off. */
 export const RUNTIME_DEBUG_ANCHOR = "var runtimeDebug = true;";
 
@@ -42,10 +45,16 @@ export interface FsStream {
   node: FsNode;
 }
 
+export interface MemfsStreamOps {
+  write: (stream: FsStream, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) => number;
+  mmap: (stream: FsStream, length: number, position: number, prot: number, flags: number) => { ptr: number; allocated: boolean };
+  close?: (stream: FsStream) => void;
+}
+
 export interface Memfs {
   ops_table: {
     file: {
-      stream: { write: (stream: FsStream, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) => number };
+      stream: MemfsStreamOps;
       node: { setattr: (node: FsNode, attr: { size?: number }) => void };
     };
   } | null;
@@ -54,7 +63,7 @@ export interface Memfs {
   getFileDataAsTypedArray(node: FsNode): Uint8Array;
 }
 
-export type SqlJsWithFS = SqlJsStatic & { FS: EmscriptenFS };
+export type SqlJsWithFS = SqlJsStatic & { FS: EmscriptenFS; readonly heapBytes: number; _free(ptr: number): void };
 
 export function patchSqlJsSource(text: string): string {
   for (const anchor of [FS_EXPORT_ANCHOR, RUNTIME_DEBUG_ANCHOR]) {

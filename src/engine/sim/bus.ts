@@ -6,6 +6,7 @@
  * (`work`) delays everything it sends and everything queued behind it.
  */
 import { type Errno, strerror } from "./errno.ts";
+import { InternalError } from "./internal-error.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { LogLevel, Trace, TraceEventInput } from "./trace.ts";
 
@@ -177,6 +178,8 @@ export class Bus {
     this.current = frame;
     try {
       fn();
+    } catch (e) {
+      throw InternalError.of(owner, e);
     } finally {
       reactor.busyUntil = now + frame.cost;
       this.current = outer;

@@ -371,7 +371,11 @@ export class ContentSqlite implements FluxModule {
   }
 
   private onStats(msg: Message): void {
-    const count = Number(this.db!.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0] ?? 0);
+    let count = 0;
+    const failure = this.exec("stats: counting objects", () => {
+      count = Number(this.db!.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0] ?? 0);
+    });
+    if (failure) return this.h.respondError(msg, failure.errno);
     const dbfile = this.disk.file(DB_FILE);
     this.h.respond(msg, {
       object_count: count,
