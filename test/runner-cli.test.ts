@@ -89,7 +89,7 @@ describe("npm run scenario", () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.error.message).toMatch(/stopped after 5000 ms of wall-clock time/);
-    expect(out).toMatchObject({ ok: false, logs: ["before the loop"], state: "run", disk: { quota: 2 * 1024 * 1024 } });
+    expect(out).toMatchObject({ ok: false, cutShort: true, logs: ["before the loop"], state: "run", disk: { quota: 2 * 1024 * 1024 } });
     expect(out.events).toBeGreaterThan(40);
     expect(out.disk.used).toBeGreaterThan(0);
     expect(out.traceHash).toMatch(/^[0-9a-f]{16}$/);
@@ -101,6 +101,7 @@ describe("npm run scenario", () => {
     const out = JSON.parse(r.stdout);
     expect(out.error).toEqual({ message: "unhandled rejection: x", line: 2 });
     expect(out).toMatchObject({ logs: [], state: "run" });
+    expect(out.cutShort).toBeUndefined(); // it ended by itself: the same text ends the same way anywhere
     expect(out.events).toBeGreaterThan(10);
   });
 

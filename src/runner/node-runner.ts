@@ -33,7 +33,7 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
       void worker.terminate();
       resolve(result);
     };
-    const stop = (message: string) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message } });
+    const stop = (message: string) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message }, cutShort: true });
     const timer = setTimeout(
       () => stop(`stopped after ${timeoutMs} ms of wall-clock time (the time limit; raise it with --timeout-ms): does a loop never await the simulation?`),
       // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated

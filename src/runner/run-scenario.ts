@@ -28,6 +28,8 @@ export interface ScenarioResult {
   error?: ScenarioError;
   /** True when the script could not run at all (syntax error, bad settings): exit code 2. */
   badInput?: boolean;
+  /** True when a wall-clock limit or Stop ended the run: how far it got depends on the machine, so its trace hash fingerprints nothing. */
+  cutShort?: boolean;
   logs: string[];
   traceHash: string;
   events: number;
@@ -38,7 +40,7 @@ export interface ScenarioResult {
 }
 
 /** Where a run is (or ended): everything of its result but the verdict. */
-export type RunSummary = Omit<ScenarioResult, "ok" | "error" | "badInput">;
+export type RunSummary = Omit<ScenarioResult, "ok" | "error" | "badInput" | "cutShort">;
 
 export interface RunOptions {
   sql: SqlJsWithFS;
@@ -102,7 +104,10 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
     if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(globals));
-    if (failure !== NO_FAILURE) return finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
+    if (failure !== NO_FAILURE) {
+      const result = finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
+      return failure instanceof TimeLimitReached ? { ...result, cutShort: true } : result;
+    }
     return finish(sim, logs, undefined, false, opts.onTrace);
   } finally {
     rejections.stop();
@@ -128,6 +133,9 @@ class ThrowSites {
     return this.last && Object.is(this.last.value, value) ? this.last.line : undefined;
   }
 }
+
+/** The run met its wall-clock limit while it still waited on the simulation. */
+class TimeLimitReached extends Error {}
 
 /** What drive() returns when the script ran to the end (a script may throw undefined, so not that). */
 const NO_FAILURE = Symbol("no failure");
@@ -167,7 +175,7 @@ async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, ti
     if (unhandled) return new UnhandledRejection(unhandled.reason);
     if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (performance.now() > deadline) return new Error(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
+    if (performance.now() > deadline) return new TimeLimitReached(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
     let step: ReturnType<Simulation["drive"]>;
     try {
       step = sim.drive();

@@ -63,6 +63,7 @@ class PendingRun {
       result: {
         ok: false,
         error: { message: reason },
+        cutShort: true,
         logs,
         traceHash: summary?.events === this.events.length ? summary.traceHash : "",
         events: this.events.length,

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
 import { PRESETS } from "../../src/engine/policy/presets.ts";
 import { compareScenario } from "../../src/runner/compare.ts";
+import { decodeScenario } from "../../src/share/link.ts";
 import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 import { serveStatic } from "./static-server.ts";
@@ -30,6 +31,22 @@ async function shareLink(page: Page): Promise<string> {
 }
 
 describe("links, examples and drafts", () => {
+  it("a link made after a stopped run carries no trace hash: how far a run got before Stop depends on the machine", async () => {
+    const { page, problems } = await openPage(served);
+    await setScenario(page, `await flux.start();\nfor (let i = 0; ; i++) await kvs.put("k" + i, i);\n`);
+    await page.keyboard.press("Control+Enter");
+    await page.waitForTimeout(500);
+    await page.click('[data-testid="stop"]');
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 5_000 });
+    expect(await page.textContent('[data-testid="trace-hash"]')).not.toBe(""); // the page shows what the stopped run did...
+    const link = await shareLink(page);
+    const decoded = await decodeScenario(link.slice(link.indexOf("#s=") + 3));
+    expect(decoded.ok && decoded.scenario.text).toContain("kvs.put");
+    expect(decoded.ok && decoded.scenario.traceHash).toBeUndefined(); // ...but the link promises no result
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it("a shared link opens in a fresh browser without running, and its run matches the author's hash", async () => {
     const text = readFileSync("playground-scripts/first.ts", "utf8");
     const { page: author, problems } = await openPage(served);
