@@ -91,7 +91,7 @@ describe("#lesson/ links", () => {
   });
 
   it("refuse anything else", () => {
-    for (const hash of ["", "#lesson/", "#lesson/0", `#lesson/${LESSONS.length + 2}`, "#lesson/nope", "#example/first.ts", "#lesson/1/x"]) {
+    for (const hash of ["", "#lesson/", "#lesson/0", `#lesson/${LESSONS.length + 2}`, "#lesson/nope", "#example/first.ts", "#lesson/1/x", "#lesson/%E0%A4"]) {
       expect(lessonFromHash(hash), hash).toBeUndefined();
     }
   });
