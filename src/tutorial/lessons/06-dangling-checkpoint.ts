@@ -45,7 +45,7 @@ tree from a checkpoint and check every blob is in the database).
 What Flux shipped: the kvs flushes before its unload checkpoint (#6240) and \`content.checkpoint-put\` flushes
 first and writes nothing if that fails (#6260, 0.77); the 5 newest checkpoints are kept; \`flux fsck\` (#6787)
 runs with \`--repair\` in rc1 since 0.80 (#7082). Change the policy to \`"upstream"\` and run again: no
-checkpoint is written, and the restart comes back at the last good one (or press **Compare**).
+checkpoint is written, and the restart comes back at the last good one (or press **Compare policies**).
 
 *The model:* the \`flux-0.66\` preset differs from 0.88 only where 0.66 did: no flush before the unload checkpoint or in checkpoint-put, one checkpoint row, no fsck at start.
 `,

@@ -20,7 +20,7 @@ space, starts again and reads the value back.
 | \`reserve\` | a reserve file released at the first ENOSPC (PR #6217, set aside) | chu11 |
 
 **Predict** what each one does with \`big\`, then change the policy line and run. The goal: keep \`big\`
-across the restart under one of the proposals. (The **Compare** button, where it exists, runs all policies at once.)
+across the restart under one of the proposals. (**Compare policies**, above the editor, runs the script under every policy at once, side by side.)
 
 *The model:* these proposals were never built in Flux; each policy is one reading of the discussion, a set of knobs in \`src/engine/policy/\`.
 `,

@@ -16,7 +16,7 @@ for flux or share it among multiple consumers…"*
 The script runs jobs on a 2 MiB statedir that other consumers have filled to 1 MiB free. Under \`upstream\` the
 instance limps on: jobs run, dirty bytes pile up in memory, and a restart later loses them. Switch to
 \`fail-hard\`: the instance stops at the first ENOSPC. Then do what an admin would: try a start, free the space,
-start again, check with fsck, run a job. Then try \`reserve\`, or press **Compare**, and weigh it: what is lost,
+start again, check with fsck, run a job. Then try \`reserve\`, or press **Compare policies**, and weigh it: what is lost,
 what stops, what needs a human.
 
 *The model:* fail-hard stops the instance when a write-back fails; Flux has no such mode today (#6236 proposes it).
