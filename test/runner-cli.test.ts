@@ -76,6 +76,14 @@ describe("npm run scenario", () => {
     expect(inScript.stderr).toContain('unknown policy "nope"');
   });
 
+  it("ends quietly when its reader stops early (| head)", () => {
+    const file = join(dir, "many-lines.ts");
+    writeFileSync(file, `for (let i = 0; i < 20000; i++) log("line " + i);\n`);
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" --import tsx src/cli/scenario.ts "${file}" | head -1`], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toBe("line 0\n");
+    expect(r.stderr).toBe("");
+  });
+
   it("stops a loop that never yields at the time limit", () => {
     const r = cli(`log("before");\nwhile (true) {}\n`, "--timeout-ms", "1500", "--json");
     expect(r.code).toBe(1);

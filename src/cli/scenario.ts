@@ -59,6 +59,12 @@ const overrides = {
   ...(values.disk !== undefined ? { disk: values.disk } : {}),
 };
 
+// a reader that stops early (`| head`) is no failure of the run: end quietly, as other command-line tools do
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit();
+});
+
 const result = await runScenarioInWorker(readFileSync(file, "utf8"), {
   overrides,
   timeoutMs,

@@ -15,6 +15,11 @@ const { text, overrides, timeoutMs } = workerData as { text: string; overrides: 
 const post = (message: NodeWorkerMessage) => parentPort!.postMessage(message);
 const sql = await loadSqlJs();
 const clock = new ProgressClock();
+/**
+ * Where the run is (trace, instance, disk), when no log line is waiting: a run cut short loses at most this much of
+ * it. Measured: every 5 ms (as log lines go) cost ~0.2 ms a report, 0.74 s of a 16 s profile of 6 000 puts.
+ */
+const PROGRESS_EVERY_MS = 50;
 let sim: Simulation | undefined;
 let lines: string[] = [];
 let reportedEvents = -1;
@@ -37,8 +42,7 @@ const result = await runScenario(text, {
     if (clock.due(lines.length)) report();
   },
   onTurn: () => {
-    const moved = reportedEvents !== (sim?.existingBroker?.trace.length ?? -1);
-    if (clock.due(lines.length + (moved ? 1 : 0))) report();
+    if (lines.length > 0 ? clock.due(lines.length) : clock.intervalPassed(PROGRESS_EVERY_MS) && reportedEvents !== (sim?.existingBroker?.trace.length ?? -1)) report();
   },
 });
 // the log lines went out as the run went: the parent has them all

@@ -35,6 +35,19 @@ export class ProgressClock {
     this.reportsNow++;
     return true;
   }
+
+  /**
+   * True when the run's progress alone (no new log line) should be reported: once an interval, never in a burst.
+   * Measured: letting every simulation turn use the burst sent ~1 800 reports a second, and posting them cost
+   * 0.9 s of a 13 s profile of 6 000 puts.
+   */
+  intervalPassed(everyMs = this.everyMs): boolean {
+    const now = performance.now();
+    if (now - this.last < everyMs) return false;
+    this.last = now;
+    this.reportsNow = 0;
+    return true;
+  }
 }
 
 /** Reports that may go at once within one interval, before the rest of it waits to be batched. */
