@@ -131,10 +131,10 @@ export class Broker {
    */
   peekBlob(ref: string): { state: "dirty" | "on-disk" | "missing"; data?: Uint8Array } {
     const cached = this.content && this.loaded.includes(this.content) ? this.content.peek(ref) : undefined;
-    if (cached?.dirty) return { state: "dirty", data: cached.data };
+    // a blob's bytes are its hash's: a clean cached copy is what the disk holds, so the SQLite lookup (most of a hash tree's cost) is only for blobs the cache has not
+    if (cached) return { state: cached.dirty ? "dirty" : "on-disk", data: cached.data };
     const stored = this.backing && this.loaded.includes(this.backing) ? this.backing.peek(ref) : undefined;
-    if (stored) return { state: "on-disk", data: stored };
-    return cached ? { state: "on-disk", data: cached.data } : { state: "missing" };
+    return stored ? { state: "on-disk", data: stored } : { state: "missing" };
   }
 
   /** rc1. Answers once the instance runs, or with the failing step's errno and text. */
