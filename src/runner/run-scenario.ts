@@ -284,6 +284,9 @@ function scriptLineOf(error: Error): number | undefined {
       const file = frame.getFileName();
       // Node names the script by its sourceURL; Chromium may resolve it against the worker's URL, or name an eval frame
       if (file === SCENARIO_URL || file?.endsWith(`/${SCENARIO_URL}`)) return void (line = frame.getLineNumber());
+      // a frame with a file of its own is the engine's or the runner's; only an eval frame names the script in its
+      // text alone, and formatting a frame as text is what a log() line cost most (profiled: 0.5 s of 200 000 lines)
+      if (file) continue;
       const m = FRAME.exec(` ${String(frame)}`);
       if (m) return void (line = Number(m[1]));
     }
