@@ -117,6 +117,9 @@ describe("the tutorial", () => {
     // an unknown lesson says so
     await page.evaluate(() => (location.hash = "#lesson/99"));
     await expect.poll(() => page.textContent('[data-testid="lesson"]')).toContain('There is no lesson "99"');
+    // a bad %-escape is refused in a line, not thrown from the hashchange handler
+    await page.evaluate(() => (location.hash = "#lesson/%E0%A4"));
+    await expect.poll(() => page.textContent('[data-testid="lesson"]')).toContain('There is no lesson "%E0%A4"');
     expect(problems).toEqual([]);
   });
 
