@@ -15,12 +15,16 @@
  * - big_run_page_ms: a run of about 60 000 trace events (2 150 puts), from
  *   the click to the result on screen; big_run_cli_ms: the same text run by
  *   the headless runner in this Node process (warm, as the page's worker is);
+ *   three of each, interleaved (page, headless, page, ...) so that a burst of
+ *   load from elsewhere hits both; medians, their ratio, and `_all` lists;
  * - history_bytes_per_event: what the page's worker sends per trace event
  *   (its chunks as JSON: events, frames, trees), for that run;
  * - heap_after_1_run_mb / heap_after_20_runs_mb: the page's JS heap after a
  *   forced GC, after the first and the twentieth such run in one tab;
  * - flood_page_ms: a 200 000-line log() flood, from the click until Run can
- *   be clicked again;
+ *   be clicked again; flood_worker_ms: from the click until the worker's
+ *   result arrived (the page's "run:worker" measure), flood_after_worker_ms:
+ *   from then until Run can be clicked;
  * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
  *   #lesson/<n> link, until its text is shown, its script is in the editor
  *   and the frame has been painted;
@@ -51,6 +55,8 @@ import { Recorder } from "../src/worker/recorder.ts";
 const BIG_RUN = `await flux.start();\nfor (let i = 0; i < 2150; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
 const FLOOD = `for (let i = 0; i < 200000; i++) log("line " + i);\n`;
 const HEAP_RUNS = 20;
+/** Big runs timed in the page and headless, interleaved. */
+const BIG_RUN_PAIRS = 3;
 
 const RUNS = 5;
 
@@ -89,7 +95,8 @@ try {
   await page.waitForFunction(() => (window as unknown as Loading).__loading.editorReady !== undefined, undefined, { timeout: 30_000 });
   const loading = await page.evaluate(() => (window as unknown as Loading).__loading);
 
-  const runOnce = async () => {
+  /** Click Run; resolve with the ms until the result is on screen, and until the worker's result had arrived. */
+  const runTimed = async () => {
     const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
     return page.evaluate(async (before) => {
       const t0 = performance.now();
@@ -98,9 +105,11 @@ try {
         await new Promise((r) => setTimeout(r, 1));
       }
       await new Promise((r) => requestAnimationFrame(r));
-      return performance.now() - t0;
+      const worker = performance.getEntriesByName("run:worker").at(-1)!;
+      return { ms: performance.now() - t0, workerMs: worker.startTime + worker.duration - t0 };
     }, runs);
   };
+  const runOnce = async () => (await runTimed()).ms;
   await runOnce(); // warm the worker's code
   const runTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) runTimes.push(await runOnce());
@@ -149,17 +158,20 @@ try {
     const status = await page.textContent(".console .status");
     if (!status?.startsWith("✓")) throw new Error(`the big run did not run to the end: ${status}`);
   };
+  const headless = await headlessBigRun();
+  const cliRuns: number[] = [];
   for (let n = 1; n <= HEAP_RUNS; n++) {
     bigRuns.push(await runOnce());
     await ranToTheEnd();
     if (n === 1) heapAfterFirst = await heapMb();
+    if (n <= BIG_RUN_PAIRS) cliRuns.push(await headless.timeOne());
   }
   const heapAfterAll = await heapMb();
   const bigEvents = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
   await setText(FLOOD);
-  const floodMs = await runOnce();
+  const flood = await runTimed();
   await ranToTheEnd();
-  const headless = await headlessBigRun();
+  const history = await headless.history();
 
   // open every lesson by its link, as a reader following #lesson/<n> would
   const lessonOpens: number[] = await page.evaluate(async () => {
@@ -187,13 +199,17 @@ try {
 
   const figures = {
     big_run_events: bigEvents,
-    big_run_page_ms: Math.round(median(bigRuns.slice(0, 3))),
-    big_run_cli_ms: Math.round(headless.ms),
-    big_run_ratio: +(median(bigRuns.slice(0, 3)) / headless.ms).toFixed(2),
-    history_bytes_per_event: Math.round(headless.historyBytes / headless.events),
+    big_run_page_ms: Math.round(median(bigRuns.slice(0, BIG_RUN_PAIRS))),
+    big_run_cli_ms: Math.round(median(cliRuns)),
+    big_run_ratio: +(median(bigRuns.slice(0, BIG_RUN_PAIRS)) / median(cliRuns)).toFixed(2),
+    big_run_page_ms_all: bigRuns.slice(0, BIG_RUN_PAIRS).map(Math.round),
+    big_run_cli_ms_all: cliRuns.map(Math.round),
+    history_bytes_per_event: Math.round(history.bytes / history.events),
     heap_after_1_run_mb: heapAfterFirst,
     heap_after_20_runs_mb: heapAfterAll,
-    flood_page_ms: Math.round(floodMs),
+    flood_page_ms: Math.round(flood.ms),
+    flood_worker_ms: Math.round(flood.workerMs),
+    flood_after_worker_ms: Math.round(flood.ms - flood.workerMs),
     interactive_ms: Math.round(loading.interactive!),
     editor_ready_ms: Math.round(loading.editorReady!),
     longest_task_ms: Math.round(loading.longestTask),
@@ -215,18 +231,27 @@ try {
   await served.close();
 }
 
-/** The big run in this process, as the CLI runs it (after one run to warm the JIT, as the page's worker is warm), and the history the page's worker would send for it. */
-async function headlessBigRun(): Promise<{ ms: number; events: number; historyBytes: number }> {
+/**
+ * The big run in this process, as the CLI runs it: `timeOne` times one run (after a first run here that warms the
+ * JIT, as the page's worker is warm); `history` measures what the page's worker would send for it.
+ */
+async function headlessBigRun() {
   const sql = await loadSqlJs();
   await runScenario(BIG_RUN, { sql, retainTrace: false });
-  const t0 = performance.now();
-  const result = await runScenario(BIG_RUN, { sql, retainTrace: false });
-  const ms = performance.now() - t0;
-  let historyBytes = 0;
-  const recorder = new Recorder((chunk) => (historyBytes += JSON.stringify(chunk).length));
-  await runScenario(BIG_RUN, { sql, retainTrace: false, onBroker: (broker) => recorder.attach(broker), onTurn: () => recorder.turn() });
-  recorder.flush();
-  return { ms, events: result.events, historyBytes };
+  return {
+    async timeOne(): Promise<number> {
+      const t0 = performance.now();
+      await runScenario(BIG_RUN, { sql, retainTrace: false });
+      return performance.now() - t0;
+    },
+    async history(): Promise<{ events: number; bytes: number }> {
+      let bytes = 0;
+      const recorder = new Recorder((chunk) => (bytes += JSON.stringify(chunk).length));
+      const result = await runScenario(BIG_RUN, { sql, retainTrace: false, onBroker: (broker) => recorder.attach(broker), onTurn: () => recorder.turn() });
+      recorder.flush();
+      return { events: result.events, bytes };
+    },
+  };
 }
 
 interface Loading {

@@ -133,6 +133,8 @@ export class EngineClient {
         const pending = this.pending;
         if (!pending || reply.id !== pending.id) return;
         if (reply.type === "chunk") return pending.add(reply);
+        // from the run's request to its worker's last word: what the page takes after this is its own (npm run bench:page reads it)
+        performance.measure("run:worker", { start: pending.started });
         this.endPending((run) => run.finished(reply));
       };
       worker.onerror = (e) => {
