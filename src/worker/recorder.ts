@@ -27,7 +27,10 @@ export class Recorder {
   private frames: Frame[] = [];
   private trees: Record<string, TreeNode> = {};
   private readonly captured = new Set<string>();
-  private last = "";
+  /** The layer values (keyOf) and file signature the last frame was taken at, and that frame. */
+  private lastKey: readonly unknown[] = [];
+  private lastFiles = "";
+  private lastFrame: Frame | undefined;
   private index = 0;
   // no burst: a chunk costs a structured clone on both sides, and the frames of a short run's last moments are all on the timeline anyway
   private readonly clock = new ProgressClock(50, 5000, 0);
@@ -63,12 +66,17 @@ export class Recorder {
     const i = this.index++;
     // the script's log() changes no layer: a flood of lines must not cost a snapshot each
     if (e.kind === "console") return;
-    // this runs for every event: compare a string of the layers' values, and make a frame only when it differs
+    // this runs for every event: compare the layers' values, and make a frame only when one differs
     const s = broker.snapshot(false);
-    const key = keyOf(s) + broker.disk.fileSignature();
-    if (key !== this.last) {
-      this.frames.push(frameOf(s, broker.disk.files(), i));
-      this.last = key;
+    const key = keyOf(s);
+    const files = broker.disk.fileSignature();
+    if (files !== this.lastFiles || !sameValues(key, this.lastKey)) {
+      // the disk's file list is built (and sorted) only when a file changed; the claims that name owners are made before any event
+      const fileList = files === this.lastFiles && this.lastFrame ? this.lastFrame.disk.files : shownFiles(broker.disk.files());
+      this.lastFrame = frameOf(s, fileList, i, this.lastFrame);
+      this.frames.push(this.lastFrame);
+      this.lastKey = key;
+      this.lastFiles = files;
     }
     if (e.kind === "state" && e.subject === "kvs.root") this.capture(broker, e.value.split(" ")[1]!);
     const checkpoint = s.backing?.lastCheckpoint;
@@ -114,31 +122,62 @@ export class Recorder {
   }
 }
 
-/** What a frame shows of a snapshot, as one string (time and event index left out: they always change). */
-function keyOf(s: BrokerSnapshot): string {
+/** What a frame shows of a snapshot, as a list of values (time and event index left out: they always change). */
+function keyOf(s: BrokerSnapshot): unknown[] {
   const k = s.kvs;
   const c = s.cache;
   const b = s.backing;
   const cp = b?.lastCheckpoint;
-  return (
-    `${s.state}|${k ? `${k.root?.sequence} ${k.root?.rootref} ${k.readOnly} ${k.commitQueue}` : "-"}|${cp ? `${cp.sequence} ${cp.rootref}` : "-"}|` +
-    `${c ? `${c.count} ${c.dirty} ${c.dirtyBytes} ${c.size} ${c.flushWaiters} ${c.stranded} ${c.readOnly} ${c.flushErrno}` : "-"}|` +
-    `${b ? `${b.readOnly} ${b.lastErrno}` : "-"}|${s.disk.quota} ${s.disk.used}|`
-  );
+  return [
+    s.state,
+    !!k, k?.root?.sequence, k?.root?.rootref, k?.readOnly, k?.commitQueue,
+    !!cp, cp?.sequence, cp?.rootref,
+    !!c, c?.count, c?.dirty, c?.dirtyBytes, c?.size, c?.flushWaiters, c?.stranded, c?.readOnly, c?.flushErrno,
+    !!b, b?.readOnly, b?.lastErrno,
+    s.disk.quota, s.disk.used,
+  ];
 }
 
-function frameOf(s: BrokerSnapshot, files: DiskFile[], i: number): Frame {
+/** Equal lists of values (NaN equal to itself: a value that stays NaN is no change). */
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let n = 0; n < a.length; n++) if (a[n] !== b[n] && (a[n] === a[n] || b[n] === b[n])) return false;
+  return true;
+}
+
+/**
+ * The frame after event `i`. Each part that equals the previous frame's is that very object: a run's frames
+ * share what did not change, so a chunk's structured clone (which writes a shared object once) and the page's
+ * memory hold about half as much.
+ */
+function frameOf(s: BrokerSnapshot, files: Frame["disk"]["files"], i: number, previous: Frame | undefined): Frame {
   const checkpoint = s.backing?.lastCheckpoint;
+  const kvs = s.kvs?.root ? { sequence: s.kvs.root.sequence, rootref: s.kvs.root.rootref, readOnly: s.kvs.readOnly, commitQueue: s.kvs.commitQueue } : null;
+  const cache = s.cache
+    ? { count: s.cache.count, dirty: s.cache.dirty, dirtyBytes: s.cache.dirtyBytes, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
+    : null;
+  const backing = s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null;
+  const disk = { quota: s.disk.quota, used: s.disk.used, files };
   return {
     i,
     t: s.t,
     state: s.state,
-    kvs: s.kvs?.root ? { sequence: s.kvs.root.sequence, rootref: s.kvs.root.rootref, readOnly: s.kvs.readOnly, commitQueue: s.kvs.commitQueue } : null,
-    checkpoint: checkpoint ? { sequence: checkpoint.sequence, rootref: checkpoint.rootref } : null,
-    cache: s.cache
-      ? { count: s.cache.count, dirty: s.cache.dirty, dirtyBytes: s.cache.dirtyBytes, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
-      : null,
-    backing: s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null,
-    disk: { quota: s.disk.quota, used: s.disk.used, files: files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner })) },
+    kvs: reuse(kvs, previous?.kvs),
+    checkpoint: reuse(checkpoint ? { sequence: checkpoint.sequence, rootref: checkpoint.rootref } : null, previous?.checkpoint),
+    cache: reuse(cache, previous?.cache),
+    backing: reuse(backing, previous?.backing),
+    disk: previous && files === previous.disk.files && disk.quota === previous.disk.quota && disk.used === previous.disk.used ? previous.disk : disk,
   };
+}
+
+/** What a frame shows of the disk's files. */
+function shownFiles(files: DiskFile[]): Frame["disk"]["files"] {
+  return files.map((f) => ({ name: f.name, bytes: f.bytes, owner: f.owner }));
+}
+
+/** `part`, or `before` if that has the same fields and values (flat objects of primitives). */
+function reuse<T extends Record<string, unknown>>(part: T | null, before: T | null | undefined): T | null {
+  if (part === null || !before) return part;
+  for (const key in part) if (!Object.is(part[key], before[key])) return part;
+  return before;
 }
