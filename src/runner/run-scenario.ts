@@ -264,11 +264,33 @@ function lineFromStack(stack: unknown): number | undefined {
  * maps on, ~50 µs: most of what a log() line cost), so V8 is asked for its
  * frames instead, and text is parsed only where there is no such API.
  */
-function scriptSite(): () => number | undefined {
+function scriptSite(direct?: (...args: never[]) => unknown): () => number | undefined {
+  if (direct) {
+    const line = directCallerLine(direct);
+    if (line !== undefined) return () => line;
+  }
   const here = new Error();
   let line: { value: number | undefined } | undefined;
   // V8 prepares a stack once: the line is worked out on the first ask and remembered
   return () => (line ??= { value: scriptLineOf(here) }).value;
+}
+
+/**
+ * The script's line, if the script itself called `direct`: a stack of one frame, `direct`'s caller (capturing
+ * and reading a whole stack cost most of a log() line). Undefined otherwise (say `forEach(log)`: the caller is
+ * then a built-in), and the caller looks at the whole stack instead.
+ */
+function directCallerLine(direct: (...args: never[]) => unknown): number | undefined {
+  if (!("captureStackTrace" in Error)) return undefined;
+  const limit = Error.stackTraceLimit;
+  const here = {} as Error;
+  Error.stackTraceLimit = 1;
+  try {
+    Error.captureStackTrace(here, direct);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return scriptLineOf(here);
 }
 
 type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null; toString(): string };

@@ -41,8 +41,12 @@ export type { ScenarioGlobals };
 import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
 
 export interface ApiHooks {
-  /** Captures where in the script the current call is made; the returned thunk works out its line when asked. */
-  callSite?: () => () => number | undefined;
+  /**
+   * Captures where in the script the current call is made; the returned thunk works out its line when asked.
+   * `direct`: the API function that calls this, when the script is expected to have called it directly (the
+   * line can then be read from a stack of two frames, the cheapest there is: log() floods call this per line).
+   */
+  callSite?: (direct?: (...args: never[]) => unknown) => () => number | undefined;
   onLog?: (text: string) => void;
 }
 
@@ -359,7 +363,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     settle: () => sim.settle(),
   };
 
-  return {
+  const globals: ScenarioGlobals = {
     scenario: (settings) => sim.configure(settings ?? {}),
     flux,
     kvs,
@@ -369,7 +373,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     sim: simApi,
     log(...values) {
       const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
-      const line = hooks.callSite?.()();
+      const line = hooks.callSite?.(globals.log)();
       sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
       hooks.onLog?.(text);
     },
@@ -381,6 +385,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     },
     FluxError: FluxError as unknown as FluxErrorConstructor,
   };
+  return globals;
 }
 
 /**
