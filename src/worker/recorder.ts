@@ -12,6 +12,7 @@ import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { ProgressClock } from "../runner/progress.ts";
 import type { Frame, RunChunk, TreeNode } from "./protocol.ts";
+import { SharedNodes } from "./shared-nodes.ts";
 
 /** Trees are for looking at: past this many nodes a tree shows "…". */
 const MAX_TREE_NODES = 160;
@@ -42,6 +43,8 @@ export class Recorder {
   private readonly clock = new ProgressClock(50, 5000, 0);
   /** Directory blobs decoded for trees, by blobref (a blob never changes; successive roots share most of their directories). */
   private readonly decoded = new Map<string, TreeObj | undefined>();
+  /** The trees of the chunk being gathered, equal nodes as one object. */
+  private readonly sharedNodes = new SharedNodes();
 
   /** @param send receives each chunk; called from inside the run whenever enough has piled up, and by flush(). */
   constructor(private readonly send: (chunk: ChunkContent) => void) {}
@@ -65,6 +68,7 @@ export class Recorder {
     this.events = [];
     this.frames = [];
     this.trees = {};
+    this.sharedNodes.clear();
   }
 
   private onEvent(broker: Broker, e: TraceEvent): void {
@@ -124,7 +128,7 @@ export class Recorder {
       }
       return { name, ref: null, kind: obj.type, state: "inline" };
     };
-    this.trees[rootref] = walk("(root)", { ver: 1, type: "dirref", data: [rootref] }, rootref);
+    this.trees[rootref] = this.sharedNodes.share(walk("(root)", { ver: 1, type: "dirref", data: [rootref] }, rootref));
   }
 }
 
