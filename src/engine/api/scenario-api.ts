@@ -51,6 +51,14 @@ const MAX_BYTES = 1024 * 1024 * 1024;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
 const MAX_CONCURRENT_JOBS = 1000;
 
+/** Each run's `log` and how to log with a line already known (the runner's marked log calls: transpile.ts). */
+const logWriters = new WeakMap<(...values: unknown[]) => void, (line: number | undefined, values: unknown[]) => void>();
+
+/** Log `values` as `log` does, at `line`, without working the line out from the stack; undefined for any other function. */
+export function logWriterOf(log: unknown): ((line: number | undefined, values: unknown[]) => void) | undefined {
+  return logWriters.get(log as (...values: unknown[]) => void);
+}
+
 export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): ScenarioGlobals {
   const kinds = new Map<string, ValueKind>();
   const keyOf = (key: string) => parseKey(key).join(".");
@@ -359,6 +367,14 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     settle: () => sim.settle(),
   };
 
+  const writeLog = (line: number | undefined, values: unknown[]): void => {
+    const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
+    sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
+    hooks.onLog?.(text);
+  };
+  const log = (...values: unknown[]): void => writeLog(hooks.callSite?.()(), values);
+  logWriters.set(log, writeLog);
+
   return {
     scenario: (settings) => sim.configure(settings ?? {}),
     flux,
@@ -367,12 +383,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     disk,
     jobs,
     sim: simApi,
-    log(...values) {
-      const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
-      const line = hooks.callSite?.()();
-      sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
-      hooks.onLog?.(text);
-    },
+    log,
     expect,
     bytes(n, seed) {
       if (!Number.isInteger(n) || n < 0 || n > MAX_BYTES) throw new FluxError("EINVAL", `bytes: n must be a whole number from 0 to 1 GiB, got ${format(n)}`);
