@@ -25,7 +25,7 @@ expect((await shutdown).exitCode).toBe(1);
 disk.remove(filler);
 
 await flux.start(); // 0.66 runs no fsck at start
-expect((await kvs.getroot()).sequence).toBe(newest.sequence + 3); // restored the dangling checkpoint (+ rc1's start event, resource.R, resource-define)
+expect((await kvs.getroot()).sequence).toBe(newest.sequence + 4); // restored the dangling checkpoint (+ rc1's resource.R, resource.eventlog, start event, resource-define)
 expect(await kvs.get("a")).toBe("safe");
 await expect(kvs.get("big")).rejects.toThrow("ENOENT"); // the key exists, its blob does not
 const report = await flux.fsck({ rootref: newest.rootref });

@@ -110,8 +110,17 @@ describe("the sql.js patch", () => {
     expect(patched).toContain("var runtimeDebug = false;");
   });
 
+  it("gives the debug build's call glue the release build's: numbers-only functions are WebAssembly's own, in Node and in the browser build", async () => {
+    const sql = await sqlReady;
+    const changes = (sql as unknown as { cwrap: (name: string, ret: string, args: string[]) => () => number }).cwrap("sqlite3_changes", "number", ["number"]);
+    expect(String(changes)).toContain("[native code]"); // not a ccall closure, not an argument-checking wrapper
+    const browser = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-browser-debug.js"), "utf8");
+    expect(patchSqlJsSource(browser)).toContain('if (returnType !== "string" && numericArgs && !opts) return getCFunc(ident);');
+  });
+
   it("fails loudly when an upgrade moves an anchor", () => {
     expect(() => patchSqlJsSource(source.replace(FS_EXPORT_ANCHOR, "Module.Database = Database;"))).toThrow(/found it 0 times/);
     expect(() => patchSqlJsSource(source.replace(RUNTIME_DEBUG_ANCHOR, "let runtimeDebug = 1;"))).toThrow(/runtimeDebug.*found it 0 times/);
+    expect(() => patchSqlJsSource(source.replace("function createExportWrapper(", "function wrapExport("))).toThrow(/createExportWrapper.*found it 0 times/);
   });
 });

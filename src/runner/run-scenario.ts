@@ -4,7 +4,7 @@
  * script waits. The Node worker and the page's Web Worker both call this; the
  * wall-clock limit and Stop live outside, where the thread can be terminated.
  */
-import { createScenarioGlobals, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
+import { createScenarioGlobals, logWriterOf, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -12,7 +12,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import { InternalError } from "../engine/sim/internal-error.ts";
 import { format } from "../engine/api/expect.ts";
-import { THROW_SITES, transpileScenario } from "./transpile.ts";
+import { LOG_SITES, THROW_SITES, transpileScenario } from "./transpile.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
@@ -95,12 +95,12 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     });
     let body: (...args: unknown[]) => Promise<void>;
     try {
-      body = new Function(...Object.keys(globals), THROW_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
+      body = new Function(...Object.keys(globals), THROW_SITES, LOG_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
     const limits: DriveLimits = { deadline: opts.timeLimitMs === undefined ? Infinity : performance.now() + opts.timeLimitMs, timeLimitMs: opts.timeLimitMs ?? 0, onTurn: opts.onTurn };
-    const failure = await drive(sim, rejections, limits, () => body(...Object.values(globals), throwSites.recorder));
+    const failure = await drive(sim, rejections, limits, () => body(...Object.values(globals), throwSites.recorder, logSites(globals.log)));
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
     if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(globals));
@@ -114,6 +114,17 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     opts.beforeDispose?.(sim);
     sim.dispose();
   }
+}
+
+/**
+ * LOG_SITES for a run (see transpile.ts): a marked call of the run's own
+ * `log` logs with the line it was marked with; anything else (a `log` the
+ * script declared itself) is given back untouched. One function per line.
+ */
+function logSites(log: ScenarioGlobals["log"]): (line: number, fn: unknown) => unknown {
+  const write = logWriterOf(log)!;
+  const byLine: ((...values: unknown[]) => void)[] = [];
+  return (line, fn) => (fn === log ? (byLine[line] ??= (...values: unknown[]) => write(line, values)) : fn);
 }
 
 /** The line of the script's last `throw` and what it threw (see transpile.ts): where a thrown non-Error came from. */
@@ -264,33 +275,11 @@ function lineFromStack(stack: unknown): number | undefined {
  * maps on, ~50 µs: most of what a log() line cost), so V8 is asked for its
  * frames instead, and text is parsed only where there is no such API.
  */
-function scriptSite(direct?: (...args: never[]) => unknown): () => number | undefined {
-  if (direct) {
-    const line = directCallerLine(direct);
-    if (line !== undefined) return () => line;
-  }
+function scriptSite(): () => number | undefined {
   const here = new Error();
   let line: { value: number | undefined } | undefined;
   // V8 prepares a stack once: the line is worked out on the first ask and remembered
   return () => (line ??= { value: scriptLineOf(here) }).value;
-}
-
-/**
- * The script's line, if the script itself called `direct`: a stack of one frame, `direct`'s caller (capturing
- * and reading a whole stack cost most of a log() line). Undefined otherwise (say `forEach(log)`: the caller is
- * then a built-in), and the caller looks at the whole stack instead.
- */
-function directCallerLine(direct: (...args: never[]) => unknown): number | undefined {
-  if (!("captureStackTrace" in Error)) return undefined;
-  const limit = Error.stackTraceLimit;
-  const here = {} as Error;
-  Error.stackTraceLimit = 1;
-  try {
-    Error.captureStackTrace(here, direct);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  return scriptLineOf(here);
 }
 
 type V8CallSite = { getFileName(): string | null | undefined; getLineNumber(): number | null; toString(): string };

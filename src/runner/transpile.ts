@@ -3,15 +3,22 @@
  * body. sucrase strips types without touching lines, so a line number in an
  * error is a line of the scenario as written.
  *
- * Every `throw` also records its line: `throw X` becomes
- * `throw THROW_SITES[line] = X` (same value, same line), because a thrown
- * value that is not an Error (`throw { weird: true }`) carries no stack to
- * tell where it came from.
+ * Two kinds of call sites are marked with their line, on the same line:
+ * - every `throw`: `throw X` becomes `throw THROW_SITES[line] = X` (same
+ *   value), because a thrown value that is not an Error
+ *   (`throw { weird: true }`) carries no stack to tell where it came from;
+ * - every plain call of `log`: `log(x)` becomes `LOG_SITES(line, log)(x)`,
+ *   which calls the same function (the runner's LOG_SITES gives back what it
+ *   is given unless it is the API's own log), because a log line's line read
+ *   from a captured stack cost more than the rest of the line (a 200 000-line
+ *   flood spent 1.6 s of 2.5 s capturing and reading stacks).
  */
 import { getFormattedTokens, transform } from "sucrase";
 
 /** The name the marked `throw`s write their line to (the runner binds it to a fresh recorder per run). */
 export const THROW_SITES = "__scenarioThrowSites";
+/** The function a marked `log(...)` call goes through with its line (bound by the runner). */
+export const LOG_SITES = "__scenarioLogSites";
 
 export interface TranspileResult {
   js?: string;
@@ -22,7 +29,7 @@ const OPTIONS = { transforms: ["typescript" as const], disableESTransforms: true
 
 export function transpileScenario(text: string): TranspileResult {
   try {
-    const { code } = transform(markThrowSites(text), OPTIONS);
+    const { code } = transform(markSites(text), OPTIONS);
     return { js: code };
   } catch (e) {
     const err = e as Error & { loc?: { line: number; column: number } };
@@ -32,23 +39,72 @@ export function transpileScenario(text: string): TranspileResult {
   }
 }
 
+interface Token {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  label: string;
+  raw: string;
+  /** sucrase's IdentifierRole; "0" is an access (not a declaration, an object key or a type). */
+  role: string;
+}
+
+/** An insertion into the text: at (line, column), 1-based as sucrase counts. */
+interface Edit {
+  line: number;
+  column: number;
+  text: string;
+}
+
 /**
- * Insert the line recorder after every `throw` keyword. sucrase's token table
- * (its one public view of the tokens) tells the keyword from a property
- * named "throw", a string or a comment: rows read "line:col-line:col  throw  throw ...".
+ * Mark the throw and log sites (see above). sucrase's token table (its one
+ * public view of the tokens) tells a keyword or a global from a property, a
+ * string or a comment, and a call of `log` from a method named log, a
+ * declaration, `log?.()`, `new log()` or `log<T>()`.
  */
-function markThrowSites(text: string): string {
-  if (!text.includes("throw")) return text;
-  const ends: { line: number; column: number }[] = [];
-  for (const row of getFormattedTokens(text, OPTIONS).split("\n")) {
-    const m = /^\d+:\d+-(\d+):(\d+)\s+throw\s/.exec(row);
-    if (m) ends.push({ line: Number(m[1]), column: Number(m[2]) });
+function markSites(text: string): string {
+  if (!text.includes("throw") && !text.includes("log")) return text;
+  const tokens = tokenTable(text);
+  const edits: Edit[] = [];
+  tokens.forEach((t, i) => {
+    if (t.label === "throw") edits.push({ line: t.endLine, column: t.endColumn, text: ` ${THROW_SITES}[${t.endLine}] =` });
+    else if (isLogCall(tokens, i)) {
+      edits.push({ line: t.line, column: t.column, text: `${LOG_SITES}(${t.line}, ` });
+      edits.push({ line: t.endLine, column: t.endColumn, text: ")" });
+    }
+  });
+  return applyEdits(text, edits);
+}
+
+function isLogCall(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i]!;
+  const before = tokens[i - 1]?.label;
+  return t.label === "name" && t.raw === "log" && t.role === "0" && tokens[i + 1]?.label === "(" && before !== "." && before !== "?." && before !== "new";
+}
+
+/** Rows read "line:col-line:col  label  raw ... identifierRole ...", in columns as wide as the header's. */
+function tokenTable(text: string): Token[] {
+  const [header = "", ...rows] = getFormattedTokens(text, OPTIONS).split("\n");
+  const roleAt = header.indexOf("identifierRole");
+  const tokens: Token[] = [];
+  for (const row of rows) {
+    const m = /^(\d+):(\d+)-(\d+):(\d+)\s+(\S+)\s+(\S*)/.exec(row);
+    if (!m) continue;
+    const role = roleAt >= 0 ? row.slice(roleAt, roleAt + "identifierRole".length).trim() : "";
+    tokens.push({ line: +m[1]!, column: +m[2]!, endLine: +m[3]!, endColumn: +m[4]!, label: m[5]!, raw: m[6]!, role });
   }
-  if (ends.length === 0) return text;
+  return tokens;
+}
+
+/** Insert every edit, last first, so that earlier positions still hold; lines are never added. */
+function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text;
   const lines = text.split("\n");
-  for (const { line, column } of ends.reverse()) {
+  edits.sort((a, b) => b.line - a.line || b.column - a.column);
+  for (const { line, column, text: insert } of edits) {
     const source = lines[line - 1]!;
-    lines[line - 1] = `${source.slice(0, column - 1)} ${THROW_SITES}[${line}] =${source.slice(column - 1)}`;
+    lines[line - 1] = source.slice(0, column - 1) + insert + source.slice(column - 1);
   }
   return lines.join("\n");
 }

@@ -41,12 +41,8 @@ export type { ScenarioGlobals };
 import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
 
 export interface ApiHooks {
-  /**
-   * Captures where in the script the current call is made; the returned thunk works out its line when asked.
-   * `direct`: the API function that calls this, when the script is expected to have called it directly (the
-   * line can then be read from a stack of two frames, the cheapest there is: log() floods call this per line).
-   */
-  callSite?: (direct?: (...args: never[]) => unknown) => () => number | undefined;
+  /** Captures where in the script the current call is made; the returned thunk works out its line when asked. */
+  callSite?: () => () => number | undefined;
   onLog?: (text: string) => void;
 }
 
@@ -54,6 +50,14 @@ const LEVELS: LogLevel[] = ["emerg", "alert", "crit", "err", "warning", "notice"
 const MAX_BYTES = 1024 * 1024 * 1024;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
 const MAX_CONCURRENT_JOBS = 1000;
+
+/** Each run's `log` and how to log with a line already known (the runner's marked log calls: transpile.ts). */
+const logWriters = new WeakMap<(...values: unknown[]) => void, (line: number | undefined, values: unknown[]) => void>();
+
+/** Log `values` as `log` does, at `line`, without working the line out from the stack; undefined for any other function. */
+export function logWriterOf(log: unknown): ((line: number | undefined, values: unknown[]) => void) | undefined {
+  return logWriters.get(log as (...values: unknown[]) => void);
+}
 
 export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): ScenarioGlobals {
   const kinds = new Map<string, ValueKind>();
@@ -363,7 +367,15 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     settle: () => sim.settle(),
   };
 
-  const globals: ScenarioGlobals = {
+  const writeLog = (line: number | undefined, values: unknown[]): void => {
+    const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
+    sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
+    hooks.onLog?.(text);
+  };
+  const log = (...values: unknown[]): void => writeLog(hooks.callSite?.()(), values);
+  logWriters.set(log, writeLog);
+
+  return {
     scenario: (settings) => sim.configure(settings ?? {}),
     flux,
     kvs,
@@ -371,12 +383,7 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     disk,
     jobs,
     sim: simApi,
-    log(...values) {
-      const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
-      const line = hooks.callSite?.(globals.log)();
-      sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
-      hooks.onLog?.(text);
-    },
+    log,
     expect,
     bytes(n, seed) {
       if (!Number.isInteger(n) || n < 0 || n > MAX_BYTES) throw new FluxError("EINVAL", `bytes: n must be a whole number from 0 to 1 GiB, got ${format(n)}`);
@@ -385,7 +392,6 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     },
     FluxError: FluxError as unknown as FluxErrorConstructor,
   };
-  return globals;
 }
 
 /**

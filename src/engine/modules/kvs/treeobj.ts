@@ -178,6 +178,9 @@ function splice(enc: EncodedDir, edit: Edit): EncodedDir {
   const { from, to, pieces, index, removes, added } = edit;
   const bytes = concatBytes([enc.bytes.subarray(0, from), ...pieces, enc.bytes.subarray(to)]);
   const delta = bytes.length - enc.bytes.length;
+  // An entry replaced by one as long (a subdirectory's new blobref, the commonest edit): the names and every
+  // part's place stay as they were, so the arrays are shared (an encoding's arrays are never changed in place).
+  if (removes && added && delta === 0) return { bytes, names: enc.names, starts: enc.starts, ends: enc.ends };
   const names = enc.names.slice();
   const starts = enc.starts.slice();
   const ends = enc.ends.slice();
