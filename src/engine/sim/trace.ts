@@ -80,21 +80,19 @@ export class Trace {
   // A non-cryptographic hash on purpose: it runs for every event on the hot
   // path, and it only has to tell runs apart, not resist an adversary. It
   // reads each field in place (name, then value) rather than a JSON text of
-  // the event, which would be garbage as soon as it was hashed.
+  // the event, which would be garbage as soon as it was hashed; a text goes
+  // in as its own 32-bit code (textCode), which names and the values that
+  // recur (topics, modules, kinds) look up instead of reading again.
   private mixEvent(event: TraceEvent): void {
     for (const key in event) {
       const value = (event as unknown as Record<string, unknown>)[key];
       if (value === undefined) continue;
-      this.mixText(key);
+      this.mixCode(textCode(key));
       if (typeof value === "number") this.mixNumber(value);
-      else this.mixText(String(value));
+      else this.mixCode(textCode(String(value)));
+      this.mixCode(FIELD_END);
     }
     this.mixCode(EVENT_END);
-  }
-
-  private mixText(text: string): void {
-    for (let i = 0; i < text.length; i++) this.mixCode(text.charCodeAt(i));
-    this.mixCode(FIELD_END);
   }
 
   /** A number by its IEEE 754 bits: the same in every JavaScript engine, and no string made. */
@@ -106,7 +104,6 @@ export class Trace {
       this.mixCode(FLOAT_WORDS[0]!);
       this.mixCode(FLOAT_WORDS[1]!);
     }
-    this.mixCode(FIELD_END);
   }
 
   private mixCode(code: number): void {
@@ -114,6 +111,26 @@ export class Trace {
     this.h2 = Math.imul(this.h2 ^ code, 1597334677);
   }
 }
+
+/**
+ * A text's 32-bit FNV-1a code over its UTF-16 code units: the same wherever it
+ * is computed, so remembering it changes nothing. Short texts are remembered
+ * (a Map finds a string by the hash the JavaScript engine keeps in it, without
+ * reading it again), up to a bound: a long run's unique texts (blobrefs, log
+ * lines) must not make the table grow without end.
+ */
+function textCode(text: string): number {
+  let code = textCodes.get(text);
+  if (code !== undefined) return code;
+  code = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) code = Math.imul(code ^ text.charCodeAt(i), 16777619);
+  if (text.length <= MAX_REMEMBERED_TEXT && textCodes.size < MAX_REMEMBERED_TEXTS) textCodes.set(text, code);
+  return code;
+}
+
+const textCodes = new Map<string, number>();
+const MAX_REMEMBERED_TEXT = 40;
+const MAX_REMEMBERED_TEXTS = 4096;
 
 /** Separators no UTF-16 code unit can be: a field's end, an event's end. */
 const FIELD_END = 0x10000;
