@@ -104,3 +104,5 @@ export interface CompareResult {
   runs: Record<string, RunResult>;
 }
 
+/** Past this many roots the recorder captures no more trees (a long run publishes thousands). */
+export const MAX_TREES = 400;

@@ -11,13 +11,11 @@ import type { DiskFile } from "../engine/disk/disk.ts";
 import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { ProgressClock } from "../runner/progress.ts";
-import type { Frame, RunChunk, TreeNode } from "./protocol.ts";
+import { MAX_TREES, type Frame, type RunChunk, type TreeNode } from "./protocol.ts";
 import { SharedNodes } from "./shared-nodes.ts";
 
 /** Trees are for looking at: past this many nodes a tree shows "…". */
 const MAX_TREE_NODES = 160;
-/** And past this many roots, no more trees are captured (a long run publishes thousands). */
-const MAX_TREES = 400;
 /** Decoded directories kept for trees (then forgotten all at once: this bounds the memory, not the hits). */
 const MAX_DECODED = 4096;
 

@@ -64,6 +64,15 @@ describe("the playground page", () => {
     await expect.poll(() => page.getAttribute(gauge, "data-full")).toBe("true");
   });
 
+  it("says why the tree of a root past the first 400 is not shown, and shows the early ones", async () => {
+    await setScenario(page, `await flux.start();\nfor (let i = 0; i < 450; i++) await kvs.put("k" + i, i);\n`);
+    await runWithKeyboard(page);
+    expect(await page.textContent('[data-testid="tree-not-kept"]')).toContain("the trees of a run's first 400 roots");
+    await page.focus('[data-testid="timeline"]');
+    await page.keyboard.press("Home");
+    await expect.poll(() => page.locator('[data-testid="tree-not-kept"]').count()).toBe(0);
+  });
+
   it("stops an infinite loop within 2 s", async () => {
     await setScenario(page, `log("spinning");\nwhile (true) {}\n`);
     await page.keyboard.press("Control+Enter");
