@@ -25,6 +25,10 @@
  *   be clicked again; flood_worker_ms: from the click until the worker's
  *   result arrived (the page's "run:worker" measure), flood_after_worker_ms:
  *   from then until Run can be clicked;
+ * - t0090_64mib_page_ms: jobs one at a time until a 64 MiB statedir reports
+ *   ENOSPC (the engine bench's t0090_64mib_s), from the click until its
+ *   result and timeline are on screen; the page's 10 s limit must not end it
+ *   (the bench fails if it does); t0090_64mib_page_events: its trace events.
  * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
  *   #lesson/<n> link, until its text is shown, its script is in the editor
  *   and the frame has been painted;
@@ -53,6 +57,8 @@ import { Recorder } from "../src/worker/recorder.ts";
 
 /** About 60 000 trace events. */
 const BIG_RUN = `await flux.start();\nfor (let i = 0; i < 2150; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
+/** The engine bench's t0090_64mib_s workload (flux-model.md §13 A on 64 MiB): it must run to the end in the page, under its 10 s limit. */
+const T0090_64MIB = `scenario({ disk: "64 MiB" });\nawait flux.start();\nwhile (flux.dmesg("No space left on device").length === 0) {\n  await jobs.submit(1);\n  await sim.advance(100);\n}\n`;
 const FLOOD = `for (let i = 0; i < 200000; i++) log("line " + i);\n`;
 const HEAP_RUNS = 20;
 /** Big runs timed in the page and headless, interleaved. */
@@ -156,7 +162,7 @@ try {
   let heapAfterFirst = 0;
   const ranToTheEnd = async () => {
     const status = await page.textContent(".console .status");
-    if (!status?.startsWith("✓")) throw new Error(`the big run did not run to the end: ${status}`);
+    if (!status?.startsWith("✓")) throw new Error(`a timed run did not run to the end: ${status}`);
   };
   const headless = await headlessBigRun();
   const cliRuns: number[] = [];
@@ -171,6 +177,10 @@ try {
   await setText(FLOOD);
   const flood = await runTimed();
   await ranToTheEnd();
+  await setText(T0090_64MIB);
+  const t0090 = await runTimed();
+  await ranToTheEnd();
+  const t0090Events = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
   const history = await headless.history();
 
   // open every lesson by its link, as a reader following #lesson/<n> would
@@ -210,6 +220,8 @@ try {
     flood_page_ms: Math.round(flood.ms),
     flood_worker_ms: Math.round(flood.workerMs),
     flood_after_worker_ms: Math.round(flood.ms - flood.workerMs),
+    t0090_64mib_page_ms: Math.round(t0090.ms),
+    t0090_64mib_page_events: t0090Events,
     interactive_ms: Math.round(loading.interactive!),
     editor_ready_ms: Math.round(loading.editorReady!),
     longest_task_ms: Math.round(loading.longestTask),
