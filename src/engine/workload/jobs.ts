@@ -129,15 +129,8 @@ export class JobWorkload {
   }
 
   private ingestOps(dir: string, event: (name: string, context?: object) => KvsOp): KvsOp[] {
-    const jobspec = JSON.stringify({
-      resources: [{ type: "slot", count: 1, with: [{ type: "core", count: 1 }], label: "task" }],
-      tasks: [{ command: ["echo", "0123456789"], slot: "task", count: { per_slot: 1 } }],
-      attributes: { system: { duration: 0, cwd: "/home/flux", environment: ENVIRONMENT, shell: { options: { rlimit: { core: 0 } } } } },
-      version: 1,
-    });
-    // J is the signed jobspec: header.payload.signature, base64url ("none" signing)
-    const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${btoa(jobspec).replace(/=+$/, "")}.none`;
-    return [this.put(`${dir}.J`, signed), this.put(`${dir}.jobspec`, jobspec), event("submit", { userid: 1000, urgency: 16, flags: 0, version: 1 })];
+    const { signed, jobspec } = (this.submitted ??= submittedJob());
+    return [{ op: "put", key: `${dir}.J`, value: signed }, { op: "put", key: `${dir}.jobspec`, value: jobspec }, event("submit", { userid: 1000, urgency: 16, flags: 0, version: 1 })];
   }
 
   private guestOps(dir: string, output: string): KvsOp[] {
@@ -175,6 +168,9 @@ export class JobWorkload {
     });
   }
 
+  /** Every job is the same `flux run echo 0123456789`: its J and jobspec bytes are made once (a value's bytes are never changed). */
+  private submitted: { signed: Uint8Array; jobspec: Uint8Array } | undefined;
+
   private put(key: string, text: string): KvsOp {
     return { op: "put", key, value: encoder.encode(text) };
   }
@@ -186,4 +182,16 @@ export class JobWorkload {
 
 function commitError(service: string, errno: Errno): FluxError {
   return new FluxError(errno, `${service}: flux_kvs_commit: ${strerror(errno)}`);
+}
+
+/** The jobspec of `flux run echo 0123456789` and J, the signed jobspec: header.payload.signature, base64url ("none" signing). */
+function submittedJob(): { signed: Uint8Array; jobspec: Uint8Array } {
+  const jobspec = JSON.stringify({
+    resources: [{ type: "slot", count: 1, with: [{ type: "core", count: 1 }], label: "task" }],
+    tasks: [{ command: ["echo", "0123456789"], slot: "task", count: { per_slot: 1 } }],
+    attributes: { system: { duration: 0, cwd: "/home/flux", environment: ENVIRONMENT, shell: { options: { rlimit: { core: 0 } } } } },
+    version: 1,
+  });
+  const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${btoa(jobspec).replace(/=+$/, "")}.none`;
+  return { signed: encoder.encode(signed), jobspec: encoder.encode(jobspec) };
 }
