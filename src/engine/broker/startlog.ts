@@ -7,9 +7,9 @@
 import type { Endpoint } from "../sim/bus.ts";
 import { type Errno, strerror } from "../sim/errno.ts";
 import { wallClockSeconds } from "../sim/wallclock.ts";
+import { eventlogLine, putText } from "../common/eventlog.ts";
 
 export const STARTLOG_KEY = "admin.eventlog";
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 type Next = (errno?: Errno, text?: string) => void;
@@ -42,8 +42,7 @@ export class Startlog {
   }
 
   private post(name: string, context: object, sync: boolean, next: Next): void {
-    const entry = `${JSON.stringify({ timestamp: wallClockSeconds(this.h.now()), name, context })}\n`;
-    const ops = [{ op: "put", key: STARTLOG_KEY, value: encoder.encode(entry), append: true }];
+    const ops = [putText(STARTLOG_KEY, eventlogLine(wallClockSeconds(this.h.now()), name, context), true)];
     this.h.rpc("kvs.commit", { ops, sync }, (r) => {
       if (r.ok) return next();
       next(r.errno, `Error committing ${name} event: ${strerror(r.errno)}`);

@@ -30,11 +30,9 @@
  */
 import type { Endpoint } from "../sim/bus.ts";
 import { type Errno, strerror } from "../sim/errno.ts";
-import { wallClockSeconds } from "../sim/wallclock.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
 import type { Knobs } from "../policy/knobs.ts";
-
-const encoder = new TextEncoder();
+import { eventlogLine, eventTimestamp, putText } from "../common/eventlog.ts";
 
 type Next = (errno?: Errno, text?: string) => void;
 
@@ -63,15 +61,15 @@ export class InstanceServices {
   /** rc1, after the start event: resource.R once discovered (a first start), then the resource-define event. */
   loadAfterStartEvent(next: () => void): void {
     const define = () => {
-      const event = { timestamp: this.timestamp(), name: "resource-define", context: { method: this.method } };
-      this.commit(this.resource, [put("resource.eventlog", `${JSON.stringify(event)}\n`, true)], false, "error posting resource-define event", next);
+      const event = eventlogLine(eventTimestamp(this.resource.now()), "resource-define", { method: this.method });
+      this.commit(this.resource, [putText("resource.eventlog", event, true)], false, "error posting resource-define event", next);
     };
     if (this.method === "kvs") define();
     else this.commitR(define);
   }
 
   private commitR(next: () => void): void {
-    this.commit(this.resource, [put("resource.R", JSON.stringify(R))], false, "error committing R to KVS", next);
+    this.commit(this.resource, [putText("resource.R", JSON.stringify(R))], false, "error committing R to KVS", next);
   }
 
   /** truncate_eventlog: the eventlog put back whole, with nothing old enough to drop; skipped when there is none. */
@@ -99,13 +97,13 @@ export class InstanceServices {
     });
     // queues_save() gives an array of queues; 66 bytes, so a valref as in Flux
     const state = { version: 1, max_jobid: 0, queue: [{ enable: true, start: true }] };
-    this.commit(this.jobManager, [put("checkpoint.job-manager", JSON.stringify(state))], false, "restart_save_state", () => this.drainCheckpoint(one));
+    this.commit(this.jobManager, [putText("checkpoint.job-manager", JSON.stringify(state))], false, "restart_save_state", () => this.drainCheckpoint(one));
   }
 
   private drainCheckpoint(next: () => void): void {
     if (!this.knobs.resourceDrainCheckpoint) return next();
-    const drain = { timestamp: this.timestamp(), drain_state: {} };
-    this.commit(this.resource, [put("checkpoint.resource", JSON.stringify(drain))], true, "failed to checkpoint drain state", next);
+    const drain = { timestamp: eventTimestamp(this.resource.now()), drain_state: {} };
+    this.commit(this.resource, [putText("checkpoint.resource", JSON.stringify(drain))], true, "failed to checkpoint drain state", next);
   }
 
   private commit(h: Endpoint, ops: KvsOp[], sync: boolean, failure: string, next: () => void): void {
@@ -114,12 +112,4 @@ export class InstanceServices {
       next();
     });
   }
-
-  private timestamp(): number {
-    return Math.round(wallClockSeconds(this.resource.now()) * 1e6) / 1e6;
-  }
-}
-
-function put(key: string, text: string, append = false): KvsOp {
-  return { op: "put", key, value: encoder.encode(text), ...(append ? { append } : {}) };
 }

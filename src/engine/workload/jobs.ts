@@ -10,7 +10,7 @@
  */
 import type { Bus, Endpoint } from "../sim/bus.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
-import { wallClockSeconds } from "../sim/wallclock.ts";
+import { eventlogLine, eventTimestamp, putText } from "../common/eventlog.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
 import type { JobOptions, JobsResult } from "../api/types.ts";
 
@@ -93,18 +93,13 @@ export class JobWorkload {
   private runJob(id: string, opts: JobOptions, done: (error?: FluxError) => void): void {
     const dir = `job.${id}`;
     const output = opts.output ?? "0123456789\n";
-    const event = (name: string, context: object = {}) => ({
-      op: "put" as const,
-      key: `${dir}.eventlog`,
-      value: encoder.encode(`${JSON.stringify({ timestamp: this.timestamp(), name, context })}\n`),
-      append: true,
-    });
+    const event = (name: string, context: object = {}) => putText(`${dir}.eventlog`, eventlogLine(this.timestamp(), name, context), true);
     const steps: [Endpoint, () => KvsOp[]][] = [
       [this.ingest, () => this.ingestOps(dir, event)],
       [this.manager, () => [event("validate")]],
       [this.manager, () => [event("depend")]],
       [this.manager, () => [event("priority", { priority: 16 })]],
-      [this.manager, () => [this.put(`${dir}.R`, this.resources()), event("alloc")]],
+      [this.manager, () => [putText(`${dir}.R`, this.resources()), event("alloc")]],
       [this.manager, () => [event("start")]],
       [this.exec, () => this.guestOps(dir, output)],
       [this.manager, () => [event("finish", { status: 0 })]],
@@ -135,9 +130,9 @@ export class JobWorkload {
 
   private guestOps(dir: string, output: string): KvsOp[] {
     const t = this.timestamp();
-    const lines = (entries: [string, object][]) => entries.map(([name, context]) => `${JSON.stringify({ timestamp: t, name, context })}\n`).join("");
+    const lines = (entries: [string, object][]) => entries.map(([name, context]) => eventlogLine(t, name, context)).join("");
     return [
-      this.put(
+      putText(
         `${dir}.guest.exec.eventlog`,
         lines([
           ["init", {}],
@@ -148,7 +143,7 @@ export class JobWorkload {
           ["done", {}],
         ]),
       ),
-      this.put(
+      putText(
         `${dir}.guest.output`,
         lines([
           ["header", { version: 1, encoding: { stdout: "UTF-8", stderr: "UTF-8" }, count: { stdout: 1, stderr: 1 }, options: {} }],
@@ -171,12 +166,8 @@ export class JobWorkload {
   /** Every job is the same `flux run echo 0123456789`: its J and jobspec bytes are made once (a value's bytes are never changed). */
   private submitted: { signed: Uint8Array; jobspec: Uint8Array } | undefined;
 
-  private put(key: string, text: string): KvsOp {
-    return { op: "put", key, value: encoder.encode(text) };
-  }
-
   private timestamp(): number {
-    return Math.round(wallClockSeconds(this.ingest.now()) * 1e6) / 1e6;
+    return eventTimestamp(this.ingest.now());
   }
 }
 
