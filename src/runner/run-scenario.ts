@@ -156,18 +156,19 @@ class UnhandledRejection {
   constructor(readonly reason: unknown) {}
 }
 
-/**
- * Run the script; whenever it is blocked on the simulation, run events until
- * something answers. Ends with what ended the script: its own error, a
- * rejection it left unhandled, the simulation being stuck, or an exception
- * inside the engine (a bug, reported as such).
- */
+/** When drive() gives up (a wall-clock deadline) and whom it tells of each turn. */
 interface DriveLimits {
   deadline: number;
   timeLimitMs: number;
   onTurn: (() => void) | undefined;
 }
 
+/**
+ * Run the script; whenever it is blocked on the simulation, run events until
+ * something answers. Ends with what ended the script: its own error, a
+ * rejection it left unhandled, the simulation being stuck, or an exception
+ * inside the engine (a bug, reported as such).
+ */
 async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
   let failure: unknown = NO_FAILURE;

@@ -85,8 +85,16 @@ const RELEASE_CWRAP = `  var cwrap = (ident, returnType, argTypes, opts) => {
 const EXPORT_WRAPPER_ANCHOR = "function createExportWrapper(name, func, nargs) {\n  assert(func);\n";
 const RELEASE_EXPORT = `${EXPORT_WRAPPER_ANCHOR}  return func;\n`;
 
+/** Each anchor, found exactly once in the debug build, and what it becomes. */
+const PATCHES: readonly [anchor: string, replacement: string][] = [
+  [FS_EXPORT_ANCHOR, `${FS_EXPORT_ANCHOR}\n${FS_EXPORT}`],
+  [RUNTIME_DEBUG_ANCHOR, "var runtimeDebug = false;"],
+  [CWRAP_ANCHOR, RELEASE_CWRAP],
+  [EXPORT_WRAPPER_ANCHOR, RELEASE_EXPORT],
+];
+
 export function patchSqlJsSource(text: string): string {
-  for (const anchor of [FS_EXPORT_ANCHOR, RUNTIME_DEBUG_ANCHOR, CWRAP_ANCHOR, EXPORT_WRAPPER_ANCHOR]) {
+  for (const [anchor] of PATCHES) {
     const count = text.split(anchor).length - 1;
     if (count !== 1) {
       throw new Error(
@@ -95,11 +103,7 @@ export function patchSqlJsSource(text: string): string {
       );
     }
   }
-  return text
-    .replace(FS_EXPORT_ANCHOR, `${FS_EXPORT_ANCHOR}\n${FS_EXPORT}`)
-    .replace(RUNTIME_DEBUG_ANCHOR, "var runtimeDebug = false;")
-    .replace(CWRAP_ANCHOR, RELEASE_CWRAP)
-    .replace(EXPORT_WRAPPER_ANCHOR, RELEASE_EXPORT);
+  return PATCHES.reduce((patched, [anchor, replacement]) => patched.replace(anchor, replacement), text);
 }
 
 export function assertFsExported(sql: SqlJsStatic): SqlJsWithFS {
