@@ -257,11 +257,16 @@ export class ContentSqlite implements FluxModule {
       fn();
       return undefined;
     } catch (e) {
-      const failure = sqliteError(e);
-      this.lastErrno = failure.errno;
-      this.h.log("err", `${site}: ${failure.message}(${failure.code})`);
-      return failure;
+      return this.failed(site, e);
     }
+  }
+
+  /** A statement failed at `site`: remember its errno and log it as content-sqlite does. */
+  private failed(site: string, e: unknown): SqliteError {
+    const failure = sqliteError(e);
+    this.lastErrno = failure.errno;
+    this.h.log("err", `${site}: ${failure.message}(${failure.code})`);
+    return failure;
   }
 
   private hashName(): HashName {
@@ -295,18 +300,9 @@ export class ContentSqlite implements FluxModule {
     const compressed = data.length >= COMPRESSION_THRESHOLD;
     const object = compressed ? lz4Compress(data) : data;
     this.h.work(sqliteCost(object.length));
-    const params = [ref, compressed ? data.length : -1, object, ...(this.knobs.sqliteSchema === "v2" ? [this.epoch] : [])];
-    const insert = () =>
-      this.exec("store: executing stmt", () => {
-        try {
-          this.stmts!.store.run(params);
-        } catch (e) {
-          // v1 has no ON CONFLICT clause: storing a blob that is already there is not an error
-          if (!/UNIQUE constraint failed/.test(String((e as Error).message))) throw e;
-        }
-      });
-    let failure = insert();
-    if (failure?.errno === "ENOSPC" && this.releaseReserve()) failure = insert();
+    const params = this.knobs.sqliteSchema === "v2" ? [ref, compressed ? data.length : -1, object, this.epoch] : [ref, compressed ? data.length : -1, object];
+    let failure = this.insert(params);
+    if (failure?.errno === "ENOSPC" && this.releaseReserve()) failure = this.insert(params);
     if (failure) {
       if (failure.errno === "ENOSPC") this.afterEnospc();
       return this.h.respondError(msg, failure.errno);
@@ -314,6 +310,17 @@ export class ContentSqlite implements FluxModule {
     this.stores++;
     this.lastErrno = undefined;
     this.h.respond(msg, ref, ref);
+  }
+
+  private insert(params: (string | number | Uint8Array)[]): SqliteError | undefined {
+    try {
+      this.stmts!.store.run(params);
+      return undefined;
+    } catch (e) {
+      // v1 has no ON CONFLICT clause: storing a blob that is already there is not an error
+      if (/UNIQUE constraint failed/.test(String((e as Error).message))) return undefined;
+      return this.failed("store: executing stmt", e);
+    }
   }
 
   private onCheckpointGet(msg: Message): void {

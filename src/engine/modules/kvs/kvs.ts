@@ -269,22 +269,24 @@ export class Kvs implements FluxModule {
     this.noopStores += blobs.size - fresh.length;
     let waiting = fresh.length;
     let failed: Errno | undefined;
-    const afterStores = () => {
-      if (failed) return this.finish(txn, failed);
-      if (txn.sync) this.syncCheckpoint(txn, newRoot);
-      else this.finish(txn, undefined, newRoot);
-    };
-    if (waiting === 0) return afterStores();
+    if (waiting === 0) return this.afterStores(txn, undefined, newRoot);
     this.h.work(COSTS.kvsBlobMs * fresh.length);
     for (const [ref, data] of fresh) {
       this.h.rpc("content.store", data, (r) => {
         if (r.ok) this.remember(ref, data, dirs.get(ref));
         else failed ??= r.errno;
         if (!r.ok && r.errno === "EROFS" && this.knobs.kvsReadOnly && !this.readOnly) this.setReadOnly(true, "after content.store failed with EROFS");
-        if (--waiting === 0 && this.active === txn) afterStores();
+        if (--waiting === 0 && this.active === txn) this.afterStores(txn, failed, newRoot);
       });
     }
     txn.stored = fresh.map(([ref]) => ref);
+  }
+
+  /** Every blob of the commit is stored (or one failed): a sync commit checkpoints, any other is done. */
+  private afterStores(txn: Transaction, failed: Errno | undefined, newRoot: string): void {
+    if (failed) return this.finish(txn, failed);
+    if (txn.sync) this.syncCheckpoint(txn, newRoot);
+    else this.finish(txn, undefined, newRoot);
   }
 
   /** FLUX_KVS_SYNC: (flush, before 0.77) then checkpoint the new root; any error fails the commit. */

@@ -4,7 +4,6 @@
  * so blob sizes and blobrefs follow the same rules.
  */
 import { BLOBREF_MAX_STRING_SIZE } from "../../common/blobref.ts";
-import { concatBytes } from "../../common/bytes.ts";
 
 export type TreeObj =
   | { ver: 1; type: "val"; data: string }
@@ -91,8 +90,11 @@ export function detachEncoding(d: DirObj): DirEncoding | undefined {
 const SPLICES_MAX = 16;
 
 // Directory entries are never mutated once made (a commit copies a directory,
-// not its entries), so each entry's JSON is computed once and reused by every
-// later version of its directory.
+// not its entries), so an entry's JSON can be reused by every later version of
+// its directory. Only a directory encoded afresh keeps its entries' texts: it
+// is the one likely to be encoded afresh again (a merged commit of many keys),
+// while a spliced-in entry is usually replaced by the next commit (t0090:
+// 39 000 spliced entries, none encoded again).
 const entryText = new WeakMap<TreeObj, string>();
 
 /**
@@ -113,7 +115,7 @@ const encodedDirs = new WeakMap<DirObj, EncodedDir>();
 
 const DIR_HEAD = encoder.encode(`{"data":{`);
 const DIR_TAIL = encoder.encode(`},"type":"dir","ver":1}`);
-const COMMA = encoder.encode(",");
+const COMMA = 0x2c;
 
 function encodedDir(d: DirObj): EncodedDir {
   let enc = encodedDirs.get(d);
@@ -121,21 +123,51 @@ function encodedDir(d: DirObj): EncodedDir {
   return enc;
 }
 
+/**
+ * Parts are UTF-8-encoded into this buffer, reused by every encoding, and
+ * copied out once into the blob: TextEncoder.encode() makes a new array per
+ * call, which cost more than the encoding itself (a commit changes one or
+ * two entries of each directory on its path, 40 000 directories a t0090 run).
+ */
+let scratch: Uint8Array = new Uint8Array(64 * 1024);
+
+/** `text` in UTF-8 at `at` in the scratch buffer (grown as needed); returns where it ends. */
+function writeText(text: string, at: number): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  if (scratch.length < at + 3 * text.length) scratch = grown(scratch, at, at + 3 * text.length);
+  return at + encoder.encodeInto(text, scratch.subarray(at)).written;
+}
+
+function writeBytes(bytes: Uint8Array, at: number): number {
+  if (scratch.length < at + bytes.length) scratch = grown(scratch, at, at + bytes.length);
+  scratch.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** A buffer of at least `size` bytes holding the first `used` bytes of `buffer`. */
+function grown(buffer: Uint8Array, used: number, size: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(size, 2 * buffer.length));
+  bigger.set(buffer.subarray(0, used));
+  return bigger;
+}
+
 function fresh(d: DirObj): EncodedDir {
   // the default sort compares UTF-16 code units: strcmp() order for these keys
   const names = Object.keys(d.data).sort();
-  const parts = names.map((name) => partBytes(name, d.data[name]!));
   const starts: number[] = [];
   const ends: number[] = [];
-  let at = DIR_HEAD.length;
-  for (const part of parts) {
+  let at = writeBytes(DIR_HEAD, 0);
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0) at = writeBytes(COMMA_BYTES, at);
     starts.push(at);
-    ends.push((at += part.length));
-    at++; // the comma
+    at = writeText(partText(names[i]!, d.data[names[i]!]!, true), at);
+    ends.push(at);
   }
-  const pieces = [DIR_HEAD, ...parts.flatMap((part, i) => (i === 0 ? [part] : [COMMA, part])), DIR_TAIL];
-  return { bytes: concatBytes(pieces), names, starts, ends };
+  at = writeBytes(DIR_TAIL, at);
+  return { bytes: scratch.slice(0, at), names, starts, ends };
 }
+
+const COMMA_BYTES = Uint8Array.of(COMMA);
 
 function patched(d: DirObj, prior: EncodedDir, changed: Iterable<string>): EncodedDir {
   let enc = prior;
@@ -154,48 +186,75 @@ function withEntry(enc: EncodedDir, name: string, entry: TreeObj | undefined): E
     const last = names.length - 1;
     const from = i < last || i === 0 ? starts[i]! : ends[i - 1]!;
     const to = i < last ? starts[i + 1]! : ends[i]!;
-    return splice(enc, { from, to, pieces: [], index: i, removes: true });
+    return splice(enc, { from, to, part: 0, comma: 0, index: i, removes: true });
   }
-  const part = partBytes(name, entry);
-  const added = (start: number) => ({ name, start, length: part.length });
-  if (present) return splice(enc, { from: starts[i]!, to: ends[i]!, pieces: [part], index: i, removes: true, added: added(starts[i]!) });
+  const text = partText(name, entry, false);
+  if (present) return replacedInPlace(enc, i, text) ?? splice(enc, { from: starts[i]!, to: ends[i]!, part: writeText(text, 0), comma: 0, index: i, removes: true, name });
   const at = names.length === 0 ? DIR_HEAD.length : i < names.length ? starts[i]! : ends[i - 1]!;
-  const pieces = names.length === 0 ? [part] : i < names.length ? [part, COMMA] : [COMMA, part];
-  return splice(enc, { from: at, to: at, pieces, index: i, removes: false, added: added(pieces[0] === COMMA ? at + 1 : at) });
+  // a comma after the new part when an entry follows it, before it when it is the last of several
+  const comma = names.length === 0 ? 0 : i < names.length ? 1 : -1;
+  return splice(enc, { from: at, to: at, part: writeText(text, 0), comma, index: i, removes: false, name });
 }
 
-/** Bytes [from, to) replaced by `pieces`; the entry at `index` removed and/or `added` put there. */
+/**
+ * An entry replaced by one as long (a subdirectory's new blobref, the
+ * commonest edit): the copy is written in place, and the names and every
+ * part's place stay as they were, so the arrays are shared (an encoding's
+ * arrays are never changed in place). Undefined when the lengths differ.
+ */
+function replacedInPlace(enc: EncodedDir, i: number, text: string): EncodedDir | undefined {
+  const from = enc.starts[i]!;
+  const to = enc.ends[i]!;
+  if (text.length > to - from) return undefined; // longer in UTF-8 too
+  const bytes = enc.bytes.slice();
+  const { read, written } = encoder.encodeInto(text, bytes.subarray(from, to));
+  if (read !== text.length || written !== to - from) return undefined;
+  return { bytes, names: enc.names, starts: enc.starts, ends: enc.ends };
+}
+
+/**
+ * Bytes [from, to) replaced by the `part` bytes at the start of the scratch
+ * buffer, with a comma after it (1), before it (-1) or none (0); the entry
+ * at `index` removed and/or `name` put there.
+ */
 interface Edit {
   from: number;
   to: number;
-  pieces: Uint8Array[];
+  part: number;
+  comma: -1 | 0 | 1;
   index: number;
   removes: boolean;
-  added?: { name: string; start: number; length: number };
+  name?: string;
 }
 
 function splice(enc: EncodedDir, edit: Edit): EncodedDir {
-  const { from, to, pieces, index, removes, added } = edit;
-  const bytes = concatBytes([enc.bytes.subarray(0, from), ...pieces, enc.bytes.subarray(to)]);
+  const { from, to, part, comma, index, removes, name } = edit;
+  const inserted = part + (comma === 0 ? 0 : 1);
+  const bytes = new Uint8Array(enc.bytes.length - (to - from) + inserted);
+  bytes.set(enc.bytes.subarray(0, from));
+  let at = from;
+  if (comma === -1) bytes[at++] = COMMA;
+  const start = at;
+  bytes.set(scratch.subarray(0, part), at);
+  at += part;
+  if (comma === 1) bytes[at++] = COMMA;
+  bytes.set(enc.bytes.subarray(to), at);
   const delta = bytes.length - enc.bytes.length;
-  // An entry replaced by one as long (a subdirectory's new blobref, the commonest edit): the names and every
-  // part's place stay as they were, so the arrays are shared (an encoding's arrays are never changed in place).
-  if (removes && added && delta === 0) return { bytes, names: enc.names, starts: enc.starts, ends: enc.ends };
   const names = enc.names.slice();
   const starts = enc.starts.slice();
   const ends = enc.ends.slice();
   const removed = removes ? 1 : 0;
-  if (added) {
-    names.splice(index, removed, added.name);
-    starts.splice(index, removed, added.start);
-    ends.splice(index, removed, added.start + added.length);
+  if (name !== undefined) {
+    names.splice(index, removed, name);
+    starts.splice(index, removed, start);
+    ends.splice(index, removed, start + part);
   } else {
     names.splice(index, removed);
     starts.splice(index, removed);
     ends.splice(index, removed);
   }
   // every later part moved by what was inserted or cut
-  for (let j = added ? index + 1 : index; j < names.length; j++) {
+  for (let j = name !== undefined ? index + 1 : index; j < names.length; j++) {
     starts[j]! += delta;
     ends[j]! += delta;
   }
@@ -214,17 +273,18 @@ function lowerBound(names: string[], name: string): number {
   return lo;
 }
 
-function partBytes(name: string, entry: TreeObj): Uint8Array {
-  return encoder.encode(`${JSON.stringify(name)}:${encodeText(entry)}`);
+/** `"name":entry`; `remember` keeps the entry's JSON for the next encoding of its directory afresh (see entryText). */
+function partText(name: string, entry: TreeObj, remember: boolean): string {
+  return `${JSON.stringify(name)}:${encodeText(entry, remember)}`;
 }
 
-function encodeText(obj: TreeObj): string {
+function encodeText(obj: TreeObj, remember = false): string {
   // a directory inline in another (RFC 11 allows it; this kvs always stores dirrefs)
   if (obj.type === "dir") return decoder.decode(encodedDir(obj).bytes);
   let text = entryText.get(obj);
   if (text === undefined) {
     text = `{"data":${stringifySorted(obj.data)},"type":"${obj.type}","ver":1}`;
-    entryText.set(obj, text);
+    if (remember) entryText.set(obj, text);
   }
   return text;
 }

@@ -73,41 +73,17 @@ class Refused {
 }
 
 export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyContext): ApplyResult {
-  const blobs = new Map<string, Uint8Array>();
-  const dirs = new Map<string, DirObj>();
-  const copies: Copies = new Map();
-  const copy = (d: DirObj): DirObj => {
-    const c = dir({ ...d.data });
-    copies.set(c, { prior: encodingOf(d), changed: new Set(), inserted: new Set() });
-    return c;
-  };
-  const own = (d: DirObj): DirObj => {
-    copies.set(d, { prior: detachEncoding(d), changed: new Set(), inserted: new Set() });
-    return d;
-  };
-  const mine = ctx.owned ? own : copy;
-  const store = (data: Uint8Array): string => {
-    const ref = blobref(ctx.hash, data);
-    blobs.set(ref, data);
-    return ref;
-  };
-  const storeDir = (d: DirObj): string => {
-    const { prior, changed } = copies.get(d)!;
-    const ref = store(encodeChanged(d, prior, changed));
-    dirs.set(ref, d);
-    return ref;
-  };
-  const root = mine(rootDir);
-  const walk: Walk = { copy, mine, copies, store, dirOf: ctx.dirOf, unrollLater: new Map() };
+  const w = new Walk(ctx);
+  const root = w.mine(rootDir);
   try {
-    for (const op of ops) applyOne(root, op, walk);
+    for (const op of ops) applyOne(root, op, w);
   } catch (e) {
     if (e instanceof Missing) return { missing: [e.ref] };
     if (e instanceof Refused) return { errno: e.errno };
     throw e;
   }
-  const newRoot = storeDir(unroll(root, walk, storeDir));
-  return { newRoot, blobs, dirs };
+  const newRoot = w.storeDir(unroll(root, w));
+  return { newRoot, blobs: w.blobs, dirs: w.dirs };
 }
 
 /**
@@ -118,16 +94,47 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
  */
 type Copies = Map<DirObj, { prior: DirEncoding | undefined; changed: Set<string>; inserted: Set<string> }>;
 
-interface Walk {
-  /** A private copy of a directory the transaction does not own (an inline one). */
-  copy(d: DirObj): DirObj;
-  /** A directory from dirOf() or a new one, to change: the object itself when owned, else a copy. */
-  mine(d: DirObj): DirObj;
-  copies: Copies;
+/** One transaction's walk: the directories it changes, and the blobs it makes in the order it makes them. */
+class Walk {
+  readonly blobs = new Map<string, Uint8Array>();
+  /** The directories among the blobs, as objects (so nobody parses them again). */
+  readonly dirs = new Map<string, DirObj>();
+  readonly copies: Copies = new Map();
   /** Values too big to stay inline, by their placeholder val, until the unroll stores them. */
-  unrollLater: Map<TreeObj, Uint8Array>;
-  store(data: Uint8Array): string;
-  dirOf(ref: string): DirObj | undefined;
+  readonly unrollLater = new Map<TreeObj, Uint8Array>();
+
+  constructor(private readonly ctx: ApplyContext) {}
+
+  dirOf(ref: string): DirObj | undefined {
+    return this.ctx.dirOf(ref);
+  }
+
+  /** A private copy of a directory the transaction does not own (an inline one). */
+  copy(d: DirObj): DirObj {
+    const c = dir({ ...d.data });
+    this.copies.set(c, { prior: encodingOf(d), changed: new Set(), inserted: new Set() });
+    return c;
+  }
+
+  /** A directory from dirOf() or a new one, to change: the object itself when owned, else a copy. */
+  mine(d: DirObj): DirObj {
+    if (!this.ctx.owned) return this.copy(d);
+    this.copies.set(d, { prior: detachEncoding(d), changed: new Set(), inserted: new Set() });
+    return d;
+  }
+
+  store(data: Uint8Array): string {
+    const ref = blobref(this.ctx.hash, data);
+    this.blobs.set(ref, data);
+    return ref;
+  }
+
+  storeDir(d: DirObj): string {
+    const { prior, changed } = this.copies.get(d)!;
+    const ref = this.store(encodeChanged(d, prior, changed));
+    this.dirs.set(ref, d);
+    return ref;
+  }
 }
 
 function applyOne(root: DirObj, op: KvsOp, w: Walk): void {
@@ -216,11 +223,11 @@ function appended(existing: TreeObj | undefined, value: Uint8Array, w: Walk): Tr
  * Store every directory copied by this transaction (depth first) and every
  * value too big to stay inline, putting a dirref or valref in its place.
  */
-function unroll(d: DirObj, w: Walk, storeDir: (d: DirObj) => string): DirObj {
+function unroll(d: DirObj, w: Walk): DirObj {
   // only changed entries can be copies or new values
   for (const name of iterationOrder(w.copies.get(d)!)) {
     const entry = dirEntry(d, name);
-    if (entry?.type === "dir" && w.copies.has(entry)) setEntry(d, name, dirref(storeDir(unroll(entry, w, storeDir))), w.copies);
+    if (entry?.type === "dir" && w.copies.has(entry)) setEntry(d, name, dirref(w.storeDir(unroll(entry, w))), w.copies);
     else if (entry && w.unrollLater.has(entry)) setEntry(d, name, valref([w.store(w.unrollLater.get(entry)!)]), w.copies);
   }
   return d;
