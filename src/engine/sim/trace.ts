@@ -84,6 +84,14 @@ export class Trace {
   // in as its own 32-bit code (textCode), which names and the values that
   // recur (topics, modules, kinds) look up instead of reading again.
   private mixEvent(event: TraceEvent): void {
+    if (event.kind === "send") this.mixMessage(SEND, event.id, event.topic, event.from, event.bytes, undefined, event.note, event.t);
+    else if (event.kind === "reply") this.mixMessage(REPLY, event.id, event.topic, event.to, undefined, event.errno, event.note, event.t);
+    else this.mixFields(event);
+    this.mixCode(EVENT_END);
+  }
+
+  /** Any event: its fields in their order in the object (the order the code that made it wrote them, `t` last). */
+  private mixFields(event: TraceEvent): void {
     for (const key in event) {
       const value = (event as unknown as Record<string, unknown>)[key];
       if (value === undefined) continue;
@@ -92,7 +100,34 @@ export class Trace {
       else this.mixCode(textCode(String(value)));
       this.mixCode(FIELD_END);
     }
-    this.mixCode(EVENT_END);
+  }
+
+  /**
+   * A send or a reply, nine in ten events of a run, mixed exactly as
+   * mixFields() mixes the objects the bus makes ({kind, id, topic, from |
+   * to, bytes, errno, note}, then `t`), without walking their keys.
+   */
+  private mixMessage(kind: MessageKind, id: number, topic: string, peer: string, bytes: number | undefined, errno: string | undefined, note: string | undefined, t: number): void {
+    this.mixTextField(KEY.kind, kind.code);
+    this.mixNumberField(KEY.id, id);
+    this.mixTextField(KEY.topic, textCode(topic));
+    this.mixTextField(kind.peerKey, textCode(peer));
+    if (bytes !== undefined) this.mixNumberField(KEY.bytes, bytes);
+    if (errno !== undefined) this.mixTextField(KEY.errno, textCode(errno));
+    if (note !== undefined) this.mixTextField(KEY.note, textCode(note));
+    this.mixNumberField(KEY.t, t);
+  }
+
+  private mixTextField(keyCode: number, valueCode: number): void {
+    this.mixCode(keyCode);
+    this.mixCode(valueCode);
+    this.mixCode(FIELD_END);
+  }
+
+  private mixNumberField(keyCode: number, value: number): void {
+    this.mixCode(keyCode);
+    this.mixNumber(value);
+    this.mixCode(FIELD_END);
   }
 
   /** A number by its IEEE 754 bits: the same in every JavaScript engine, and no string made. */
@@ -131,6 +166,15 @@ function textCode(text: string): number {
 const textCodes = new Map<string, number>();
 const MAX_REMEMBERED_TEXT = 40;
 const MAX_REMEMBERED_TEXTS = 4096;
+
+/** The codes of the field names and kinds of sends and replies, worked out once. */
+const KEY = { kind: textCode("kind"), id: textCode("id"), topic: textCode("topic"), from: textCode("from"), to: textCode("to"), bytes: textCode("bytes"), errno: textCode("errno"), note: textCode("note"), t: textCode("t") };
+interface MessageKind {
+  code: number;
+  peerKey: number;
+}
+const SEND: MessageKind = { code: textCode("send"), peerKey: KEY.from };
+const REPLY: MessageKind = { code: textCode("reply"), peerKey: KEY.to };
 
 /** Separators no UTF-16 code unit can be: a field's end, an event's end. */
 const FIELD_END = 0x10000;
