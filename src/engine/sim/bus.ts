@@ -30,16 +30,31 @@ export type Response = { ok: true; payload: unknown } | { ok: false; errno: Errn
 export type Handler = (msg: Message) => void;
 export type Continuation = (response: Response) => void;
 
-interface Outstanding {
-  readonly msg: Message;
-  readonly sender: Endpoint | undefined;
-  readonly onResponse: Continuation | undefined;
+/**
+ * A request as its handler sees it, with what only the bus reads: who asked
+ * and what to call with the answer. One object from send to answer, handed
+ * to the scheduler as it is: no closure is made per message.
+ */
+class Request implements Message {
+  responded = false;
+  response: Response | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly topic: string,
+    readonly sender: string,
+    readonly payload: unknown,
+    readonly sentAt: number,
+    readonly endpoint: Endpoint | undefined,
+    readonly onResponse: Continuation | undefined,
+  ) {}
 }
 
 interface Reactor {
+  readonly owner: string;
   busyUntil: number;
-  /** Work that arrived while the module was busy, in arrival order. */
-  queue: (() => void)[];
+  /** Work that arrived while the module was busy, in arrival order: each a function, then its argument. */
+  queue: unknown[];
   /** The one wake-up scheduled for when the module is free again. */
   wakeup: boolean;
 }
@@ -55,7 +70,7 @@ export interface PendingRequest {
 export class Bus {
   private services = new Map<string, { owner: string; handler: Handler }>();
   private reactors = new Map<string, Reactor>();
-  private outstanding = new Map<number, Outstanding>();
+  private outstanding = new Map<number, Request>();
   private nextId = 1;
   /** The module whose handler is running, and the work it has done so far in this handler. */
   private current: { owner: string; cost: number } | undefined;
@@ -81,7 +96,7 @@ export class Bus {
 
   /** A module instance is gone: nobody will read the answers to what it asked. */
   forget(sender: Endpoint): void {
-    for (const [id, entry] of this.outstanding) if (entry.sender === sender) this.outstanding.delete(id);
+    for (const [id, entry] of this.outstanding) if (entry.endpoint === sender) this.outstanding.delete(id);
   }
 
   serves(topic: string): boolean {
@@ -89,13 +104,13 @@ export class Bus {
   }
 
   request(from: string, topic: string, payload: unknown, onResponse?: Continuation, note?: string, sender?: Endpoint): Message {
-    const msg: Message = { id: this.nextId++, topic, sender: from, payload, sentAt: this.sched.now(), responded: false };
-    this.outstanding.set(msg.id, { msg, sender, onResponse });
+    const msg = new Request(this.nextId++, topic, from, payload, this.sched.now(), sender, onResponse);
+    this.outstanding.set(msg.id, msg);
     const sent: SendEvent = { kind: "send", id: msg.id, topic, from };
     if (payload instanceof Uint8Array) sent.bytes = payload.length;
     if (note) sent.note = note;
     this.trace.add(sent);
-    this.deliver(HOP_MS, "deliver a request", () => this.dispatch(msg));
+    this.deliver(HOP_MS, "deliver a request", this.dispatch, msg);
     return msg;
   }
 
@@ -118,7 +133,7 @@ export class Bus {
 
   /** Requests sent and not yet answered, oldest first. */
   pending(): PendingRequest[] {
-    return [...this.outstanding.values()].map(({ msg }) => ({
+    return [...this.outstanding.values()].map((msg) => ({
       id: msg.id,
       topic: msg.topic,
       from: msg.sender,
@@ -144,68 +159,79 @@ export class Bus {
     if (note) reply.note = note;
     this.trace.add(reply);
     if (!entry) return; // the sender is gone (crash, unload): nobody is waiting
-    this.deliver(HOP_MS, "deliver a response", () => {
-      if (!this.outstanding.delete(msg.id) || entry.sender?.closed) return;
-      this.runOn(msg.sender, () => entry.onResponse?.(response));
-    });
+    entry.response = response;
+    this.deliver(HOP_MS, "deliver a response", this.deliverResponse, entry);
   }
 
-  private dispatch(msg: Message): void {
+  private readonly dispatch = (msg: Request): void => {
     const service = this.services.get(msg.topic);
     if (!service) {
       this.respondError(msg, "ENOSYS");
       return;
     }
-    this.runOn(service.owner, () => service.handler(msg));
-  }
+    this.runOn(service.owner, service.handler, msg);
+  };
 
-  /** Run `fn` on `owner`'s reactor: after whatever it is busy with (first come, first served), charging the work it does. */
-  runOn(owner: string, fn: () => void): void {
+  private readonly deliverResponse = (msg: Request): void => {
+    if (!this.outstanding.delete(msg.id) || msg.endpoint?.closed) return;
+    this.runOn(msg.sender, answer, msg);
+  };
+
+  /** Run `fn(arg)` on `owner`'s reactor: after whatever it is busy with (first come, first served), charging the work it does. */
+  runOn<T>(owner: string, fn: (arg: T) => void, arg?: T): void {
     const reactor = this.reactor(owner);
     if (reactor.busyUntil > this.sched.now() || reactor.queue.length > 0) {
-      reactor.queue.push(fn);
-      this.scheduleWakeup(owner, reactor);
+      reactor.queue.push(fn, arg);
+      this.scheduleWakeup(reactor);
       return;
     }
-    this.runNow(owner, reactor, fn);
+    this.runNow(reactor, fn, arg as T);
   }
 
-  private runNow(owner: string, reactor: Reactor, fn: () => void): void {
+  private runNow<T>(reactor: Reactor, fn: (arg: T) => void, arg: T): void {
     const outer = this.current;
     const now = this.sched.now();
     // a local frame: the handler may reset the bus (an instance stopping itself) while it runs
-    const frame = { owner, cost: 0 };
+    const frame = { owner: reactor.owner, cost: 0 };
     this.current = frame;
     try {
-      fn();
+      fn(arg);
     } catch (e) {
-      throw InternalError.of(owner, e);
+      throw InternalError.of(reactor.owner, e);
     } finally {
       reactor.busyUntil = now + frame.cost;
       this.current = outer;
     }
   }
 
-  private scheduleWakeup(owner: string, reactor: Reactor): void {
+  private scheduleWakeup(reactor: Reactor): void {
     if (reactor.wakeup) return;
     reactor.wakeup = true;
-    this.sched.after(Math.max(0, reactor.busyUntil - this.sched.now()), "a module is free again", () => {
-      reactor.wakeup = false;
-      const next = reactor.queue.shift();
-      if (next) this.runNow(owner, reactor, next);
-      if (reactor.queue.length > 0) this.scheduleWakeup(owner, reactor);
-    });
+    this.sched.afterWith(Math.max(0, reactor.busyUntil - this.sched.now()), "a module is free again", this.wake, reactor);
   }
 
-  private deliver(delay: number, label: string, run: () => void): void {
-    this.sched.after(delay + (this.current?.cost ?? 0), label, run);
+  private readonly wake = (reactor: Reactor): void => {
+    reactor.wakeup = false;
+    const next = reactor.queue.shift() as ((arg: unknown) => void) | undefined;
+    const arg = reactor.queue.shift();
+    if (next) this.runNow(reactor, next, arg);
+    if (reactor.queue.length > 0) this.scheduleWakeup(reactor);
+  };
+
+  private deliver(delay: number, label: string, run: (msg: Request) => void, msg: Request): void {
+    this.sched.afterWith(delay + (this.current?.cost ?? 0), label, run, msg);
   }
 
   private reactor(owner: string): Reactor {
     let reactor = this.reactors.get(owner);
-    if (!reactor) this.reactors.set(owner, (reactor = { busyUntil: 0, queue: [], wakeup: false }));
+    if (!reactor) this.reactors.set(owner, (reactor = { owner, busyUntil: 0, queue: [], wakeup: false }));
     return reactor;
   }
+}
+
+/** A response reaches the continuation its request was sent with. */
+function answer(msg: Request): void {
+  msg.onResponse?.(msg.response!);
 }
 
 /** What a module holds instead of a flux_t: its name on the bus, and the calls it may make. */

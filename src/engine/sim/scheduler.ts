@@ -9,7 +9,9 @@ export interface ScheduledEvent {
   readonly label: string;
   /** Background events (heartbeats, periodic timers) keep running forever, so they do not count as "work left". */
   readonly background: boolean;
-  readonly run: () => void;
+  readonly run: (arg: never) => void;
+  /** What `run` is called with: a message delivery passes its message, not a closure made for it. */
+  readonly arg: unknown;
   cancelled: boolean;
 }
 
@@ -25,8 +27,13 @@ export class Scheduler {
 
   /** Run `run` after `delayMs` of virtual time. */
   after(delayMs: number, label: string, run: () => void, background = false): ScheduledEvent {
+    return this.afterWith(delayMs, label, run, undefined, background);
+  }
+
+  /** Run `run(arg)` after `delayMs` of virtual time. */
+  afterWith<T>(delayMs: number, label: string, run: (arg: T) => void, arg: T, background = false): ScheduledEvent {
     if (!(delayMs >= 0)) throw new RangeError(`negative or NaN delay ${delayMs} for ${label}`);
-    const event: ScheduledEvent = { at: this.nowMs + delayMs, seq: this.seq++, label, background, run, cancelled: false };
+    const event: ScheduledEvent = { at: this.nowMs + delayMs, seq: this.seq++, label, background, run, arg, cancelled: false };
     this.push(event);
     if (!background) this.foreground++;
     return event;
@@ -57,7 +64,7 @@ export class Scheduler {
     if (!event.background) this.foreground--;
     event.cancelled = true;
     this.nowMs = event.at;
-    event.run();
+    (event.run as (arg: unknown) => void)(event.arg);
     return true;
   }
 
