@@ -90,16 +90,18 @@ export class Scheduler {
     return a.at < b.at || (a.at === b.at && a.seq < b.seq);
   }
 
+  // Both sifts move a hole instead of swapping pairs: each event is written once where it lands.
   private push(event: ScheduledEvent): void {
     const heap = this.heap;
+    let i = heap.length;
     heap.push(event);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      if (!this.before(event, heap[parent]!)) break;
+      heap[i] = heap[parent]!;
       i = parent;
     }
+    heap[i] = event;
   }
 
   private pop(): ScheduledEvent | undefined {
@@ -107,18 +109,18 @@ export class Scheduler {
     const top = heap[0];
     const last = heap.pop();
     if (heap.length > 0 && last) {
-      heap[0] = last;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
-        let m = i;
-        if (l < heap.length && this.before(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && this.before(heap[r]!, heap[m]!)) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        let m = l;
+        if (l >= heap.length) break;
+        if (r < heap.length && this.before(heap[r]!, heap[l]!)) m = r;
+        if (!this.before(heap[m]!, last)) break;
+        heap[i] = heap[m]!;
         i = m;
       }
+      heap[i] = last;
     }
     return top;
   }

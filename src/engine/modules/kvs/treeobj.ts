@@ -283,7 +283,10 @@ function encodeText(obj: TreeObj, remember = false): string {
   if (obj.type === "dir") return decoder.decode(encodedDir(obj).bytes);
   let text = entryText.get(obj);
   if (text === undefined) {
-    text = `{"data":${stringifySorted(obj.data)},"type":"${obj.type}","ver":1}`;
+    // a val's data is a string and a valref's or dirref's an array of strings: JSON.stringify() gives their
+    // text as jansson does; only a symlink's object has keys to sort
+    const data = obj.type === "symlink" ? stringifySorted(obj.data) : JSON.stringify(obj.data);
+    text = `{"data":${data},"type":"${obj.type}","ver":1}`;
     if (remember) entryText.set(obj, text);
   }
   return text;

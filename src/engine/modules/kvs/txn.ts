@@ -61,7 +61,8 @@ export type ApplyResult = { newRoot: string; blobs: Map<string, Uint8Array>; dir
 
 /** "a.b.c" -> ["a","b","c"]; empty components (leading, trailing, doubled dots) are ignored, as flux does. */
 export function parseKey(key: string): string[] {
-  return key.split(".").filter((c) => c.length > 0);
+  const components = key.split(".");
+  return components.includes("") ? components.filter((c) => c.length > 0) : components;
 }
 
 class Missing {
