@@ -118,9 +118,15 @@ describe("the sql.js patch", () => {
     expect(patchSqlJsSource(browser)).toContain('if (returnType !== "string" && numericArgs && !opts) return getCFunc(ident);');
   });
 
+  it("skips the debug build's integer checks, which the release build does not have, in Node and in the browser build", () => {
+    const browser = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-browser-debug.js"), "utf8");
+    for (const build of [source, browser]) expect(patchSqlJsSource(build)).toContain("function checkInt(value, bits, min, max) {\n  return;\n");
+  });
+
   it("fails loudly when an upgrade moves an anchor", () => {
     expect(() => patchSqlJsSource(source.replace(FS_EXPORT_ANCHOR, "Module.Database = Database;"))).toThrow(/found it 0 times/);
     expect(() => patchSqlJsSource(source.replace(RUNTIME_DEBUG_ANCHOR, "let runtimeDebug = 1;"))).toThrow(/runtimeDebug.*found it 0 times/);
     expect(() => patchSqlJsSource(source.replace("function createExportWrapper(", "function wrapExport("))).toThrow(/createExportWrapper.*found it 0 times/);
+    expect(() => patchSqlJsSource(source.replace("function checkInt(", "function checkInteger("))).toThrow(/checkInt.*found it 0 times/);
   });
 });
