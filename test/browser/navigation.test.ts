@@ -15,7 +15,7 @@ import { scenarioTitle } from "../../src/share/examples.ts";
 import { encodeScenario } from "../../src/share/link.ts";
 import { LESSONS, solutionFile, startFile } from "../../src/tutorial/lessons.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";
-import { openPage } from "./launch.ts";
+import { openPage, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 
 servePagePerFile(".tmp/dist-navigation");
@@ -259,6 +259,38 @@ describe("Back and Forward", () => {
     expect(await heading(page)).toContain(lessonTitle(3));
     expect(await editorText(page)).toBe(readFileSync(startFile(LESSONS[2]!), "utf8"));
     expect(await address(page)).toBe("#lesson/3");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("text typed in a lesson right before Next is kept in the drafts list", async () => {
+    const { page, problems } = await openHoldingPage();
+    await inPage(page, [{ open: "#lesson/1" }]);
+    await setScenario(page, `scenario({ title: "Typed in lesson 1" });\nawait flux.start();\n`);
+    await inPage(page, [{ hold: true }, { click: NEXT_LESSON }]); // before the address has followed the typing
+    await settle(page);
+    expect(await heading(page)).toContain(lessonTitle(2));
+    await page.click('[data-testid="drafts"]');
+    expect(await page.locator('[data-testid="draft-item"]').first().textContent()).toContain("Typed in lesson 1");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("free play's way back to the user's own script is the address with nothing in it; Back returns to the example", async () => {
+    const { page, problems } = await openHoldingPage({ ownText: OWN });
+    await inPage(page, [{ open: "#lesson/free-play" }, { click: '[data-testid="lesson"] a[href="#example/crash-recovery.ts"]' }]);
+    await settle(page);
+    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    await page.click('[data-testid="own-draft"]');
+    await settle(page);
+    expect(await address(page)).toBe("");
+    expect(await editorText(page)).toBe(OWN);
+    expect(await hasOrigin(page)).toBe(false);
+    await page.goBack();
+    await settle(page);
+    expect(await address(page)).toBe("#example/crash-recovery.ts");
+    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    expect(await heading(page)).toBe("Free play");
     expect(problems).toEqual([]);
     await page.context().close();
   });
