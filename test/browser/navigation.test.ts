@@ -174,6 +174,11 @@ describe("Back and Forward", () => {
   const OWN = `scenario({ title: "My own script" });\nawait flux.start();\nlog("mine");\n`;
   const lessonTitle = (n: number) => `${n}. ${LESSONS[n - 1]!.title}`;
   const listHeading = "Learn Flux's ENOSPC design by breaking it";
+  /** Nothing in the address, and the user's own draft in the editor. */
+  const expectOwnDraft = async (page: Page) => {
+    expect(await address(page)).toBe("");
+    expect(await editorText(page)).toBe(OWN);
+  };
 
   it("Back onto a lesson whose solution was shown opens that lesson with the solution; Forward the next lesson", async () => {
     const { page, problems } = await openHoldingPage();
@@ -215,8 +220,7 @@ describe("Back and Forward", () => {
   it("Back to no address from an edited example shows the user's own draft; Forward the edited example", async () => {
     const { page, problems } = await openHoldingPage({ ownText: OWN });
     await settle(page);
-    expect(await address(page)).toBe("");
-    expect(await editorText(page)).toBe(OWN);
+    await expectOwnDraft(page);
     await inPage(page, [{ click: '[data-testid="example-crash-recovery"]' }]);
     await settle(page);
     await inPage(page, [{ seed: "5" }]);
@@ -226,8 +230,7 @@ describe("Back and Forward", () => {
 
     await page.goBack();
     await settle(page);
-    expect(await address(page)).toBe("");
-    expect(await editorText(page)).toBe(OWN);
+    await expectOwnDraft(page);
     expect(await page.inputValue('[data-testid="seed"]')).toBe("");
     expect(await hasOrigin(page)).toBe(false);
 
@@ -250,8 +253,7 @@ describe("Back and Forward", () => {
 
     await page.goBack();
     await settle(page);
-    expect(await address(page)).toBe("");
-    expect(await editorText(page)).toBe(OWN);
+    await expectOwnDraft(page);
     expect(await heading(page)).toBe(listHeading);
 
     await page.goForward();
@@ -283,8 +285,7 @@ describe("Back and Forward", () => {
     expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
     await page.click('[data-testid="own-draft"]');
     await settle(page);
-    expect(await address(page)).toBe("");
-    expect(await editorText(page)).toBe(OWN);
+    await expectOwnDraft(page);
     expect(await hasOrigin(page)).toBe(false);
     await page.goBack();
     await settle(page);
