@@ -2,7 +2,8 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isEdited, scenarioToShare, settingsOf, unchangedFragment, verdictOnRun } from "../src/share/address.ts";
-import { draftTitle, keepDraft, loadDrafts, MAX_DRAFTS } from "../src/share/drafts.ts";
+import { draftTitle, keepDraft, keepOwnDraft, loadDrafts, loadOwnDraft, MAX_DRAFTS } from "../src/share/drafts.ts";
+import { editedFrom, forgetEditedFrom, rememberEditedFrom } from "../src/share/entry.ts";
 import { EXAMPLES, findExample, GROUP_NAMES } from "../src/share/examples.ts";
 import { parseRoute } from "../src/share/route.ts";
 
@@ -73,6 +74,36 @@ describe("the drafts list", () => {
     const storage = memoryStorage();
     storage.setItem("flux-enospc-playground:drafts", "{not json");
     expect(loadDrafts(storage)).toEqual([]);
+  });
+
+  it("keeps the user's own draft with its settings; the tutorial's plain-text one is read as a text", () => {
+    const storage = memoryStorage();
+    expect(loadOwnDraft(storage)).toBeUndefined();
+    keepOwnDraft(storage, "log(1);", { seed: "4" });
+    expect(loadOwnDraft(storage)).toEqual({ text: "log(1);", settings: { seed: "4" } });
+    for (const plain of ["// mine\nlog(2);", "42", "{\"text\": 3}"]) {
+      storage.setItem("flux-enospc-playground:own-draft", plain);
+      expect(loadOwnDraft(storage)).toEqual({ text: plain, settings: {} });
+    }
+  });
+});
+
+describe("what a history entry of an edit remembers", () => {
+  const lesson = { kind: "lesson" as const, id: "1", text: "log(1);", settings: {} };
+  const link = { kind: "link" as const, fragment: "#s=1.abc", scenario: { text: "log(2);", settings: { seed: "3" }, engineVersion: "0.0.9" } };
+
+  it("remembers the lesson, example or link the text was edited from, or the user's own draft, beside other state", () => {
+    for (const origin of [lesson, link, { kind: "example" as const, name: "first", text: "log(3);", settings: {} }, undefined]) {
+      const state = structuredClone(rememberEditedFrom({ other: 1 }, origin)); // the browser keeps a copy
+      expect(editedFrom(state)).toEqual({ from: origin });
+      expect(state.other).toBe(1);
+      expect(forgetEditedFrom(state)).toEqual({ other: 1 });
+    }
+  });
+
+  it("reads anything else as nothing remembered", () => {
+    for (const state of [null, undefined, 3, "own draft", {}, { editedFrom: null }, { editedFrom: { kind: "lesson", id: 1, text: "", settings: {} } }, { editedFrom: { kind: "link", fragment: "#s=", scenario: { text: "" } } }, { editedFrom: { kind: "shell" } }])
+      expect(editedFrom(state), JSON.stringify(state)).toBeUndefined();
   });
 });
 

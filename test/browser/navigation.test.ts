@@ -13,9 +13,9 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { scenarioTitle } from "../../src/share/examples.ts";
 import { encodeScenario } from "../../src/share/link.ts";
-import { LESSONS } from "../../src/tutorial/lessons.ts";
+import { LESSONS, solutionFile, startFile } from "../../src/tutorial/lessons.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";
-import { openPage } from "./launch.ts";
+import { openPage, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 
 servePagePerFile(".tmp/dist-navigation");
@@ -27,18 +27,23 @@ const address = (page: Page) => page.evaluate(() => location.hash);
 const heading = (page: Page) => page.textContent('[data-testid="lesson"] h2');
 const originLabel = (page: Page) => page.textContent('[data-testid="origin"]');
 const exampleTitle = (name: string) => scenarioTitle(readFileSync(`playground-scripts/${name}.ts`, "utf8"));
+/** The editor's whole text (the page keeps it in the browser as it changes; Monaco draws only the lines in view). */
+const editorText = (page: Page) => page.evaluate(() => localStorage.getItem("flux-enospc-playground:scenario"));
+const hasOrigin = (page: Page) => page.locator('[data-testid="origin"]').count().then((n) => n > 0);
 
 /**
  * A page whose next hashchange can be held back, as a busy main thread may, and then given to it. The hook is
  * installed before the page's own code: at the window, Chromium calls hashchange listeners in the order they were
  * added, capturing or not.
  */
-function openHoldingPage() {
+function openHoldingPage({ ownText }: { ownText?: string } = {}) {
   return openPage(served, {
     width: 1280,
     height: 800,
     beforeLoad: (page) =>
-      page.addInitScript((ms) => {
+      page.addInitScript(({ ms, ownText }) => {
+        // the text this browser's editor held last (a user's own script), as a returning user's page finds it
+        if (ownText !== undefined && localStorage.getItem("flux-enospc-playground:scenario") === null) localStorage.setItem("flux-enospc-playground:scenario", ownText);
         let holdNext = false;
         (window as unknown as { holdNextHashchange(): void }).holdNextHashchange = () => (holdNext = true);
         addEventListener(
@@ -51,7 +56,7 @@ function openHoldingPage() {
           },
           true,
         );
-      }, HOLD_MS),
+      }, { ms: HOLD_MS, ownText }),
   });
 }
 
@@ -155,6 +160,138 @@ describe("a navigation and the address", () => {
     await settle(page);
     expect(await originLabel(page)).toBe(`from example ${exampleTitle("policy-reserve")}`);
     expect(await address(page)).toBe("#example/policy-reserve");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
+
+/**
+ * Back and Forward show what each history entry's address names (design.md §5): an edited lesson's or example's
+ * `#s=` link with the lesson or example it was edited from, nothing with the user's own draft; the lesson pane,
+ * the editor and the address agree, and nothing typed is lost.
+ */
+describe("Back and Forward", () => {
+  const OWN = `scenario({ title: "My own script" });\nawait flux.start();\nlog("mine");\n`;
+  const lessonTitle = (n: number) => `${n}. ${LESSONS[n - 1]!.title}`;
+  const listHeading = "Learn Flux's ENOSPC design by breaking it";
+  /** Nothing in the address, and the user's own draft in the editor. */
+  const expectOwnDraft = async (page: Page) => {
+    expect(await address(page)).toBe("");
+    expect(await editorText(page)).toBe(OWN);
+  };
+
+  it("Back onto a lesson whose solution was shown opens that lesson with the solution; Forward the next lesson", async () => {
+    const { page, problems } = await openHoldingPage();
+    await inPage(page, [{ open: "#lesson/1" }, { wait: 100 }, { click: '[data-testid="lesson-solution"]' }]);
+    await settle(page);
+    const solved = await address(page);
+    expect(solved).toMatch(/^#s=1\./);
+    await inPage(page, [{ click: NEXT_LESSON }]);
+    await settle(page);
+    expect(await heading(page)).toContain(lessonTitle(2));
+
+    for (let round = 0; round < 2; round++) {
+      await page.goBack();
+      await settle(page);
+      expect(await heading(page), `Back, round ${round + 1}`).toContain(lessonTitle(1));
+      expect(await editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
+      expect(await address(page)).toBe(solved);
+      expect(await originLabel(page)).toBe("from lesson 1 · edited");
+
+      await page.goForward();
+      await settle(page);
+      expect(await heading(page), `Forward, round ${round + 1}`).toContain(lessonTitle(2));
+      expect(await editorText(page)).toBe(readFileSync(startFile(LESSONS[1]!), "utf8"));
+      expect(await address(page)).toBe("#lesson/2");
+    }
+    // a reload of the solved lesson's entry is the same page
+    await page.goBack();
+    await settle(page);
+    await page.reload();
+    await expect.poll(() => heading(page)).toContain(lessonTitle(1));
+    await settle(page);
+    expect(await editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
+    expect(await address(page)).toBe(solved);
+    expect(await originLabel(page)).toBe("from lesson 1 · edited");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("Back to no address from an edited example shows the user's own draft; Forward the edited example", async () => {
+    const { page, problems } = await openHoldingPage({ ownText: OWN });
+    await settle(page);
+    await expectOwnDraft(page);
+    await inPage(page, [{ click: '[data-testid="example-crash-recovery"]' }]);
+    await settle(page);
+    await inPage(page, [{ seed: "5" }]);
+    await settle(page);
+    const edited = await address(page);
+    expect(edited).toMatch(/^#s=1\./);
+
+    await page.goBack();
+    await settle(page);
+    await expectOwnDraft(page);
+    expect(await page.inputValue('[data-testid="seed"]')).toBe("");
+    expect(await hasOrigin(page)).toBe(false);
+
+    await page.goForward();
+    await settle(page);
+    expect(await address(page)).toBe(edited);
+    expect(await editorText(page)).toBe(readFileSync("playground-scripts/crash-recovery.ts", "utf8"));
+    expect(await page.inputValue('[data-testid="seed"]')).toBe("5");
+    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")} · edited`);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("Back to no address from a lesson shows the user's own draft, and the tutorial leaves the lesson", async () => {
+    const { page, problems } = await openHoldingPage({ ownText: OWN });
+    await settle(page);
+    await page.click('[data-testid="lesson-list"] a >> nth=2');
+    await expect.poll(() => heading(page)).toContain(lessonTitle(3));
+    await settle(page);
+
+    await page.goBack();
+    await settle(page);
+    await expectOwnDraft(page);
+    expect(await heading(page)).toBe(listHeading);
+
+    await page.goForward();
+    await settle(page);
+    expect(await heading(page)).toContain(lessonTitle(3));
+    expect(await editorText(page)).toBe(readFileSync(startFile(LESSONS[2]!), "utf8"));
+    expect(await address(page)).toBe("#lesson/3");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("text typed in a lesson right before Next is kept in the drafts list", async () => {
+    const { page, problems } = await openHoldingPage();
+    await inPage(page, [{ open: "#lesson/1" }]);
+    await setScenario(page, `scenario({ title: "Typed in lesson 1" });\nawait flux.start();\n`);
+    await inPage(page, [{ hold: true }, { click: NEXT_LESSON }]); // before the address has followed the typing
+    await settle(page);
+    expect(await heading(page)).toContain(lessonTitle(2));
+    await page.click('[data-testid="drafts"]');
+    expect(await page.locator('[data-testid="draft-item"]').first().textContent()).toContain("Typed in lesson 1");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("free play's way back to the user's own script is the address with nothing in it; Back returns to the example", async () => {
+    const { page, problems } = await openHoldingPage({ ownText: OWN });
+    await inPage(page, [{ open: "#lesson/free-play" }, { click: '[data-testid="lesson"] a[href="#example/crash-recovery.ts"]' }]);
+    await settle(page);
+    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    await page.click('[data-testid="own-draft"]');
+    await settle(page);
+    await expectOwnDraft(page);
+    expect(await hasOrigin(page)).toBe(false);
+    await page.goBack();
+    await settle(page);
+    expect(await address(page)).toBe("#example/crash-recovery.ts");
+    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    expect(await heading(page)).toBe("Free play");
     expect(problems).toEqual([]);
     await page.context().close();
   });
