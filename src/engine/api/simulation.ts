@@ -232,16 +232,19 @@ export class Simulation {
     const broker = this.broker;
     const sched = broker.sched;
     this.progressed = false;
+    // Waiters are added only by the script, which does not run while this drives, and one answered ends the
+    // drive: the earliest time waiter and whether one waits for "settled" hold for every step.
+    const wake = this.earliestTimeWaiter();
+    const settleWaited = this.hasSettleWaiter();
     for (let n = 0; n < budget; n++) {
       if (this.progressed) return "progress";
       const next = sched.nextAt();
-      const wake = this.earliestTimeWaiter();
       if (wake && (next === undefined || next > wake.until!)) {
         sched.advanceTo(wake.until!);
         wake.resolve();
         return "progress";
       }
-      if (sched.idle() && this.hasSettleWaiter()) {
+      if (settleWaited && sched.idle()) {
         for (const w of [...this.clockWaiters]) if (w.settle) w.resolve();
         return "progress";
       }
