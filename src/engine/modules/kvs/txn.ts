@@ -88,12 +88,41 @@ export function applyOps(rootDir: DirObj, ops: readonly KvsOp[], ctx: ApplyConte
 }
 
 /**
- * Each directory this transaction changes (a copy, or an owned original):
- * the encoding it had before, if known, the names of the entries changed
- * since, and among them those inserted where no entry was (in insertion
- * order: where jansson iterates them, after the rest).
+ * What a transaction changed in one directory (a copy, or an owned
+ * original): the encoding it had before, if known, the names of the entries
+ * changed since, and among them those inserted where no entry was (in
+ * insertion order: where jansson iterates them, after the rest).
  */
-type Copies = Map<DirObj, { prior: DirEncoding | undefined; changed: Set<string>; inserted: Set<string> }>;
+class Changes {
+  readonly changed = new Set<string>();
+  /** Made on the first insertion: most commits only replace entries (a new blobref, an appended eventlog). */
+  private inserted: Set<string> | undefined;
+
+  constructor(readonly prior: DirEncoding | undefined) {}
+
+  note(name: string, insertion: boolean): void {
+    if (insertion) {
+      this.inserted ??= new Set();
+      this.inserted.delete(name); // removed and inserted again: jansson iterates it last
+      this.inserted.add(name);
+    }
+    this.changed.add(name);
+  }
+
+  /**
+   * The changed names in the order jansson iterates the directory: the entries
+   * it already had in their place (a directory is decoded from its sorted
+   * encoding), then the inserted ones in the order they were inserted.
+   */
+  iterationOrder(): string[] {
+    const inserted = this.inserted;
+    if (!inserted) return [...this.changed].sort();
+    const kept = [...this.changed].filter((name) => !inserted.has(name)).sort();
+    return [...kept, ...inserted];
+  }
+}
+
+type Copies = Map<DirObj, Changes>;
 
 /** One transaction's walk: the directories it changes, and the blobs it makes in the order it makes them. */
 class Walk {
@@ -113,14 +142,14 @@ class Walk {
   /** A private copy of a directory the transaction does not own (an inline one). */
   copy(d: DirObj): DirObj {
     const c = dir({ ...d.data });
-    this.copies.set(c, { prior: encodingOf(d), changed: new Set(), inserted: new Set() });
+    this.copies.set(c, new Changes(encodingOf(d)));
     return c;
   }
 
   /** A directory from dirOf() or a new one, to change: the object itself when owned, else a copy. */
   mine(d: DirObj): DirObj {
     if (!this.ctx.owned) return this.copy(d);
-    this.copies.set(d, { prior: detachEncoding(d), changed: new Set(), inserted: new Set() });
+    this.copies.set(d, new Changes(detachEncoding(d)));
     return d;
   }
 
@@ -165,13 +194,8 @@ function newEntry(parent: DirObj, name: string, op: KvsOp, w: Walk): TreeObj | u
 
 /** Change one entry of a directory this transaction copied, remembering the name so only it is re-encoded. */
 function setEntry(d: DirObj, name: string, entry: TreeObj | undefined, copies: Copies): void {
-  const copied = copies.get(d)!;
-  if (entry !== undefined && dirEntry(d, name) === undefined) {
-    copied.inserted.delete(name); // removed and inserted again: jansson iterates it last
-    copied.inserted.add(name);
-  }
+  copies.get(d)!.note(name, entry !== undefined && dirEntry(d, name) === undefined);
   setDirEntry(d, name, entry);
-  copied.changed.add(name);
 }
 
 /** The directory at `path` as a private copy, creating missing ones (and replacing non-directories) when `create`. */
@@ -226,20 +250,10 @@ function appended(existing: TreeObj | undefined, value: Uint8Array, w: Walk): Tr
  */
 function unroll(d: DirObj, w: Walk): DirObj {
   // only changed entries can be copies or new values
-  for (const name of iterationOrder(w.copies.get(d)!)) {
+  for (const name of w.copies.get(d)!.iterationOrder()) {
     const entry = dirEntry(d, name);
     if (entry?.type === "dir" && w.copies.has(entry)) setEntry(d, name, dirref(w.storeDir(unroll(entry, w))), w.copies);
     else if (entry && w.unrollLater.has(entry)) setEntry(d, name, valref([w.store(w.unrollLater.get(entry)!)]), w.copies);
   }
   return d;
-}
-
-/**
- * The changed names in the order jansson iterates the directory: the entries
- * it already had in their place (a directory is decoded from its sorted
- * encoding), then the inserted ones in the order they were inserted.
- */
-function iterationOrder(copied: { changed: Set<string>; inserted: Set<string> }): string[] {
-  const kept = [...copied.changed].filter((name) => !copied.inserted.has(name)).sort();
-  return [...kept, ...copied.inserted];
 }
