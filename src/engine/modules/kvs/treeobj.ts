@@ -26,7 +26,9 @@ export const symlink = (target: string): TreeObj => ({ ver: 1, type: "symlink", 
  * count: an inherited one is no entry.
  */
 export function dirEntry(d: DirObj, name: string): TreeObj | undefined {
-  return Object.hasOwn(d.data, name) ? d.data[name] : undefined;
+  const entry = d.data[name];
+  // one lookup, not two: what Object.prototype lends is a function, but for "__proto__", the prototype itself
+  return typeof entry === "object" && (name !== "__proto__" || Object.hasOwn(d.data, name)) ? entry : undefined;
 }
 
 /** Set (or, with undefined, remove) the entry `name`; "__proto__" becomes an entry, not the object's prototype. */
