@@ -61,8 +61,13 @@ interface KvsCacheEntry {
  * copy of every cached directory (thousands of objects of hundreds of
  * entries each) more than doubled the time spent collecting garbage
  * (--trace-gc over two 5 000-put runs: 1.6 s of scavenges, 0.7 s without).
+ * But a workload that writes to more directories than are kept, in turn,
+ * parses each again and encodes it afresh on every commit: with 32 kept, the
+ * page bench's puts to 40 directories spent a quarter of their CPU time so
+ * (five runs each: 0.89-2.10 s with 32, 0.58-1.46 s with 128; t0090 and the
+ * 5 000 dothex puts unchanged).
  */
-const PARSED_DIRS_MAX = 32;
+const PARSED_DIRS_MAX = 128;
 
 /** The kvs cache drops entries unused for this long (kvs max_lastuse_age). */
 const CACHE_MAX_AGE_MS = 10_000;
