@@ -25,9 +25,9 @@ const MF_LIMIT = 12;
 /** The last bytes are always literals (LASTLITERALS). */
 const LAST_LITERALS = 5;
 const SKIP_TRIGGER = 6;
+/** A token is two nibbles: the literal count above, the match length (less MIN_MATCH) below; 15 in either says more bytes follow (RUN_MASK, ML_MASK). */
 const ML_BITS = 4;
-const ML_MASK = (1 << ML_BITS) - 1;
-const RUN_MASK = (1 << (8 - ML_BITS)) - 1;
+const NIBBLE_MAX = 15;
 const DISTANCE_MAX = 65535;
 /** LZ4_HASHLOG = LZ4_MEMORY_USAGE - 2. */
 const HASH_LOG = 12;
@@ -131,7 +131,7 @@ function compress(src: Uint8Array, dst: Uint8Array, large: boolean): number {
       match--;
     }
     let token = op++;
-    op = writeLength(dst, op, token, ip - anchor, RUN_MASK << ML_BITS, 4);
+    op = writeLength(dst, op, token, ip - anchor, "literals");
     op = copy(src, anchor, ip, dst, op);
 
     // a match, and as long as the next position matches too, the next one, with no literals between
@@ -140,7 +140,7 @@ function compress(src: Uint8Array, dst: Uint8Array, large: boolean): number {
       dst[op++] = (ip - match) >> 8;
       const matchCode = count(src, ip + MIN_MATCH, match + MIN_MATCH, matchLimit);
       ip += matchCode + MIN_MATCH;
-      op = writeLength(dst, op, token, matchCode, ML_MASK, 0);
+      op = writeLength(dst, op, token, matchCode, "match");
       anchor = ip;
       if (ip >= mfLimitPlusOne) return lastLiterals(src, anchor, dst, op);
       table[hashAt(src, ip - 2, large)] = ip - 2;
@@ -167,18 +167,16 @@ function count(src: Uint8Array, a: number, b: number, limit: number): number {
 }
 
 /**
- * A length into the token at `token` (shifted left by `shift`: the literal
- * count is the high nibble, the match length the low one), with 255s and a
- * last byte for what the nibble cannot hold; returns where output goes on.
+ * A length into its nibble of the token at `token` (the literal count is
+ * written first, into the high nibble; the match length is added below it),
+ * with 255s and a last byte for what the nibble cannot hold; returns where
+ * output goes on.
  */
-function writeLength(dst: Uint8Array, op: number, token: number, length: number, nibbleMax: number, shift: number): number {
-  const max = shift === 0 ? nibbleMax : nibbleMax >> shift;
-  if (length < max) {
-    dst[token] = shift === 0 ? dst[token]! + length : length << shift;
-    return op;
-  }
-  dst[token] = shift === 0 ? dst[token]! + max : max << shift;
-  let rest = length - max;
+function writeLength(dst: Uint8Array, op: number, token: number, length: number, nibble: "literals" | "match"): number {
+  const inToken = length < NIBBLE_MAX ? length : NIBBLE_MAX;
+  dst[token] = nibble === "literals" ? inToken << ML_BITS : dst[token]! + inToken;
+  if (length < NIBBLE_MAX) return op;
+  let rest = length - NIBBLE_MAX;
   for (; rest >= 255; rest -= 255) dst[op++] = 255;
   dst[op++] = rest;
   return op;
@@ -187,7 +185,7 @@ function writeLength(dst: Uint8Array, op: number, token: number, length: number,
 /** The literals from `anchor` to the end, as the last sequence. */
 function lastLiterals(src: Uint8Array, anchor: number, dst: Uint8Array, op: number): number {
   const token = op++;
-  op = writeLength(dst, op, token, src.length - anchor, RUN_MASK << ML_BITS, 4);
+  op = writeLength(dst, op, token, src.length - anchor, "literals");
   return copy(src, anchor, src.length, dst, op);
 }
 
