@@ -95,10 +95,8 @@ export class Trace {
     for (const key in event) {
       const value = (event as unknown as Record<string, unknown>)[key];
       if (value === undefined) continue;
-      this.mixCode(textCode(key));
-      if (typeof value === "number") this.mixNumber(value);
-      else this.mixCode(textCode(String(value)));
-      this.mixCode(FIELD_END);
+      if (typeof value === "number") this.mixNumberField(textCode(key), value);
+      else this.mixTextField(textCode(key), textCode(String(value)));
     }
   }
 
