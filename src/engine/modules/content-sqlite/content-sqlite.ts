@@ -300,7 +300,8 @@ export class ContentSqlite implements FluxModule {
     const compressed = data.length >= COMPRESSION_THRESHOLD;
     const object = compressed ? lz4Compress(data) : data;
     this.h.work(sqliteCost(object.length));
-    const params = this.knobs.sqliteSchema === "v2" ? [ref, compressed ? data.length : -1, object, this.epoch] : [ref, compressed ? data.length : -1, object];
+    const size = compressed ? data.length : -1;
+    const params = this.knobs.sqliteSchema === "v2" ? [ref, size, object, this.epoch] : [ref, size, object];
     let failure = this.insert(params);
     if (failure?.errno === "ENOSPC" && this.releaseReserve()) failure = this.insert(params);
     if (failure) {

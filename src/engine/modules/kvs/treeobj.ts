@@ -118,6 +118,7 @@ const encodedDirs = new WeakMap<DirObj, EncodedDir>();
 const DIR_HEAD = encoder.encode(`{"data":{`);
 const DIR_TAIL = encoder.encode(`},"type":"dir","ver":1}`);
 const COMMA = 0x2c;
+const COMMA_BYTES = Uint8Array.of(COMMA);
 
 function encodedDir(d: DirObj): EncodedDir {
   let enc = encodedDirs.get(d);
@@ -168,8 +169,6 @@ function fresh(d: DirObj): EncodedDir {
   at = writeBytes(DIR_TAIL, at);
   return { bytes: scratch.slice(0, at), names, starts, ends };
 }
-
-const COMMA_BYTES = Uint8Array.of(COMMA);
 
 function patched(d: DirObj, prior: EncodedDir, changed: Iterable<string>): EncodedDir {
   let enc = prior;
