@@ -5,6 +5,7 @@
  * wall-clock limit and Stop live outside, where the thread can be terminated.
  */
 import { createScenarioGlobals, logWriterOf, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
+import { EngineSession } from "../engine/api/engine-session.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -86,13 +87,11 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     } catch (e) {
       return finish(sim, logs, errorOf(sim, e, throwSites), true);
     }
-    const globals = createScenarioGlobals(sim, {
-      callSite: scriptSite,
-      onLog: (line) => {
-        logs.push(line);
-        opts.onLog?.(line);
-      },
+    const session = new EngineSession(sim, (line) => {
+      logs.push(line);
+      opts.onLog?.(line);
     });
+    const globals = createScenarioGlobals(session, { callSite: scriptSite });
     let body: (...args: unknown[]) => Promise<void>;
     try {
       body = new Function(...Object.keys(globals), THROW_SITES, LOG_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;

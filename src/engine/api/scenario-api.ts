@@ -1,55 +1,42 @@
 /**
- * The scenario API (design.md §3): the globals a scenario script sees, bound
- * to one Simulation. Each call becomes what a Flux user or tool would send
- * (`flux kvs put` is a kvs.commit from a client), and failures read like
- * Flux's tools ("flux_kvs_commit: No space left on device").
+ * The scenario API (design.md §3), the script's side: the globals a scenario script sees. Each call checks
+ * what only the script's own values can tell (a value to encode, a transaction object, an option's name),
+ * turns the rest into one plain-data operation (engine-ops.ts) and hands it to an EnginePort, which carries
+ * it out on the engine (engine-session.ts), here or in another realm. Reads of the instance (its state, its
+ * disk, dmesg) go to the port's view and ask the instance nothing.
  */
-import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
 import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
-import { runFsck } from "../fsck/fsck.ts";
-import type { Broker } from "../broker/broker.ts";
-import type { Endpoint } from "../sim/bus.ts";
-import { type Errno, FluxError, strerror } from "../sim/errno.ts";
+import { FluxError } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
 import { expect, format } from "./expect.ts";
-import type { Simulation } from "./simulation.ts";
+import { checkByteCount, checkKey, type EnginePort } from "./engine-session.ts";
+import { dataOf, plainData, type EngineOp, type Site } from "./engine-ops.ts";
 import type {
-  CheckpointInfo,
   CommitOptions,
-  CommitResult,
   ContentApi,
   DiskApi,
   DiskFileInfo,
   DmesgFilter,
   FluxApi,
   FluxErrorConstructor,
-  FsckReport,
   JobsApi,
-  JobsResult,
   KvsApi,
-  KvsStats,
   KvsTxn,
-  KvsValue,
   ScenarioGlobals,
-  ShutdownResult,
   SimApi,
 } from "./types.ts";
 
 export type { ScenarioGlobals };
-import { decodeValue, encodeValue, parseSize, type ValueKind } from "./values.ts";
+import { encodeValue, type ValueKind } from "./values.ts";
 
 export interface ApiHooks {
   /** Captures where in the script the current call is made; the returned thunk works out its line when asked. */
-  callSite?: () => () => number | undefined;
-  onLog?: (text: string) => void;
+  callSite?: () => Site;
 }
 
 const LEVELS: LogLevel[] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
-const MAX_BYTES = 1024 * 1024 * 1024;
-/** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
-const MAX_CONCURRENT_JOBS = 1000;
 
 /** Each run's `log` and how to log with a line already known (the runner's marked log calls: transpile.ts). */
 const logWriters = new WeakMap<(...values: unknown[]) => void, (line: number | undefined, values: unknown[]) => void>();
@@ -59,17 +46,34 @@ export function logWriterOf(log: unknown): ((line: number | undefined, values: u
   return logWriters.get(log as (...values: unknown[]) => void);
 }
 
-export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): ScenarioGlobals {
+/** The options each call takes: any other key is a typo the script would otherwise never hear about. */
+const OPTION_KEYS = {
+  commit: ["sync", "noMerge"],
+  put: ["sync", "noMerge", "append"],
+  txnPut: ["append"],
+  fsck: ["repair", "rootref"],
+  jobs: ["output", "runtimeMs", "concurrency"],
+  dmesg: ["source", "level", "match"],
+} as const;
+
+export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): ScenarioGlobals {
   const kinds = new Map<string, ValueKind>();
   const keyOf = (key: string) => parseKey(key).join(".");
-  const at = () => {
-    sim.currentSite = hooks.callSite?.();
+  const view = port.view;
+  /** Carry out an operation for the script's current call (its line is worked out only if the engine asks). */
+  const call = <T>(op: EngineOp): T => port.call(op, hooks.callSite?.()) as T;
+  /** An asynchronous call: whatever it refuses comes as a rejected promise, never as a synchronous throw. */
+  const ask = <T>(op: () => EngineOp): Promise<T> => {
+    try {
+      return Promise.resolve(call<Promise<T>>(op()));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   };
 
-  const commit = (label: string, ops: KvsOp[], opts: CommitOptions = {}): Promise<CommitResult> => {
-    at();
-    const flags = { sync: flag(opts, "sync", label), noMerge: flag(opts, "noMerge", label) };
-    return sim.request(label, "kvs.commit", { ops, ...flags }, "flux_kvs_commit", (p) => p as CommitResult);
+  const commitFlags = (opts: CommitOptions | undefined, allowed: readonly string[], name: string) => {
+    checkOptions(opts, allowed, name);
+    return { sync: dataOf(opts?.sync), noMerge: dataOf(opts?.noMerge) };
   };
 
   const txnOps = new WeakMap<KvsTxn, KvsOp[]>();
@@ -77,7 +81,10 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     const ops: KvsOp[] = [];
     const txn: KvsTxn = {
       put(key, value, opts = {}) {
-        ops.push(putOp(key, value, opts.append === true));
+        checkOptions(opts, OPTION_KEYS.txnPut, "txn.put");
+        const { bytes, kind } = encodeValue(value);
+        ops.push({ op: "put", key: checkKey(key), value: bytes, ...(opts.append === true ? { append: true } : {}) });
+        remember(key, kind, opts.append === true);
         return txn;
       },
       unlink(key) {
@@ -101,282 +108,117 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     return txn;
   };
 
-  const putOp = (key: string, value: KvsValue, append: boolean): KvsOp => {
-    const { bytes, kind } = encodeValue(value);
+  /** What kind of value a key holds, so kvs.get gives back what was put (an append keeps the first put's kind). */
+  const remember = (key: string, kind: ValueKind, append: boolean) => {
     if (!append || !kinds.has(keyOf(key))) kinds.set(keyOf(key), kind);
-    return { op: "put", key: checkKey(key), value: bytes, ...(append ? { append: true } : {}) };
   };
 
   const kvs: KvsApi = {
     put: (key, value, opts = {}) =>
-      rejecting(() => commit(`kvs.put(${JSON.stringify(key)}${opts.sync ? ", sync" : ""})`, [putOp(key, value, opts.append === true)], opts)),
-    unlink: (key, opts) =>
-      rejecting(() => {
-        const op: KvsOp = { op: "unlink", key: checkKey(key) };
-        kinds.delete(keyOf(key));
-        return commit(`kvs.unlink(${JSON.stringify(key)})`, [op], opts);
+      ask(() => {
+        const { bytes, kind } = encodeValue(value);
+        const flags = commitFlags(opts, OPTION_KEYS.put, "kvs.put");
+        const append = opts?.append === true;
+        const op: EngineOp = { op: "kvs.put", key: dataOf(key), value: bytes, append, ...flags };
+        checkKey(key);
+        remember(key, kind, append);
+        return op;
       }),
-    mkdir: (key, opts) => rejecting(() => commit(`kvs.mkdir(${JSON.stringify(key)})`, [{ op: "mkdir", key: checkKey(key) }], opts)),
-    symlink: (key, target, opts) =>
-      rejecting(() => commit(`kvs.symlink(${JSON.stringify(key)})`, [{ op: "symlink", key: checkKey(key), target: String(target) }], opts)),
-    get(key) {
-      at();
-      return sim.request(`kvs.get(${JSON.stringify(key)})`, "kvs.lookup", { key: String(key) }, String(key), (p) =>
-        decodeValue(p as Uint8Array, kinds.get(keyOf(key))),
-      );
-    },
-    ls(dir = ".") {
-      at();
-      return sim.request(`kvs.ls(${JSON.stringify(dir)})`, "kvs.lookup", { key: String(dir), list: true }, String(dir), (p) => p as string[]);
-    },
+    unlink: (key, opts) =>
+      ask(() => {
+        const op: EngineOp = { op: "kvs.unlink", key: dataOf(key), ...commitFlags(opts, OPTION_KEYS.commit, "kvs.unlink") };
+        kinds.delete(keyOf(checkKey(key)));
+        return op;
+      }),
+    mkdir: (key, opts) => ask(() => ({ op: "kvs.mkdir", key: dataOf(key), ...commitFlags(opts, OPTION_KEYS.commit, "kvs.mkdir") })),
+    symlink: (key, target, opts) => ask(() => ({ op: "kvs.symlink", key: dataOf(key), target: String(target), ...commitFlags(opts, OPTION_KEYS.commit, "kvs.symlink") })),
+    get: (key) => ask(() => ({ op: "kvs.get", key: dataOf(key), kind: kinds.get(keyOf(String(key))) })),
+    ls: (dir = ".") => ask(() => ({ op: "kvs.ls", dir: dataOf(dir) })),
     txn: newTxn,
     commit(txn, opts) {
       const ops = txnOps.get(txn);
       if (!ops) return Promise.reject(new FluxError("EINVAL", "kvs.commit: not a transaction from kvs.txn()"));
-      return rejecting(() => commit(`kvs.commit(${ops.length} ops${opts?.sync ? ", sync" : ""}${opts?.noMerge ? ", noMerge" : ""})`, [...ops], opts));
+      return ask(() => ({ op: "kvs.commit", ops: [...ops], ...commitFlags(opts, OPTION_KEYS.commit, "kvs.commit") }));
     },
-    sync: () => commit("kvs.sync()", [], { sync: true }),
-    getroot() {
-      at();
-      return sim.request("kvs.getroot()", "kvs.getroot", {}, "flux_kvs_getroot", (p) => p as CommitResult);
-    },
+    sync: () => ask(() => ({ op: "kvs.sync" })),
+    getroot: () => ask(() => ({ op: "kvs.getroot" })),
   };
 
   const content: ContentApi = {
-    store(data) {
-      at();
-      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-      if (!(bytes instanceof Uint8Array)) return Promise.reject(new FluxError("EPROTO", "content.store: data must be a string or a Uint8Array"));
-      // a copy, as the request carries: the script may reuse its array
-      return sim.request("content.store()", "content.store", bytes.slice(), "content.store", (p) => p as string);
-    },
-    load(ref) {
-      at();
-      return sim.request(`content.load(${JSON.stringify(ref)})`, "content.load", ref, "content.load", (p) => (p as Uint8Array).slice());
-    },
-    flush() {
-      at();
-      return sim.request("content.flush()", "content.flush", {}, "content.flush", () => undefined);
-    },
-    dropcache() {
-      at();
-      return sim.request("content.dropcache()", "content.dropcache", {}, "content.dropcache", () => undefined);
-    },
-    stats() {
-      at();
-      return sim.request("content.stats()", "content.stats-get", {}, "content.stats-get", (p) => p as never);
-    },
+    // a copy, as the request carries: the script may reuse its array
+    store: (data) => ask(() => ({ op: "content.store", data: typeof data === "string" ? new TextEncoder().encode(data) : data instanceof Uint8Array ? data.slice() : null })),
+    load: (ref) => ask(() => ({ op: "content.load", ref: dataOf(ref) })),
+    flush: () => ask(() => ({ op: "content.flush" })),
+    dropcache: () => ask(() => ({ op: "content.dropcache" })),
+    stats: () => ask(() => ({ op: "content.stats" })),
   };
 
   const disk: DiskApi = {
     get quota() {
-      return sim.broker.disk.quota;
+      return view.quota;
     },
     get used() {
-      return sim.broker.disk.used;
+      return view.used;
     },
     get free() {
-      return sim.broker.disk.free;
+      return view.free;
     },
-    setQuota(size) {
-      const bytes = parseSize(size, "disk.setQuota");
-      sim.broker.disk.setQuota(bytes);
-      diskEvent("quota", "statedir", bytes);
-    },
-    files: () => sim.broker.disk.files().map(publicFile),
-    fill(size, name) {
-      const d = sim.broker.disk;
-      const file = d.fill(size === undefined ? d.free : parseSize(size, "disk.fill"), name === undefined ? undefined : checkFileName(name));
-      diskEvent("fill", `statedir/${file.name}`, file.bytes);
-      return publicFile(file);
-    },
-    failNextWrite(errno = "EIO", file = "content.sqlite") {
-      if (errno !== "EIO" && errno !== "ENOSPC") throw new FluxError("EINVAL", `disk.failNextWrite: errno must be "EIO" or "ENOSPC", got ${format(errno)}`);
-      sim.broker.disk.injectFault(String(file), errno);
-      sim.broker.trace.add({ kind: "disk", op: "fault", path: `statedir/${String(file)}`, bytes: 0, used: sim.broker.disk.used, errno });
-    },
-    remove(file) {
-      const name = typeof file === "string" ? file : file?.name;
-      const d = sim.broker.disk;
-      const found = typeof name === "string" ? d.file(name) : undefined;
-      if (!found) throw new FluxError("ENOENT", `disk.remove: ${String(name)}: No such file or directory`);
-      if (found.owner !== "other") throw new FluxError("EPERM", `disk.remove: ${found.name} belongs to ${found.owner}; only other consumers' files can be removed`);
-      d.remove(found.name);
-      diskEvent("remove", `statedir/${found.name}`, found.bytes);
-      return publicFile(found);
-    },
+    setQuota: (size) => call({ op: "disk.setQuota", size: dataOf(size) }),
+    files: () => view.files(),
+    fill: (size, name) => call({ op: "disk.fill", size: dataOf(size), name: dataOf(name) }),
+    failNextWrite: (errno, file) => call({ op: "disk.failNextWrite", errno: dataOf(errno), file: dataOf(file) }),
+    remove: (file) => call({ op: "disk.remove", name: dataOf(typeof file === "string" ? file : (file as DiskFileInfo | undefined)?.name) }),
   };
 
-  const diskEvent = (op: "fill" | "remove" | "quota", path: string, bytes: number) =>
-    sim.broker.trace.add({ kind: "disk", op, path, bytes, used: sim.broker.disk.used });
-
-  const backingModule = (verb: "load" | "remove", name: string): Promise<void> => {
-    at();
-    if (name !== "content-sqlite") return Promise.reject(new FluxError("EINVAL", `flux module ${verb}: only content-sqlite can be ${verb === "load" ? "loaded" : "removed"} here, not ${format(name)}`));
-    const broker = sim.broker;
-    return sim.operation<void>(
-      `flux.module${verb === "load" ? "Load" : "Remove"}("content-sqlite")`,
-      (answer) => {
-        const done = (errno?: Errno, text?: string) =>
-          answer(() => {
-            if (errno) throw new FluxError(errno, `flux module ${verb} content-sqlite: ${text ?? errno}`);
-          });
-        if (verb === "load") broker.loadBackingModule(done);
-        else broker.removeBackingModule(done);
-      },
-      () => {
-        throw new FluxError("ECONNRESET", `flux module ${verb}: the instance crashed`);
-      },
-    );
-  };
   const flux: FluxApi = {
-    start() {
-      at();
-      return sim.operation<void>(
-        "flux.start()",
-        (answer) =>
-          sim.broker.start((errno, text) =>
-            answer(() => {
-              if (errno) throw new FluxError(errno, `flux start: ${text ?? errno}`);
-            }),
-          ),
-        () => {
-          throw new FluxError("ECONNRESET", "flux start: the instance crashed during rc1");
-        },
-      );
-    },
-    shutdown() {
-      at();
-      return sim.operation<ShutdownResult>(
-        "flux.shutdown()",
-        (answer) => sim.broker.shutdown((result) => answer(() => result)),
-        () => ({ exitCode: 1, errors: ["the instance crashed during shutdown"] }),
-      );
-    },
-    crash() {
-      sim.traceCall("flux.crash()", hooks.callSite?.()(), "ok");
-      sim.crash();
-    },
+    start: () => ask(() => ({ op: "flux.start" })),
+    shutdown: () => ask(() => ({ op: "flux.shutdown" })),
+    crash: () => call({ op: "flux.crash", line: hooks.callSite?.()() }),
     get state() {
-      return sim.broker.state;
+      return view.state;
     },
-    dmesg: (filter) => dmesg(sim.broker.trace.logs(), filter),
-    stats(module: "content" | "content-sqlite" | "kvs"): Promise<KvsStats> {
-      at();
-      const topics = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
-      const topic = topics[module];
-      if (!topic) return Promise.reject(new FluxError("EINVAL", `flux module stats: unknown module ${JSON.stringify(module)}; known: ${Object.keys(topics).join(", ")}`));
-      // one body for both overloads: the kvs answers KvsStats (kvs.ts stats()), the others a plain record
-      return sim.request(`flux.stats(${JSON.stringify(module)})`, topic, {}, topic, (p) => p as KvsStats);
+    dmesg: (filter) => {
+      if (filter !== undefined && typeof filter === "object" && !(filter instanceof RegExp)) checkOptions(filter, OPTION_KEYS.dmesg, "flux.dmesg");
+      return dmesg(view.logs(), filter);
     },
-    fsck(opts = {}) {
-      at();
-      const broker = sim.broker;
-      const running = isUp(broker);
-      if (opts.repair && running) return Promise.reject(new FluxError("EBUSY", "flux fsck --repair: the kvs must not be loaded; shut the instance down first"));
-      return sim.operation<FsckReport>(
-        "flux.fsck()",
-        (answer) =>
-          withBackingStore<FsckReport>(broker, running, "fsck", answer, (h, finished) =>
-            runFsck(h, broker.knobs, { repair: opts.repair === true, ...(opts.rootref ? { rootref: opts.rootref } : {}) }, (result) =>
-              finished(() => {
-                if (result.error) throw new FluxError(result.error.errno, `flux fsck: ${result.error.message}`);
-                const { error: _error, ...report } = result;
-                return report;
-              }),
-            ),
-          ),
-        () => {
-          throw new FluxError("ECONNRESET", "flux fsck: the instance crashed");
-        },
-      );
-    },
-    readWrite() {
-      at();
-      const broker = sim.broker;
-      if (broker.state !== "run") return Promise.reject(new FluxError("ECONNREFUSED", `flux.readWrite: the instance is ${broker.state}`));
-      return sim.operation<CommitResult>(
-        "flux.readWrite()",
-        (answer) => readWrite(broker.bus.endpoint("flux-admin"), answer),
-        () => {
-          throw new FluxError("ECONNRESET", "flux.readWrite: the instance went down");
-        },
-      );
-    },
+    stats: ((module: unknown) => ask(() => ({ op: "flux.stats", module: dataOf(module) }))) as FluxApi["stats"],
+    fsck: (opts = {}) =>
+      ask(() => {
+        checkOptions(opts, OPTION_KEYS.fsck, "flux.fsck");
+        return { op: "flux.fsck", repair: opts?.repair === true, rootref: dataOf(opts?.rootref) };
+      }),
+    readWrite: () => ask(() => ({ op: "flux.readWrite" })),
     get exitCode() {
-      return sim.broker.exitCode ?? null;
+      return view.exitCode;
     },
-    moduleLoad: (name) => backingModule("load", name),
-    moduleRemove: (name) => backingModule("remove", name),
-    checkpoints() {
-      at();
-      const broker = sim.broker;
-      const list = (value: Checkpoint[]): CheckpointInfo[] =>
-        value.map((c, index) => ({ index, sequence: c.sequence, timestamp: c.timestamp, date: formatTimestamp(c.timestamp), rootref: c.rootref }));
-      return sim.operation<CheckpointInfo[]>(
-        "flux.checkpoints()",
-        (answer) =>
-          withBackingStore<CheckpointInfo[]>(broker, isUp(broker), "flux-content", answer, (h, finished) =>
-            h.rpc("content-backing.checkpoint-get", {}, (r) =>
-              finished(() => {
-                if (r.ok) return list((r.payload as { value: Checkpoint[] }).value);
-                if (r.errno === "ENOENT") return [];
-                throw new FluxError(r.errno, `flux content checkpoint list: ${strerror(r.errno)}`);
-              }),
-            ),
-          ),
-        () => {
-          throw new FluxError("ECONNRESET", "flux content checkpoint list: the instance crashed");
-        },
-      );
-    },
+    moduleLoad: (name) => ask(() => ({ op: "flux.module", verb: "load", name: dataOf(name) })),
+    moduleRemove: (name) => ask(() => ({ op: "flux.module", verb: "remove", name: dataOf(name) })),
+    checkpoints: () => ask(() => ({ op: "flux.checkpoints" })),
   };
 
   const jobs: JobsApi = {
-    submit(n = 1, opts = {}) {
-      at();
-      if (!Number.isInteger(n) || n < 0) return Promise.reject(new FluxError("EINVAL", `jobs.submit: n must be a whole number, got ${format(n)}`));
-      const concurrency: unknown = opts?.concurrency;
-      if (concurrency !== undefined && !(Number.isInteger(concurrency) && (concurrency as number) >= 1 && (concurrency as number) <= MAX_CONCURRENT_JOBS)) {
-        return Promise.reject(new FluxError("EINVAL", `jobs.submit: concurrency must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}, got ${format(concurrency)}`));
-      }
-      const broker = sim.broker;
-      if (broker.state !== "run") return Promise.reject(new FluxError("ECONNREFUSED", `flux run: the instance is ${broker.state}; call flux.start() first`));
-      return sim.operation<JobsResult>(
-        `jobs.submit(${n}${opts?.concurrency ? `, concurrency ${opts.concurrency}` : ""})`,
-        (answer) =>
-          sim.jobs.submit(n, opts, (result, error) =>
-            answer(() => {
-              if (error) throw error;
-              return result;
-            }),
-          ),
-        () => {
-          throw new FluxError("ECONNRESET", "flux run: the instance crashed");
-        },
-      );
-    },
+    submit: (n, opts = {}) =>
+      ask(() => {
+        checkOptions(opts, OPTION_KEYS.jobs, "jobs.submit");
+        return { op: "jobs.submit", n: dataOf(n), output: dataOf(opts?.output), runtimeMs: dataOf(opts?.runtimeMs), concurrency: dataOf(opts?.concurrency) };
+      }),
   };
 
   const simApi: SimApi = {
-    now: () => sim.now(),
-    advance(ms) {
-      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) return Promise.reject(new FluxError("EINVAL", `sim.advance: ms must be a number >= 0, got ${format(ms)}`));
-      return sim.advance(ms);
-    },
-    settle: () => sim.settle(),
+    now: () => view.now(),
+    advance: (ms) => ask(() => ({ op: "sim.advance", ms: dataOf(ms) })),
+    settle: () => ask(() => ({ op: "sim.settle" })),
   };
 
   const writeLog = (line: number | undefined, values: unknown[]): void => {
     const text = values.map((v) => (typeof v === "string" ? v : format(v))).join(" ");
-    sim.broker.trace.add({ kind: "console", text, ...(line ? { line } : {}) });
-    hooks.onLog?.(text);
+    port.call({ op: "log", text, line });
   };
   const log = (...values: unknown[]): void => writeLog(hooks.callSite?.()(), values);
   logWriters.set(log, writeLog);
 
   return {
-    scenario: (settings) => sim.configure(settings ?? {}),
+    scenario: (settings) => call({ op: "scenario", settings: plainData(settings ?? {}) }),
     flux,
     kvs,
     content,
@@ -386,110 +228,21 @@ export function createScenarioGlobals(sim: Simulation, hooks: ApiHooks = {}): Sc
     log,
     expect,
     bytes(n, seed) {
-      if (!Number.isInteger(n) || n < 0 || n > MAX_BYTES) throw new FluxError("EINVAL", `bytes: n must be a whole number from 0 to 1 GiB, got ${format(n)}`);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new FluxError("EINVAL", `bytes: seed must be an integer, got ${format(seed)}`);
-      return seed === undefined ? sim.prng.bytes(n) : seededBytes(n, seed);
+      if (seed === undefined) return call({ op: "bytes", n: dataOf(n) });
+      checkByteCount(n);
+      if (!Number.isInteger(seed)) throw new FluxError("EINVAL", `bytes: seed must be an integer, got ${format(seed)}`);
+      return seededBytes(n, seed);
     },
     FluxError: FluxError as unknown as FluxErrorConstructor,
   };
 }
 
-/**
- * Run a tool (fsck, checkpoint list) against the backing store: through the
- * live instance, or while it is down against the statedir, the way an admin
- * starts a recovery instance. Answers once whatever was loaded for it is
- * unloaded again.
- */
-function withBackingStore<T>(
-  broker: Broker,
-  running: boolean,
-  tool: string,
-  answer: (result: () => T) => void,
-  task: (h: Endpoint, finished: (result: () => T) => void) => void,
-): void {
-  if (running) return task(broker.bus.endpoint(tool), answer);
-  let result: (() => T) | undefined;
-  broker.offline(
-    (h, unload) =>
-      task(h, (r) => {
-        result = r;
-        unload();
-      }),
-    (errno, text) =>
-      answer(
-        errno || !result
-          ? () => {
-              throw new FluxError(errno ?? "EIO", `${tool}: cannot open the statedir: ${text ?? errno}`);
-            }
-          : result,
-      ),
-  );
-}
-
-/**
- * The read-only policy's way back, as an admin would run it level by level:
- * content-sqlite, the content cache (which re-sends what stayed dirty), the
- * kvs, then an empty synced commit that flushes and checkpoints.
- */
-function readWrite(h: Endpoint, answer: (result: () => CommitResult) => void): void {
-  const fail = (topic: string, errno: Errno) =>
-    answer(() => {
-      throw new FluxError(errno, `${topic}: ${strerror(errno)}`);
-    });
-  // [topic, what a failure reads as]; the cache's step writes back what stayed dirty, so it fails as a flush does
-  const steps = [
-    ["content-sqlite.set-readonly", "content-sqlite.set-readonly"],
-    ["content.set-readonly", "content.flush"],
-    ["kvs.set-readonly", "kvs.set-readonly"],
-  ] as const;
-  const next = (i: number): void => {
-    const step = steps[i];
-    if (!step) {
-      h.rpc("kvs.commit", { ops: [], sync: true }, (r) => (r.ok ? answer(() => r.payload as CommitResult) : fail("flux_kvs_commit", r.errno)));
-      return;
-    }
-    h.rpc(step[0], { readonly: false }, (r) => (r.ok ? next(i + 1) : fail(step[1], r.errno)));
-  };
-  next(0);
-}
-
-/** Every asynchronous call reports bad arguments as a rejected promise, never as a synchronous throw. */
-function rejecting<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return call();
-  } catch (e) {
-    return Promise.reject(e);
+/** An options object may name only the keys its call knows: one line naming the stray key and the allowed ones. */
+function checkOptions(opts: unknown, allowed: readonly string[], call: string): void {
+  if (typeof opts !== "object" || opts === null) return;
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) throw new FluxError("EINVAL", `${call}: unknown option ${JSON.stringify(key)}; known: ${allowed.join(", ")}`);
   }
-}
-
-/** The broker is up (running, or in rc1/rc3): tools talk to it rather than open the statedir themselves. */
-function isUp(broker: Broker): boolean {
-  return broker.state !== "down" && broker.state !== "failed";
-}
-
-/** A commit flag: true, false or left out; anything else is refused with the call's name. */
-function flag(opts: CommitOptions, name: "sync" | "noMerge", call: string): boolean {
-  const value: unknown = opts?.[name];
-  if (value !== undefined && typeof value !== "boolean") throw new FluxError("EINVAL", `${call}: ${name} must be true or false, got ${format(value)}`);
-  return value === true;
-}
-
-function checkKey(key: unknown): string {
-  if (typeof key !== "string" || parseKey(key).length === 0) throw new FluxError("EINVAL", `invalid key ${format(key)}: use a dotted path such as "a.b.c"`);
-  return key;
-}
-
-function checkFileName(name: unknown): string {
-  // "." and ".." are directories; "__proto__" and the like are keys MEMFS's directory objects cannot hold as their own
-  const special = typeof name === "string" && (name === "." || name === ".." || name in Object.prototype);
-  if (typeof name !== "string" || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith("content.sqlite") || special) {
-    throw new FluxError("EINVAL", `disk.fill: invalid file name ${format(name)} (letters, digits, '.', '_', '-'; not content.sqlite*, ".", ".." or "__proto__")`);
-  }
-  return name;
-}
-
-function publicFile(file: DiskFileInfo): DiskFileInfo {
-  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner };
 }
 
 /** `flux dmesg` lines from the trace: "2026-11-24T00:00:01.234567Z content.crit[0]: content store: No space left on device". */

@@ -66,6 +66,8 @@ interface Waiter {
 export class ScenarioInputError extends FluxError {}
 
 const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
+/** What scenario({...}) understands: any other key is a typo the script would otherwise never hear about. */
+const SETTING_KEYS: readonly string[] = ["title", "disk", "policy", "seed"] satisfies (keyof ScenarioSettings)[];
 let instances = 0;
 
 export class Simulation {
@@ -97,6 +99,8 @@ export class Simulation {
   configure(settings: ScenarioSettings): void {
     if (this.brokerValue) throw new ScenarioInputError("EINVAL", "scenario({...}) must come before any other call that uses the instance or its disk");
     if (this.scriptSettings) throw new ScenarioInputError("EINVAL", "scenario({...}) may be called only once");
+    const unknown = Object.keys(settings).find((key) => !SETTING_KEYS.includes(key));
+    if (unknown !== undefined) throw new ScenarioInputError("EINVAL", `scenario(): unknown setting ${JSON.stringify(unknown)}; known: ${SETTING_KEYS.join(", ")}`);
     this.scriptSettings = { ...settings };
     try {
       this.resolveSettings();
