@@ -149,4 +149,21 @@ describe("npm run scenario", () => {
     expect(hash("--seed", "7")).toBe(a);
     expect(hash("--seed", "8")).not.toBe(a);
   });
+
+  it("--help prints the usage and every option, and exits 0, for both CLIs", () => {
+    for (const command of ["scenario", "compare"]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", `src/cli/${command}.ts`, "--help"], { encoding: "utf8", timeout: 60_000 });
+      expect(r.status, command).toBe(0);
+      expect(r.stdout).toContain(`usage: npm run -s ${command} -- FILE`);
+      expect(r.stdout).toMatch(/--timeout-ms N +wall-clock limit/);
+      expect(r.stderr).toBe("");
+    }
+  });
+
+  it("an unknown option is one line naming it and pointing to --help, exit 2", () => {
+    const r = cli(`await flux.start();\n`, "--bogus");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^scenario: .*'--bogus'.*--help lists the options/);
+  });
 });

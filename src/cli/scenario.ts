@@ -1,37 +1,34 @@
 /**
- * npm run -s scenario -- FILE [--policy NAME] [--seed N] [--disk SIZE] [--json] [--timeout-ms N]
+ * npm run -s scenario -- FILE [--policy NAME] [--seed N] [--disk SIZE] [--json] [--timeout-ms N]   (--help: the options)
  *
  * Exit 0: the script ran to the end; 1: an expect failed or an error escaped
  * the script (or it was stopped); 2: bad input, with one line on stderr.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
 import { resolvePolicy } from "../engine/policy/presets.ts";
 import { formatSize } from "../engine/api/values.ts";
 import { DEFAULT_TIMEOUT_MS, runScenarioInWorker } from "../runner/node-runner.ts";
 import type { ScenarioResult } from "../runner/run-scenario.ts";
 
-function badInput(reason: string): never {
-  process.stderr.write(`scenario: ${reason}\n`);
-  process.exit(2);
-}
+const COMMAND: CommandSpec = {
+  name: "scenario",
+  positionals: "FILE",
+  about:
+    "Runs one scenario script headless, as the page runs it, and prints its console and a summary.\n" +
+    "Exit 0: the script ran to the end; 1: an expect failed or an error escaped the script (or it was stopped);\n" +
+    "2: bad input, with one line on stderr.",
+  options: {
+    policy: { type: "string", value: "NAME", help: "the ENOSPC policy preset, instead of the script's scenario({ policy })" },
+    seed: { type: "string", value: "N", help: "the PRNG seed, instead of the script's" },
+    disk: { type: "string", value: "SIZE", help: "the statedir's quota, e.g. 4MiB, instead of the script's" },
+    json: { type: "boolean", help: "print the whole result as one JSON line (the scenario API's contract)" },
+    "timeout-ms": { type: "string", value: "N", help: `wall-clock limit of the run (default ${DEFAULT_TIMEOUT_MS})` },
+  },
+};
 
-function parse() {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        policy: { type: "string" },
-        seed: { type: "string" },
-        disk: { type: "string" },
-        json: { type: "boolean", default: false },
-        "timeout-ms": { type: "string" },
-      },
-    });
-  } catch (e) {
-    return badInput((e as Error).message);
-  }
-}
+const line = parseCommandLine(COMMAND);
+const { badInput } = line;
 
 function integer(text: string | undefined, what: string, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -40,23 +37,20 @@ function integer(text: string | undefined, what: string, min: number): number | 
   return n;
 }
 
-const { values, positionals } = parse();
-if (positionals.length !== 1) badInput("usage: npm run -s scenario -- FILE [--policy NAME] [--seed N] [--disk SIZE] [--json] [--timeout-ms N]");
-const file = positionals[0]!;
-if (!existsSync(file) || !statSync(file).isFile()) badInput(`no such file: ${file}`);
-if (values.policy !== undefined) {
+const file = oneFile(line, COMMAND);
+if (line.text("policy") !== undefined) {
   try {
-    resolvePolicy(values.policy as never);
+    resolvePolicy(line.text("policy") as never);
   } catch (e) {
     badInput((e as Error).message);
   }
 }
-const seed = integer(values.seed, "--seed", Number.MIN_SAFE_INTEGER);
-const timeoutMs = integer(values["timeout-ms"], "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
+const seed = integer(line.text("seed"), "--seed", Number.MIN_SAFE_INTEGER);
+const timeoutMs = integer(line.text("timeout-ms"), "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
 const overrides = {
-  ...(values.policy !== undefined ? { policy: values.policy } : {}),
+  ...(line.text("policy") !== undefined ? { policy: line.text("policy") } : {}),
   ...(seed !== undefined ? { seed } : {}),
-  ...(values.disk !== undefined ? { disk: values.disk } : {}),
+  ...(line.text("disk") !== undefined ? { disk: line.text("disk") } : {}),
 };
 
 // a reader that stops early (`| head`) is no failure of the run: end quietly, as other command-line tools do
@@ -68,11 +62,11 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const result = await runScenarioInWorker(readFileSync(file, "utf8"), {
   overrides,
   timeoutMs,
-  ...(values.json ? {} : { onLogs: (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`) }),
+  ...(line.flag("json") ? {} : { onLogs: (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`) }),
 });
 
 if (result.badInput) badInput(`${file}${result.error?.line ? `:${result.error.line}` : ""}: ${result.error?.message}`);
-if (values.json) {
+if (line.flag("json")) {
   const { badInput: _b, policy: _p, seed: _s, ...contract } = result;
   process.stdout.write(`${JSON.stringify(contract)}\n`);
 } else {

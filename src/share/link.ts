@@ -78,7 +78,8 @@ async function decode(value: string): Promise<DecodeResult> {
   return scenario ? { ok: true, scenario } : refuse("its content is not a scenario (was it made by another version of the playground?)");
 }
 
-const refuse = (why: string): DecodeResult => ({ ok: false, reason: `This link cannot be opened: ${why}.` });
+/** One sentence: a reason that ends in a question mark gets no full stop after it. */
+const refuse = (why: string): DecodeResult => ({ ok: false, reason: `This link cannot be opened: ${why}${/[.?!]$/.test(why) ? "" : "."}` });
 
 /** The JSON in a link, with short keys: a link's length matters in chat tools. */
 interface Wire {

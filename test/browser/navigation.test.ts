@@ -95,8 +95,8 @@ describe("a navigation and the address", () => {
     await page.click('[data-testid="lesson-list"] a >> nth=0');
     await expect.poll(() => heading(page)).toContain("1. The stack");
     await settle(page);
-    expect(await address(page)).toBe("#lesson/1");
-    expect(await page.getAttribute('[data-testid="origin"]', "data-edited")).toBe("false");
+    await expect.poll(() => address(page)).toBe("#lesson/1");
+    await expect.poll(() => page.getAttribute('[data-testid="origin"]', "data-edited")).toBe("false");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -107,8 +107,8 @@ describe("a navigation and the address", () => {
       const from = 2 * n; // lessons 1, 3, 5 and 7 (indexes 0, 2, 4, 6), each a new address
       await inPage(page, [{ open: `#lesson/${from + 1}` }, { wait: delay }, { hold: true }, { click: NEXT_LESSON }]);
       await settle(page);
-      expect(await heading(page), `Next ${delay} ms after lesson ${from + 1} opened`).toContain(`${from + 2}. ${LESSONS[from + 1]!.title}`);
-      expect(await address(page)).toBe(`#lesson/${from + 2}`);
+      await expect.poll(() => heading(page), { message: `Next ${delay} ms after lesson ${from + 1} opened` }).toContain(`${from + 2}. ${LESSONS[from + 1]!.title}`);
+      await expect.poll(() => address(page)).toBe(`#lesson/${from + 2}`);
     }
     expect(problems).toEqual([]);
     await page.context().close();
@@ -118,8 +118,8 @@ describe("a navigation and the address", () => {
     const { page, problems } = await openHoldingPage();
     await inPage(page, [{ open: "#lesson/1" }, { click: '[data-testid="lesson-solution"]' }, { hold: true }, { click: NEXT_LESSON }]);
     await settle(page);
-    expect(await heading(page)).toContain(`2. ${LESSONS[1]!.title}`);
-    expect(await address(page)).toBe("#lesson/2");
+    await expect.poll(() => heading(page)).toContain(`2. ${LESSONS[1]!.title}`);
+    await expect.poll(() => address(page)).toBe("#lesson/2");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -134,8 +134,8 @@ describe("a navigation and the address", () => {
       const { page, problems } = await openHoldingPage();
       await inPage(page, [...opened.map((open) => ({ open })), { hold: true }, { seed: "5" }, navigation]);
       await settle(page);
-      expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
-      expect(await address(page)).toBe("#example/crash-recovery");
+      await expect.poll(() => originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+      await expect.poll(() => address(page)).toBe("#example/crash-recovery");
       expect(problems).toEqual([]);
       await page.context().close();
     });
@@ -146,9 +146,9 @@ describe("a navigation and the address", () => {
     const link = `#s=${await encodeScenario({ text: `scenario({ title: "From a link" });\nawait flux.start();\n`, settings: { seed: "7" }, engineVersion: ENGINE_VERSION })}`;
     await inPage(page, [{ open: "#example/crash-recovery" }, { hold: true }, { seed: "5" }, { hash: link }]);
     await settle(page);
-    expect(await originLabel(page)).toBe("from a shared link");
-    expect(await page.inputValue('[data-testid="seed"]')).toBe("7");
-    expect(await address(page)).toBe(link);
+    await expect.poll(() => originLabel(page)).toBe("from a shared link");
+    await expect.poll(() => page.inputValue('[data-testid="seed"]')).toBe("7");
+    await expect.poll(() => address(page)).toBe(link);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -158,8 +158,8 @@ describe("a navigation and the address", () => {
     // the first open puts the default text aside in the drafts
     await inPage(page, [{ open: "#example/crash-recovery" }, { hold: true }, { click: '[data-testid="draft-item"]' }, { click: '[data-testid="example-policy-reserve"]' }]);
     await settle(page);
-    expect(await originLabel(page)).toBe(`from example ${exampleTitle("policy-reserve")}`);
-    expect(await address(page)).toBe("#example/policy-reserve");
+    await expect.poll(() => originLabel(page)).toBe(`from example ${exampleTitle("policy-reserve")}`);
+    await expect.poll(() => address(page)).toBe("#example/policy-reserve");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -176,8 +176,8 @@ describe("Back and Forward", () => {
   const listHeading = "Learn Flux's ENOSPC design by breaking it";
   /** Nothing in the address, and the user's own draft in the editor. */
   const expectOwnDraft = async (page: Page) => {
-    expect(await address(page)).toBe("");
-    expect(await editorText(page)).toBe(OWN);
+    await expect.poll(() => address(page)).toBe("");
+    await expect.poll(() => editorText(page)).toBe(OWN);
   };
 
   it("Back onto a lesson whose solution was shown opens that lesson with the solution; Forward the next lesson", async () => {
@@ -188,21 +188,21 @@ describe("Back and Forward", () => {
     expect(solved).toMatch(/^#s=1\./);
     await inPage(page, [{ click: NEXT_LESSON }]);
     await settle(page);
-    expect(await heading(page)).toContain(lessonTitle(2));
+    await expect.poll(() => heading(page)).toContain(lessonTitle(2));
 
     for (let round = 0; round < 2; round++) {
       await page.goBack();
       await settle(page);
-      expect(await heading(page), `Back, round ${round + 1}`).toContain(lessonTitle(1));
-      expect(await editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
-      expect(await address(page)).toBe(solved);
-      expect(await originLabel(page)).toBe("from lesson 1 · edited");
+      await expect.poll(() => heading(page), { message: `Back, round ${round + 1}` }).toContain(lessonTitle(1));
+      await expect.poll(() => editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
+      await expect.poll(() => address(page)).toBe(solved);
+      await expect.poll(() => originLabel(page)).toBe("from lesson 1 · edited");
 
       await page.goForward();
       await settle(page);
-      expect(await heading(page), `Forward, round ${round + 1}`).toContain(lessonTitle(2));
-      expect(await editorText(page)).toBe(readFileSync(startFile(LESSONS[1]!), "utf8"));
-      expect(await address(page)).toBe("#lesson/2");
+      await expect.poll(() => heading(page), { message: `Forward, round ${round + 1}` }).toContain(lessonTitle(2));
+      await expect.poll(() => editorText(page)).toBe(readFileSync(startFile(LESSONS[1]!), "utf8"));
+      await expect.poll(() => address(page)).toBe("#lesson/2");
     }
     // a reload of the solved lesson's entry is the same page
     await page.goBack();
@@ -210,9 +210,9 @@ describe("Back and Forward", () => {
     await page.reload();
     await expect.poll(() => heading(page)).toContain(lessonTitle(1));
     await settle(page);
-    expect(await editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
-    expect(await address(page)).toBe(solved);
-    expect(await originLabel(page)).toBe("from lesson 1 · edited");
+    await expect.poll(() => editorText(page)).toBe(readFileSync(solutionFile(LESSONS[0]!), "utf8"));
+    await expect.poll(() => address(page)).toBe(solved);
+    await expect.poll(() => originLabel(page)).toBe("from lesson 1 · edited");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -231,15 +231,15 @@ describe("Back and Forward", () => {
     await page.goBack();
     await settle(page);
     await expectOwnDraft(page);
-    expect(await page.inputValue('[data-testid="seed"]')).toBe("");
-    expect(await hasOrigin(page)).toBe(false);
+    await expect.poll(() => page.inputValue('[data-testid="seed"]')).toBe("");
+    await expect.poll(() => hasOrigin(page)).toBe(false);
 
     await page.goForward();
     await settle(page);
-    expect(await address(page)).toBe(edited);
-    expect(await editorText(page)).toBe(readFileSync("playground-scripts/crash-recovery.ts", "utf8"));
-    expect(await page.inputValue('[data-testid="seed"]')).toBe("5");
-    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")} · edited`);
+    await expect.poll(() => address(page)).toBe(edited);
+    await expect.poll(() => editorText(page)).toBe(readFileSync("playground-scripts/crash-recovery.ts", "utf8"));
+    await expect.poll(() => page.inputValue('[data-testid="seed"]')).toBe("5");
+    await expect.poll(() => originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")} · edited`);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -254,13 +254,13 @@ describe("Back and Forward", () => {
     await page.goBack();
     await settle(page);
     await expectOwnDraft(page);
-    expect(await heading(page)).toBe(listHeading);
+    await expect.poll(() => heading(page)).toBe(listHeading);
 
     await page.goForward();
     await settle(page);
-    expect(await heading(page)).toContain(lessonTitle(3));
-    expect(await editorText(page)).toBe(readFileSync(startFile(LESSONS[2]!), "utf8"));
-    expect(await address(page)).toBe("#lesson/3");
+    await expect.poll(() => heading(page)).toContain(lessonTitle(3));
+    await expect.poll(() => editorText(page)).toBe(readFileSync(startFile(LESSONS[2]!), "utf8"));
+    await expect.poll(() => address(page)).toBe("#lesson/3");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -271,9 +271,9 @@ describe("Back and Forward", () => {
     await setScenario(page, `scenario({ title: "Typed in lesson 1" });\nawait flux.start();\n`);
     await inPage(page, [{ hold: true }, { click: NEXT_LESSON }]); // before the address has followed the typing
     await settle(page);
-    expect(await heading(page)).toContain(lessonTitle(2));
+    await expect.poll(() => heading(page)).toContain(lessonTitle(2));
     await page.click('[data-testid="drafts"]');
-    expect(await page.locator('[data-testid="draft-item"]').first().textContent()).toContain("Typed in lesson 1");
+    await expect.poll(() => page.locator('[data-testid="draft-item"]').first().textContent()).toContain("Typed in lesson 1");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -282,16 +282,16 @@ describe("Back and Forward", () => {
     const { page, problems } = await openHoldingPage({ ownText: OWN });
     await inPage(page, [{ open: "#lesson/free-play" }, { click: '[data-testid="lesson"] a[href="#example/crash-recovery.ts"]' }]);
     await settle(page);
-    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    await expect.poll(() => originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
     await page.click('[data-testid="own-draft"]');
     await settle(page);
     await expectOwnDraft(page);
-    expect(await hasOrigin(page)).toBe(false);
+    await expect.poll(() => hasOrigin(page)).toBe(false);
     await page.goBack();
     await settle(page);
-    expect(await address(page)).toBe("#example/crash-recovery.ts");
-    expect(await originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
-    expect(await heading(page)).toBe("Free play");
+    await expect.poll(() => address(page)).toBe("#example/crash-recovery.ts");
+    await expect.poll(() => originLabel(page)).toBe(`from example ${exampleTitle("crash-recovery")}`);
+    await expect.poll(() => heading(page)).toBe("Free play");
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -30,7 +30,7 @@ describe("the playground page", () => {
     await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="console"]');
     for (const id of ["run", "stop", "policy", "stack-view", "timeline", "trace-hash", "disk-gauge"]) {
-      expect(await page.locator(`[data-testid="${id}"]`).count(), id).toBe(1);
+      await expect.poll(() => page.locator(`[data-testid="${id}"]`).count(), { message: id }).toBe(1);
     }
     expect(problems).toEqual([]);
   });
@@ -41,11 +41,11 @@ describe("the playground page", () => {
     const console = await page.textContent('[data-testid="console"]');
     expect(console).toMatch(/before the fill: \d+ bytes used/);
     expect(console).toContain("content store: No space left on device");
-    expect(await page.textContent('[data-testid="run-error"]')).toContain("line 8: content.flush: No space left on device");
+    await expect.poll(() => page.textContent('[data-testid="run-error"]')).toContain("line 8: content.flush: No space left on device");
     await expect.poll(() => page.evaluate(() => (window as unknown as { __scenarioMarkers: () => { line: number }[] }).__scenarioMarkers())).toContainEqual(
       expect.objectContaining({ line: 8, message: "content.flush: No space left on device" }),
     );
-    expect(await page.getAttribute('[data-testid="disk-gauge"]', "data-full")).toBe("true");
+    await expect.poll(() => page.getAttribute('[data-testid="disk-gauge"]', "data-full")).toBe("true");
     expect(problems).toEqual([]);
   });
 
@@ -58,8 +58,8 @@ describe("the playground page", () => {
     await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of/);
     const usedAtStart = Number(await page.getAttribute(gauge, "data-used"));
     expect(usedAtStart).toBeLessThan(usedAtEnd);
-    expect(await page.getAttribute(gauge, "data-full")).toBe("false");
-    expect(await page.textContent('[data-testid="instance-state"]')).not.toBe(stateAtEnd === "run" ? "x" : stateAtEnd);
+    await expect.poll(() => page.getAttribute(gauge, "data-full")).toBe("false");
+    await expect.poll(() => page.textContent('[data-testid="instance-state"]')).not.toBe(stateAtEnd === "run" ? "x" : stateAtEnd);
     await page.keyboard.press("End");
     await expect.poll(() => page.getAttribute(gauge, "data-full")).toBe("true");
   });
@@ -67,7 +67,7 @@ describe("the playground page", () => {
   it("says why the tree of a root past the first 400 is not shown, and shows the early ones", async () => {
     await setScenario(page, `await flux.start();\nfor (let i = 0; i < 450; i++) await kvs.put("k" + i, i);\n`);
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="tree-not-kept"]')).toContain("the trees of a run's first 400 roots");
+    await expect.poll(() => page.textContent('[data-testid="tree-not-kept"]')).toContain("the trees of a run's first 400 roots");
     await page.focus('[data-testid="timeline"]');
     await page.keyboard.press("Home");
     await expect.poll(() => page.locator('[data-testid="tree-not-kept"]').count()).toBe(0);
@@ -84,7 +84,7 @@ describe("the playground page", () => {
     // the page still works: the next run goes through
     await setScenario(page, `await flux.start();\nlog("alive");\n`);
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="console"]')).toContain("alive");
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("alive");
   });
 
   it("shows the same trace hash as the headless runner for the same text and seed", async () => {
@@ -94,7 +94,7 @@ describe("the playground page", () => {
     await runWithKeyboard(page);
     const headless = await run(text, { overrides: { seed: 3 } });
     expect(headless.ok).toBe(true);
-    expect(await page.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
   });
 
   it("runs a scenario from the plain text area before the editor has arrived", async () => {
@@ -112,8 +112,8 @@ describe("the playground page", () => {
       await early.fill('[data-testid="editor"] textarea', `await flux.start();\nlog("ran before the editor");\n`);
       await early.click('[data-testid="run"]');
       await early.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
-      expect(await early.textContent('[data-testid="console"]')).toContain("ran before the editor");
-      expect(await early.getAttribute('[data-testid="editor"]', "data-editor")).toBe("textarea");
+      await expect.poll(() => early.textContent('[data-testid="console"]')).toContain("ran before the editor");
+      await expect.poll(() => early.getAttribute('[data-testid="editor"]', "data-editor")).toBe("textarea");
       release();
       await early.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
       // Monaco draws spaces as no-break spaces
@@ -154,16 +154,16 @@ describe("every run keeps what happened, every failure is explained on its line"
   it("fails a run on an unhandled rejection, on its line, with no page error", async () => {
     await setScenario(page, `await flux.start();\nPromise.reject(new Error("x"));\nawait kvs.put("a", 1);\nlog("not reached");\n`);
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="run-error"]')).toBe("✗ line 2: unhandled rejection: x");
+    await expect.poll(() => page.textContent('[data-testid="run-error"]')).toBe("✗ line 2: unhandled rejection: x");
     await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 2, message: "unhandled rejection: x" }));
-    expect(await page.textContent('[data-testid="console"]')).not.toContain("not reached");
+    await expect.poll(() => page.textContent('[data-testid="console"]')).not.toContain("not reached");
     expect(problems).toEqual([]);
   });
 
   it("shows a thrown object's value on its line", async () => {
     await setScenario(page, `await flux.start();\nlog("up");\nthrow { weird: true };\n`);
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="run-error"]')).toBe('✗ line 3: {"weird":true}');
+    await expect.poll(() => page.textContent('[data-testid="run-error"]')).toBe('✗ line 3: {"weird":true}');
     await expect.poll(markers).toContainEqual(expect.objectContaining({ line: 3, message: '{"weird":true}' }));
     expect(problems).toEqual([]);
   });
@@ -177,7 +177,7 @@ describe("every run keeps what happened, every failure is explained on its line"
     const position = await page.textContent('[data-testid="timeline-position"]');
     const events = Number(/ of (\d+)/.exec(position ?? "")?.[1]);
     expect(events).toBeGreaterThan(100);
-    expect(await page.textContent('[data-testid="instance-state"]')).toBe("run");
+    await expect.poll(() => page.textContent('[data-testid="instance-state"]')).toBe("run");
     await page.focus('[data-testid="timeline"]');
     await page.keyboard.press("Home");
     await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event 1 of /);
@@ -192,10 +192,10 @@ describe("every run keeps what happened, every failure is explained on its line"
     expect(Date.now() - finished).toBeLessThan(1_000);
     await expect.poll(() => page.textContent('[data-testid="console-lines"]')).toContain("line 199999");
     // only what is in view is in the page
-    expect(await page.locator('[data-testid="console-lines"] .line').count()).toBeLessThan(500);
+    await expect.poll(() => page.locator('[data-testid="console-lines"] .line').count()).toBeLessThan(500);
     await setScenario(page, `await flux.start();\nlog("after the flood");\n`);
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="console"]')).toContain("after the flood");
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("after the flood");
     expect(problems).toEqual([]);
   });
 
@@ -204,11 +204,11 @@ describe("every run keeps what happened, every failure is explained on its line"
     await runWithKeyboard(page);
     const second = page.locator('[data-testid="console-lines"] .line', { hasText: /^second$/ });
     const first = page.locator('[data-testid="console-lines"] .line', { hasText: /^first$/ });
-    expect(await second.getAttribute("class")).not.toContain("later");
+    await expect.poll(() => second.getAttribute("class")).not.toContain("later");
     await first.click();
     await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toContain("log: first");
-    expect(await second.getAttribute("class")).toContain("later");
-    expect(await first.getAttribute("class")).toContain("now");
+    await expect.poll(() => second.getAttribute("class")).toContain("later");
+    await expect.poll(() => first.getAttribute("class")).toContain("now");
   });
 });
 

@@ -38,7 +38,7 @@ describe("links, examples and drafts", () => {
     await page.waitForTimeout(500);
     await page.click('[data-testid="stop"]');
     await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 5_000 });
-    expect(await page.textContent('[data-testid="trace-hash"]')).not.toBe(""); // the page shows what the stopped run did...
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).not.toBe(""); // the page shows what the stopped run did...
     const link = await shareLink(page);
     const decoded = await decodeScenario(link.slice(link.indexOf("#s=") + 3));
     expect(decoded.ok && decoded.scenario.text).toContain("kvs.put");
@@ -55,7 +55,7 @@ describe("links, examples and drafts", () => {
     await runWithKeyboard(author);
     const link = await shareLink(author);
     expect(link).toMatch(/#s=1\.[\w-]+$/);
-    expect(await author.textContent('[data-testid="share-result"]')).toContain(`(${link.length.toLocaleString("en")} characters)`);
+    await expect.poll(() => author.textContent('[data-testid="share-result"]')).toContain(`(${link.length.toLocaleString("en")} characters)`);
     // the address bar holds the same link
     await expect.poll(() => author.evaluate(() => location.href)).toBe(link);
     await author.context().close();
@@ -64,13 +64,13 @@ describe("links, examples and drafts", () => {
     await reader.goto(link);
     await waitForEditor(reader);
     await expect.poll(() => reader.inputValue('[data-testid="seed"]')).toBe("3");
-    expect(await editorText(reader)).toContain("A full statedir"); // (the editor wraps long lines)
-    expect(await reader.getAttribute('[data-testid="trace-hash"]', "data-runs")).toBe("0"); // not run by opening
-    expect(await reader.textContent('[data-testid="notice"]')).toContain("press Run");
+    await expect.poll(() => editorText(reader)).toContain("A full statedir"); // (the editor wraps long lines)
+    await expect.poll(() => reader.getAttribute('[data-testid="trace-hash"]', "data-runs")).toBe("0"); // not run by opening
+    await expect.poll(() => reader.textContent('[data-testid="notice"]')).toContain("press Run");
     await reader.click('[data-testid="run"]');
     await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
     const headless = await run(text, { overrides: { seed: 3 } });
-    expect(await reader.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+    await expect.poll(() => reader.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
     await expect.poll(() => reader.textContent('[data-testid="notice"]')).toContain("Same result as when shared");
     expect([...problems, ...readerProblems]).toEqual([]);
     await reader.context().close();
@@ -82,24 +82,24 @@ describe("links, examples and drafts", () => {
     const link = await shareLink(page);
     await page.goto(link.slice(0, link.length - 25));
     await expect.poll(() => page.getAttribute('[data-testid="notice"]', "data-kind")).toBe("error");
-    expect(await page.textContent('[data-testid="notice"]')).toMatch(/This link cannot be opened: .*(cut short|altered)/);
+    await expect.poll(() => page.textContent('[data-testid="notice"]')).toMatch(/This link cannot be opened: .*(cut short|altered)/);
     for (const bad of ["#s=9.abc", "#s=1.%%%%", "#nonsense"]) {
       await page.goto(served.url + bad);
       await expect.poll(() => page.textContent('[data-testid="notice"]')).toMatch(/link format 9|characters a link's data never has|not a link this page knows/);
-      if (bad === "#s=9.abc") expect(await page.textContent('[data-testid="notice"]')).toContain("link format 9");
+      if (bad === "#s=9.abc") await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("link format 9");
     }
     await page.reload();
     await waitForEditor(page);
-    expect(await editorText(page)).toContain("my own draft");
+    await expect.poll(() => editorText(page)).toContain("my own draft");
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="console"]')).toContain("draft ran");
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("draft ran");
     // Ctrl+S shares too; a link past 8,000 characters offers the scenario as a file
     let noise = "";
     for (let i = 0; noise.length < 12_000; i++) noise += ((i * 2654435761) % 4294967296).toString(36);
     await setScenario(page, `// long\nlog("${noise}");\n`);
     await page.keyboard.press("ControlOrMeta+S");
     await expect.poll(async () => (await page.inputValue('[data-testid="share-link"]')).length).toBeGreaterThan(8_000);
-    expect(await page.textContent('[data-testid="share-result"]')).toContain("chat tools may cut a link this long");
+    await expect.poll(() => page.textContent('[data-testid="share-result"]')).toContain("chat tools may cut a link this long");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -115,18 +115,18 @@ describe("links, examples and drafts", () => {
     await page.waitForTimeout(500); // the address and the stored draft follow the editor
     await page.reload();
     await waitForEditor(page);
-    expect(await editorText(page)).toContain("My unsaved work");
+    await expect.poll(() => editorText(page)).toContain("My unsaved work");
 
     await page.goto(link);
     await expect.poll(() => editorText(page)).toContain("From a colleague");
     await page.click('[data-testid="drafts"]');
     const items = page.locator('[data-testid="draft-item"]');
-    expect(await items.first().textContent()).toContain("My unsaved work");
+    await expect.poll(() => items.first().textContent()).toContain("My unsaved work");
     await items.first().click();
     await expect.poll(() => editorText(page)).toContain("My unsaved work");
     // the link's text was put aside in its turn
     await page.click('[data-testid="drafts"]');
-    expect(await page.locator('[data-testid="draft-item"]').first().textContent()).toContain("From a colleague");
+    await expect.poll(() => page.locator('[data-testid="draft-item"]').first().textContent()).toContain("From a colleague");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -144,7 +144,7 @@ describe("links, examples and drafts", () => {
       await expect.poll(() => page.textContent('[data-testid="origin"]')).toMatch(/^from example /);
       const headless = await run(readFileSync(`playground-scripts/${name}.ts`, "utf8"));
       await runWithKeyboard(page);
-      expect(await page.textContent('[data-testid="trace-hash"]'), name).toBe(headless.traceHash);
+      await expect.poll(() => page.textContent('[data-testid="trace-hash"]'), { message: name }).toBe(headless.traceHash);
     }
     // an edit marks the text as changed and turns the address into a link of the edited text
     await page.click('[data-testid="editor"] .view-lines');
@@ -208,7 +208,7 @@ describe("a scenario is contained", () => {
     expect(console).toMatch(/import\(\) of another origin: refused: /);
     expect(hits).toEqual([]); // the page's policy stopped the import() before any request
     other.close();
-    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="run-error"]').count()).toBe(0);
     // the browser reports the refused import() as a policy violation; nothing else may reach the console
     expect(problems.filter((p) => !/Content Security Policy/.test(p))).toEqual([]);
     await page.context().close();
@@ -281,7 +281,7 @@ describe("files", () => {
     await page.click('[data-testid="download"]');
     await page.setInputFiles('input[type="file"]', { name: "mine.ts", mimeType: "text/plain", buffer: Buffer.from(`scenario({ title: "Picked" });\nlog("picked");\n`) });
     await expect.poll(() => editorText(page)).toContain("Picked");
-    expect(await page.textContent('[data-testid="notice"]')).toContain("Opened mine.ts");
+    await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Opened mine.ts");
     const drop = (name: string, bytes: number[] | string, size = 0) =>
       page.evaluate(
         ({ name, bytes, size }) => {
@@ -299,7 +299,7 @@ describe("files", () => {
     await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Not opened: image.png is not a text file");
     await drop("huge.ts", "//", 1_100_000);
     await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Not opened: huge.ts is 1.1 MB; a scenario file may be at most 1 MB.");
-    expect(await editorText(page)).toContain("Dropped"); // a refusal loses nothing
+    await expect.poll(() => editorText(page)).toContain("Dropped"); // a refusal loses nothing
     await page.click('[data-testid="drafts"]');
     const drafts = await page.locator('[data-testid="draft-item"]').allTextContents();
     expect(drafts.join(" ")).toContain("work in progress");
@@ -324,12 +324,12 @@ describe("compare in the page", () => {
     await page.screenshot({ path: ".tmp/compare.png" });
     const headers = await page.locator('[data-testid="compare-table"] thead button').allTextContents();
     expect(headers).toEqual(Object.keys(PRESETS));
-    expect(await page.locator('[data-testid="compare-table"] td.differs').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="compare-table"] td.differs').count()).toBeGreaterThan(0);
     const headless = await compareScenario(readFileSync("playground-scripts/dangling-checkpoint-flux-0.66.ts", "utf8"), await sqlReady);
     for (const policy of ["upstream", "flux-0.66"]) {
       await page.click(`[data-testid="compare-show-${policy}"]`);
       await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe(headless.find((o) => o.policy === policy)!.traceHash);
-      expect(await page.textContent('[data-testid="console"]')).toContain(`policy ${policy}`);
+      await expect.poll(() => page.textContent('[data-testid="console"]')).toContain(`policy ${policy}`);
     }
     expect(problems).toEqual([]);
     await page.context().close();
@@ -341,12 +341,12 @@ describe("embedded and published", () => {
     const { page, problems } = await openPage(served, { width: 800, height: 600 });
     await page.goto(`${served.url}?embed=1#example/first`);
     await waitForEditor(page);
-    for (const id of ["editor", "run", "stack-view", "console", "open-full"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(true);
-    for (const id of ["messages", "trees", "timeline", "policy", "examples", "compare", "lesson", "lesson-open"]) expect(await page.locator(`[data-testid="${id}"]`).isVisible(), id).toBe(false);
-    expect(await page.getAttribute('[data-testid="open-full"]', "href")).toBe(`${served.url}#example/first`);
+    for (const id of ["editor", "run", "stack-view", "console", "open-full"]) await expect.poll(() => page.locator(`[data-testid="${id}"]`).isVisible(), { message: id }).toBe(true);
+    for (const id of ["messages", "trees", "timeline", "policy", "examples", "compare", "lesson", "lesson-open"]) await expect.poll(() => page.locator(`[data-testid="${id}"]`).isVisible(), { message: id }).toBe(false);
+    await expect.poll(() => page.getAttribute('[data-testid="open-full"]', "href")).toBe(`${served.url}#example/first`);
     await page.click('[data-testid="run"]');
     await page.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
-    expect(await page.getAttribute('[data-testid="disk-gauge"]', "data-used")).not.toBe("0");
+    await expect.poll(() => page.getAttribute('[data-testid="disk-gauge"]', "data-used")).not.toBe("0");
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -363,7 +363,7 @@ describe("embedded and published", () => {
       await waitForEditor(reader);
       await reader.click('[data-testid="run"]');
       await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
-      expect(await reader.textContent('[data-testid="trace-hash"]')).toBe((await run(text)).traceHash);
+      await expect.poll(() => reader.textContent('[data-testid="trace-hash"]')).toBe((await run(text)).traceHash);
       expect([...problems, ...readerProblems]).toEqual([]);
       await page.context().close();
       await reader.context().close();

@@ -36,38 +36,38 @@ describe("the tutorial", () => {
     await page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
     // a first visit opens the tutorial on its list of lessons
     const links = page.locator('[data-testid="lesson-list"] a');
-    expect(await links.count()).toBe(LESSONS.length + 1);
+    await expect.poll(() => links.count()).toBe(LESSONS.length + 1);
     await links.first().click();
-    expect(await heading(page)).toContain("1. The stack");
-    expect(page.url()).toMatch(/#lesson\/1$/);
+    await expect.poll(() => heading(page)).toContain("1. The stack");
+    await expect.poll(() => page.url()).toMatch(/#lesson\/1$/);
     // (Monaco draws spaces as no-break spaces)
     await expect.poll(async () => (await page.textContent('[data-testid="editor"] .view-lines'))?.replace(/\s/g, " ")).toContain("Lesson 1: the stack");
 
     // predict before running; the starting script alone does not meet the goal
     await page.getByLabel("Inline, inside its directory's blob").check();
     await clickRun(page);
-    expect(await goalDone(page)).toBe("false");
-    expect(await page.locator('[data-testid="lesson-goal"] li.done').count()).toBe(1);
+    await expect.poll(() => goalDone(page)).toBe("false");
+    await expect.poll(() => page.locator('[data-testid="lesson-goal"] li.done').count()).toBe(1);
 
     // hints come one at a time
     for (let n = 1; n <= LESSONS[0]!.hints.length; n++) {
       await page.click('[data-testid="lesson-hint"]');
-      expect(await page.locator(".hints li").count()).toBe(n);
+      await expect.poll(() => page.locator(".hints li").count()).toBe(n);
     }
-    expect(await page.locator('[data-testid="lesson-hint"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="lesson-hint"]').count()).toBe(0);
 
     // the reader does the steps (typed into the editor), runs, and the goal turns green
     await setScenario(page, script(solutionFile(LESSONS[0]!)));
     await clickRun(page);
-    expect(await goalDone(page)).toBe("true");
-    expect(await page.textContent('[data-testid="predict-verdict"]')).toContain("Your guess was right.");
+    await expect.poll(() => goalDone(page)).toBe("true");
+    await expect.poll(() => page.textContent('[data-testid="predict-verdict"]')).toContain("Your guess was right.");
 
     await page.click('[data-testid="lesson-next"]');
-    expect(await heading(page)).toContain("2. Write-back");
-    expect(page.url()).toMatch(/#lesson\/2$/);
+    await expect.poll(() => heading(page)).toContain("2. Write-back");
+    await expect.poll(() => page.url()).toMatch(/#lesson\/2$/);
     await page.getByRole("button", { name: "All lessons" }).click();
-    expect(await links.first().getAttribute("data-done")).toBe("true");
-    expect(await links.nth(1).getAttribute("data-done")).toBe("false");
+    await expect.poll(() => links.first().getAttribute("data-done")).toBe("true");
+    await expect.poll(() => links.nth(1).getAttribute("data-done")).toBe("false");
     expect(problems).toEqual([]);
   });
 
@@ -78,10 +78,10 @@ describe("the tutorial", () => {
       await expect.poll(() => heading(page)).toContain(`${n + 1}. ${lesson.title}`);
       await page.click('[data-testid="lesson-solution"]');
       await clickRun(page);
-      expect(await goalDone(page), lesson.slug).toBe("true");
-      expect(await page.getAttribute('[data-testid="predict"]', "data-answer"), lesson.slug).not.toBe("");
+      await expect.poll(() => goalDone(page), { message: lesson.slug }).toBe("true");
+      await expect.poll(() => page.getAttribute('[data-testid="predict"]', "data-answer"), { message: lesson.slug }).not.toBe("");
     }
-    expect(await page.textContent('[data-testid="lesson"] .lesson-top')).toContain(`${LESSONS.length} of ${LESSONS.length} done`);
+    await expect.poll(() => page.textContent('[data-testid="lesson"] .lesson-top')).toContain(`${LESSONS.length} of ${LESSONS.length} done`);
 
     // a fresh load of a lesson's link opens it; the marks are still there
     await page.evaluate(() => (location.hash = "#lesson/dangling-checkpoint"));
@@ -107,7 +107,7 @@ describe("the tutorial", () => {
     while (!(await page.evaluate(() => document.activeElement?.closest('[data-testid="lesson-list"]') !== null)) && tabs++ < 20) await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await expect.poll(() => heading(page)).toContain("1. The stack");
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H2");
     await page.keyboard.press("Alt+PageDown");
     await expect.poll(() => heading(page)).toContain("2. Write-back");
     await page.keyboard.press("Alt+PageUp");
@@ -131,7 +131,7 @@ describe("the tutorial", () => {
     const last = Number(await slider.getAttribute("max"));
     // a run lands on its first failed call
     expect(Number(await slider.inputValue())).toBeLessThan(last);
-    expect(await page.textContent('[data-testid="timeline-position"]')).toMatch(/\): E[A-Z]+$/);
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/\): E[A-Z]+$/);
     // drag from the right edge to a quarter of the way, then on to the start
     const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
     await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
@@ -152,7 +152,7 @@ describe("the tutorial", () => {
     expect(next).toBeGreaterThan(dragged);
     await page.keyboard.press("[");
     expect(Number(await slider.inputValue())).toBeLessThan(next);
-    expect(await page.textContent('[data-testid="timeline-position"]')).toMatch(/^event \d+ of \d+/);
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^event \d+ of \d+/);
     expect(problems).toEqual([]);
   });
 });

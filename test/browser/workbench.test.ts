@@ -51,28 +51,28 @@ describe("the editor", () => {
   it("is left with Esc then Tab (Tab alone indents)", async () => {
     await setScenario(page, `log(1);\n`);
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
     await page.keyboard.press("Escape");
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(false);
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(false);
   });
 
   it("keeps Ctrl+/ for comments; F1 and ? open the help", async () => {
     await setScenario(page, `log(1);`);
     await page.keyboard.press("Control+/");
     await expect.poll(() => page.textContent('[data-testid="editor"] .view-lines')).toMatch(/^\/\/\s*log\(1\);/);
-    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[role="dialog"]').count()).toBe(0);
     await page.keyboard.press("F1");
     await page.waitForSelector('[role="dialog"]');
     // the dialog has the focus, and gives it back when it closes
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
     await page.keyboard.press("Escape");
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
     await page.focus('[data-testid="run"]');
     await page.keyboard.press("?");
     await page.waitForSelector('[role="dialog"]');
     await page.keyboard.press("Escape");
-    expect(await page.locator('[role="dialog"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[role="dialog"]').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });
@@ -98,9 +98,9 @@ describe("one moment in every panel", () => {
     await expect.poll(() => nowLine(page)).toBe("2");
     // step until the log line: the editor follows
     for (let n = 0; n < 400 && !(await position(page))?.includes("log: between"); n++) await page.keyboard.press("ArrowRight");
-    expect(await position(page)).toContain("log: between");
+    await expect.poll(() => position(page)).toContain("log: between");
     await expect.poll(() => nowLine(page)).toBe("4");
-    expect(await page.locator(".monaco-editor .now-line").count()).toBe(1);
+    await expect.poll(() => page.locator(".monaco-editor .now-line").count()).toBe(1);
   });
 
   it("goes to a message's moment when its row is clicked, and the stack's time is the timeline's", async () => {
@@ -109,7 +109,7 @@ describe("one moment in every panel", () => {
     const [, t, n] = /^([\d.]+) ms: go to event (\d+)$/.exec(label)!;
     await first.click();
     await expect.poll(() => position(page)).toMatch(new RegExp(`^event ${n} of \\d+ · ${t.replace(".", "\\.")} ms`));
-    expect(await page.textContent('[data-testid="stack-time"]')).toBe(`t = ${t} ms`);
+    await expect.poll(() => page.textContent('[data-testid="stack-time"]')).toBe(`t = ${t} ms`);
     expect(problems).toEqual([]);
   });
 });
@@ -119,8 +119,8 @@ describe("after a run", () => {
     await setScenario(page, `scenario({ disk: "1 MiB" });\nawait flux.start();\ndisk.fill();\nawait kvs.put("big", bytes(200_000));\nawait sim.settle();\nawait content.flush();\nlog("not reached");\n`);
     await runWithKeyboard(page);
     await expect.poll(() => position(page)).toMatch(/· content\.flush\(\): ENOSPC$/);
-    expect(await nowLine(page)).toBe("6");
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
+    await expect.poll(() => nowLine(page)).toBe("6");
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="editor"]'))).toBe(true);
   });
 
   it("gives the focus back to Run when the run went well", async () => {
@@ -134,22 +134,22 @@ describe("after a run", () => {
 describe("the run settings", () => {
   it("show what the script asks for; an override is marked, explained when an expect fails, and cleared with ✕", async () => {
     await setScenario(page, readFileSync("playground-scripts/first.ts", "utf8"));
-    expect(await page.getAttribute('[data-testid="disk-quota"]', "placeholder")).toBe("4 MiB");
-    expect(await page.textContent('[data-testid="policy"] option[value=""]')).toBe("script: upstream");
+    await expect.poll(() => page.getAttribute('[data-testid="disk-quota"]', "placeholder")).toBe("4 MiB");
+    await expect.poll(() => page.textContent('[data-testid="policy"] option[value=""]')).toBe("script: upstream");
     await page.fill('[data-testid="disk-quota"]', "2 MiB");
     await expect.poll(() => page.getAttribute('[data-testid="disk-setting"]', "class")).toContain("override");
     await page.click('[data-testid="disk-setting"] button.clear');
-    expect(await page.inputValue('[data-testid="disk-quota"]')).toBe("");
-    expect(await page.getAttribute('[data-testid="disk-setting"]', "class")).not.toContain("override");
+    await expect.poll(() => page.inputValue('[data-testid="disk-quota"]')).toBe("");
+    await expect.poll(() => page.getAttribute('[data-testid="disk-setting"]', "class")).not.toContain("override");
 
     await page.selectOption('[data-testid="policy"]', "read-only");
-    expect(await page.getAttribute('[data-testid="policy-setting"]', "class")).toContain("override");
+    await expect.poll(() => page.getAttribute('[data-testid="policy-setting"]', "class")).toContain("override");
     await runWithKeyboard(page);
-    expect(await page.textContent('[data-testid="run-error"]')).toContain('(the script was written for policy "upstream"; this run used "read-only" from the policy menu)');
+    await expect.poll(() => page.textContent('[data-testid="run-error"]')).toContain('(the script was written for policy "upstream"; this run used "read-only" from the policy menu)');
     await page.click('[data-testid="policy-setting"] button.clear');
-    expect(await page.inputValue('[data-testid="policy"]')).toBe("");
+    await expect.poll(() => page.inputValue('[data-testid="policy"]')).toBe("");
     await runWithKeyboard(page);
-    expect(await page.locator('[data-testid="run-error"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="run-error"]').count()).toBe(0);
   });
 });
 
@@ -191,8 +191,8 @@ describe("accessibility and layout", () => {
       const top = () => fresh.evaluate(() => document.querySelector("main")!.getBoundingClientRect().top);
       const before = await top();
       await runWithKeyboard(fresh);
-      expect(await fresh.textContent('[data-testid="trace-hash"]')).toMatch(/^[0-9a-f]{16}$/);
-      expect(await top()).toBe(before);
+      await expect.poll(() => fresh.textContent('[data-testid="trace-hash"]')).toMatch(/^[0-9a-f]{16}$/);
+      await expect.poll(() => top()).toBe(before);
     } finally {
       await fresh.context().close();
     }
@@ -208,11 +208,11 @@ describe("accessibility and layout", () => {
       expect(stack.y).toBeGreaterThan(editor.y);
       expect(stack.y).toBeLessThan(consoleBox.y);
       const label = phone.locator('[data-testid="timeline-position"]');
-      expect(await label.isVisible()).toBe(true);
+      await expect.poll(() => label.isVisible()).toBe(true);
       const labelBox = (await label.boundingBox())!;
       expect(labelBox.y + labelBox.height).toBeLessThanOrEqual(844);
       expect(labelBox.width).toBeGreaterThan(200);
-      expect(await label.textContent()).toMatch(/^event \d+ of \d+/);
+      await expect.poll(() => label.textContent()).toMatch(/^event \d+ of \d+/);
       expect(phoneProblems).toEqual([]);
     } finally {
       await phone.context().close();

@@ -1,0 +1,72 @@
+/**
+ * The command line of one of our CLIs: its options, each with the line `--help` prints for it, parsed with
+ * node:util's parseArgs. `--help` (or `-h`) prints the usage and exits 0; bad input is one line on stderr
+ * naming the command, and exit 2.
+ */
+import { existsSync, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+export interface OptionSpec {
+  type: "string" | "boolean";
+  /** How the value is written in the usage line, e.g. "N" or "NAME" (string options only). */
+  value?: string;
+  help: string;
+}
+
+export interface CommandSpec {
+  /** The npm script's name, e.g. "scenario". */
+  name: string;
+  /** What the positional arguments are, e.g. "FILE". */
+  positionals: string;
+  /** What the command does and what its exit codes mean, printed under the usage line. */
+  about: string;
+  options: Record<string, OptionSpec>;
+}
+
+export interface CommandLine {
+  positionals: string[];
+  /** A string option's value, if given. */
+  text(name: string): string | undefined;
+  /** Whether a boolean option was given. */
+  flag(name: string): boolean;
+  badInput(reason: string): never;
+}
+
+export function usageLine(spec: CommandSpec): string {
+  const options = Object.entries(spec.options).map(([name, o]) => `[--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}]`);
+  return `usage: npm run -s ${spec.name} -- ${spec.positionals} ${options.join(" ")}`;
+}
+
+export function helpText(spec: CommandSpec): string {
+  const width = Math.max(...Object.entries(spec.options).map(([name, o]) => name.length + (o.value?.length ?? 0)), 4) + 4;
+  const rows = Object.entries(spec.options).map(([name, o]) => `  --${`${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`.padEnd(width)}${o.help}`);
+  return `${usageLine(spec)}\n\n${spec.about}\n\noptions:\n${rows.join("\n")}\n  --${"help".padEnd(width)}print this and exit\n`;
+}
+
+/** The parsed command line of `argv`; exits for --help (0) and for bad input (2). */
+export function parseCommandLine(spec: CommandSpec, argv = process.argv.slice(2)): CommandLine {
+  const badInput = (reason: string): never => {
+    process.stderr.write(`${spec.name}: ${reason}\n`);
+    process.exit(2);
+  };
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(helpText(spec));
+    process.exit(0);
+  }
+  const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type }]));
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
+    const text = (name: string) => (typeof values[name] === "string" ? values[name] : undefined);
+    return { positionals, text, flag: (name) => values[name] === true, badInput };
+  } catch (e) {
+    return badInput(`${(e as Error).message}; --help lists the options`);
+  }
+}
+
+/** The one FILE a command takes, checked to be a file. */
+export function oneFile(line: CommandLine, spec: CommandSpec): string {
+  if (line.positionals.length !== 1) line.badInput(usageLine(spec));
+  const file = line.positionals[0]!;
+  if (!existsSync(file) || !statSync(file).isFile()) line.badInput(`no such file: ${file}`);
+  return file;
+}
