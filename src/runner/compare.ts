@@ -15,8 +15,20 @@ import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import { runScenario, type ScenarioResult } from "./run-scenario.ts";
 
+/** What a preset's run is given: its settings, a look at its instance, and the epilogue to run after the script. */
+export interface PresetRunOptions {
+  overrides: RunOverrides;
+  onBroker: (broker: Broker) => void;
+  epilogue: (globals: ScenarioGlobals) => Promise<void>;
+}
+
+/** Runs one preset's run: here (runScenario), or replayed from the script's own realm (the page: src/worker/replayed-run.ts). */
+export type PresetRunner = (text: string, opts: PresetRunOptions) => Promise<ScenarioResult>;
+
 /** What the page adds to a comparison: the controls' disk and seed, and a look at each preset's run as it happens. */
 export interface CompareOptions {
+  /** How each preset's run is run (default: runScenario in this thread, on `sql`). */
+  runner?: PresetRunner;
   overrides?: Omit<RunOverrides, "policy">;
   /** Called before each preset's run; its hooks see that run's instance as it starts and its result at the end. */
   observe?: (policy: string) => { onBroker: (broker: Broker) => void; onResult: (result: ScenarioResult) => void };
@@ -42,20 +54,19 @@ export interface PresetOutcome {
 
 export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly string[] = Object.keys(PRESETS), options: CompareOptions = {}): Promise<PresetOutcome[]> {
   const outcomes: PresetOutcome[] = [];
-  for (const policy of presets) outcomes.push(await underPolicy(text, sql, policy, options));
+  const runner: PresetRunner = options.runner ?? ((script, opts) => runScenario(script, { sql, retainTrace: false, ...opts }));
+  for (const policy of presets) outcomes.push(await underPolicy(text, runner, policy, options));
   return outcomes;
 }
 
-async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, options: CompareOptions): Promise<PresetOutcome> {
+async function underPolicy(text: string, runner: PresetRunner, policy: string, options: CompareOptions): Promise<PresetOutcome> {
   const calls: { call: string; outcome: string }[] = [];
   const synced = new Set<string>();
   let broker: Broker | undefined;
   let scriptDone = false;
   let ending: Pick<PresetOutcome, "state" | "exitCode" | "lost" | "fsck" | "diskUsed" | "diskQuota"> | undefined;
   const observer = options.observe?.(policy);
-  const result = await runScenario(text, {
-    sql,
-    retainTrace: false,
+  const result = await runner(text, {
     overrides: { ...options.overrides, policy },
     onBroker: (b) => {
       broker = b;

@@ -5,7 +5,9 @@
  * wall-clock limit and Stop live outside, where the thread can be terminated.
  */
 import { createScenarioGlobals, logWriterOf, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
-import { EngineSession } from "../engine/api/engine-session.ts";
+import { EngineSession, type EnginePort } from "../engine/api/engine-session.ts";
+import { RecordingPort, type DriveStep, type LogEntry } from "../engine/api/op-log.ts";
+import { host } from "../engine/common/host.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -66,6 +68,8 @@ export interface RunOptions {
   beforeDispose?: (sim: Simulation) => void;
   /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
   epilogue?: (globals: ScenarioGlobals) => Promise<void>;
+  /** Receives the run as a log of operations (op-log.ts), for a realm that replays it: the script's own realm's runner. */
+  record?: (entry: LogEntry) => void;
 }
 
 export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
@@ -91,18 +95,35 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
       logs.push(line);
       opts.onLog?.(line);
     });
-    const globals = createScenarioGlobals(session, { callSite: scriptSite });
+    const recording = opts.record && new RecordingPort(session, opts.record);
+    const port: EnginePort = recording ?? session;
+    let scriptEnded = false;
+    // once the script has ended, what it left waiting may still wake (in an epilogue): it calls nothing any more
+    const scriptPort: EnginePort = {
+      view: port.view,
+      call: (op, site) => {
+        if (scriptEnded) throw new Error("the script's run has ended: a call it makes after that does nothing");
+        return port.call(op, site);
+      },
+    };
+    const globals = createScenarioGlobals(scriptPort, { callSite: scriptSite });
     let body: (...args: unknown[]) => Promise<void>;
     try {
       body = new Function(...Object.keys(globals), THROW_SITES, LOG_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
     } catch (e) {
       return finish(sim, logs, { message: `syntax error: ${(e as Error).message}` }, true);
     }
-    const limits: DriveLimits = { deadline: opts.timeLimitMs === undefined ? Infinity : performance.now() + opts.timeLimitMs, timeLimitMs: opts.timeLimitMs ?? 0, onTurn: opts.onTurn };
+    const limits: DriveLimits = {
+      deadline: opts.timeLimitMs === undefined ? Infinity : host.now() + opts.timeLimitMs,
+      timeLimitMs: opts.timeLimitMs ?? 0,
+      onTurn: opts.onTurn,
+      onStep: recording && ((step) => recording.drove(step)),
+    };
     const failure = await drive(sim, rejections, limits, () => body(...Object.values(globals), throwSites.recorder, logSites(globals.log)));
+    scriptEnded = true;
     const epilogue = opts.epilogue;
     // a stuck script does not stop an epilogue: it acts, as an admin would, on the instance as it is
-    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(globals));
+    if (epilogue && !(failure instanceof ScenarioInputError) && !(failure instanceof InternalError)) await drive(sim, rejections, limits, () => epilogue(createScenarioGlobals(port)));
     if (failure !== NO_FAILURE) {
       const result = finish(sim, logs, errorOf(sim, failure, throwSites), failure instanceof ScenarioInputError, opts.onTrace);
       return failure instanceof TimeLimitReached ? { ...result, cutShort: true } : result;
@@ -160,6 +181,23 @@ interface DriveLimits {
   deadline: number;
   timeLimitMs: number;
   onTurn: (() => void) | undefined;
+  /** Told what each step of driving came to (the op log's "drive" entries). */
+  onStep?: ((step: DriveStep) => void) | undefined;
+}
+
+const NO_LIMITS: DriveLimits = { deadline: Infinity, timeLimitMs: 0, onTurn: undefined };
+
+/**
+ * Run `epilogue` on a session whose script has ended (a replayed run: src/worker/replayed-run.ts), as runScenario
+ * runs its own epilogue after the script; what it throws is ignored there too.
+ */
+export async function runEpilogue(session: EngineSession, epilogue: (globals: ScenarioGlobals) => Promise<void>, onTurn?: () => void): Promise<void> {
+  const rejections = watchUnhandledRejections();
+  try {
+    await drive(session.sim, rejections, { ...NO_LIMITS, onTurn }, () => epilogue(createScenarioGlobals(session)));
+  } finally {
+    rejections.stop();
+  }
 }
 
 /**
@@ -168,7 +206,7 @@ interface DriveLimits {
  * rejection it left unhandled, the simulation being stuck, or an exception
  * inside the engine (a bug, reported as such).
  */
-async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
+async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn, onStep }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
   let failure: unknown = NO_FAILURE;
   start().then(
@@ -186,13 +224,15 @@ async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, ti
     if (unhandled) return new UnhandledRejection(unhandled.reason);
     if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (performance.now() > deadline) return new TimeLimitReached(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
+    if (host.now() > deadline) return new TimeLimitReached(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
     let step: ReturnType<Simulation["drive"]>;
     try {
       step = sim.drive();
     } catch (e) {
+      onStep?.("error");
       return InternalError.of("the simulation", e);
     }
+    onStep?.(step);
     if (step === "stuck") return Object.assign(new Error(sim.stuck), sim.stuckLine ? { line: sim.stuckLine } : {});
     onTurn?.();
   }
@@ -205,9 +245,18 @@ function finish(
   badInput: boolean,
   onTrace?: (events: readonly TraceEvent[]) => void,
 ): ScenarioResult {
-  const broker = badInput ? undefined : sim.broker;
-  onTrace?.(broker ? broker.trace.all() : []);
-  return { ok: !error, ...(error ? { error } : {}), ...(badInput ? { badInput } : {}), ...summarize(sim, logs, broker) };
+  if (!badInput) onTrace?.(sim.broker.trace.all());
+  else onTrace?.([]);
+  return resultOf(sim, logs, { ...(error ? { error } : {}), ...(badInput ? { badInput } : {}) });
+}
+
+/** How a script's run ended, as its runner tells it: everything of the result that is not the simulation's. */
+export type RunEnding = Pick<ScenarioResult, "error" | "badInput" | "cutShort">;
+
+/** The result of a run that ended so, read from its simulation (which gets its instance now, unless the input was bad). */
+export function resultOf(sim: Simulation, logs: string[], ending: RunEnding): ScenarioResult {
+  const broker = ending.badInput ? undefined : sim.broker;
+  return { ok: !ending.error, ...ending, ...summarize(sim, logs, broker) };
 }
 
 /** Where the run is now: logs, trace, instance and disk (`broker` undefined: nothing made it yet, or the input was bad). */
@@ -310,7 +359,7 @@ function scriptLineOf(error: Error): number | undefined {
   return typeof line === "number" ? line - HEADER_LINES : undefined;
 }
 
-const channel = typeof MessageChannel !== "undefined" && typeof setImmediate === "undefined" ? new MessageChannel() : undefined;
+const channel = host.MessageChannel && !host.hasSetImmediate ? new host.MessageChannel() : undefined;
 const queued: (() => void)[] = [];
 // Two hops: a browser queues its unhandledrejection events as a task when the microtasks of the task that
 // rejected are done, i.e. after our first hop was posted; the second hop comes after them. Then the runner
@@ -319,12 +368,12 @@ if (channel) channel.port1.onmessage = (e: MessageEvent<number>) => (e.data === 
 
 /** A turn of the host's own timers: late enough that a browser has dispatched its unhandledrejection events. */
 function finalTurn(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === "undefined" ? setTimeout(resolve, 0) : setImmediate(resolve)));
+  return new Promise((resolve) => host.nextTurn(resolve));
 }
 
 /** Let every pending microtask (the script's continuations) run, and the host report what they left unhandled: a macrotask turn, without timer clamping. */
 function yieldToEventLoop(): Promise<void> {
-  if (!channel) return new Promise((resolve) => setImmediate(resolve));
+  if (!channel) return new Promise((resolve) => host.nextTurn(resolve));
   return new Promise((resolve) => {
     queued.push(resolve);
     channel.port2.postMessage(0);

@@ -11,6 +11,8 @@ export interface RejectionWatch {
   stop(): void;
 }
 
+import { host } from "../engine/common/host.ts";
+
 interface NodeProcess {
   on(event: "unhandledRejection", listener: (reason: unknown) => void): void;
   off(event: "unhandledRejection", listener: (reason: unknown) => void): void;
@@ -24,8 +26,8 @@ export function watchUnhandledRejections(): RejectionWatch {
     first = undefined;
     return taken;
   };
-  const host = globalThis as { process?: NodeProcess; addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
-  const nodeProcess = typeof host.process?.on === "function" ? host.process : undefined;
+  const node = globalThis as { process?: NodeProcess };
+  const nodeProcess = typeof node.process?.on === "function" ? node.process : undefined;
   if (nodeProcess) {
     nodeProcess.on("unhandledRejection", record);
     return { take, stop: () => nodeProcess.off("unhandledRejection", record) };
@@ -34,6 +36,7 @@ export function watchUnhandledRejections(): RejectionWatch {
     e.preventDefault(); // not a page error: the run reports it on its line
     record(e.reason);
   };
-  host.addEventListener?.("unhandledrejection", onEvent);
-  return { take, stop: () => host.removeEventListener?.("unhandledrejection", onEvent) };
+  // the listeners captured at start-up: a script's realm has none left on its global object (script-realm.ts)
+  host.addEventListener?.("unhandledrejection", onEvent as (event: never) => void);
+  return { take, stop: () => host.removeEventListener?.("unhandledrejection", onEvent as (event: never) => void) };
 }

@@ -3,7 +3,7 @@
  * kept warm between comparisons; Stop or the time limit terminates it, and the next comparison starts a new one.
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
-import { startEngineWorker } from "../worker/contained-worker.ts";
+import { startEngineWorker } from "../worker/engine-worker-start.ts";
 import type { CompareProgress, CompareResult, WorkerReply } from "../worker/protocol.ts";
 
 /** Seven presets, each up to the page's 10 s run limit in the worst case. */

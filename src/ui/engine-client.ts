@@ -13,7 +13,7 @@ import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary } from "../runner/run-scenario.ts";
 import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "../worker/protocol.ts";
-import { startEngineWorker } from "../worker/contained-worker.ts";
+import { startEngineWorker } from "../worker/engine-worker-start.ts";
 
 export const TIME_LIMIT_MS = 10_000;
 const HARD_STOP_GRACE_MS = 1_000;

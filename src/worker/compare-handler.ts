@@ -1,19 +1,23 @@
 /**
  * The page's Compare: the scenario under every preset, with the epilogue of `npm run compare`, reporting progress
- * after each preset and recording each run (trace, frames, trees) so the page can show any of them.
+ * after each preset and recording each run (trace, frames, trees) so the page can show any of them. Each preset's
+ * run is replayed from the script's own realm (replayed-run.ts), and the epilogue runs on this side's engine: the
+ * table is the engine's, not the script's.
  */
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { PRESETS } from "../engine/policy/presets.ts";
 import { compareScenario } from "../runner/compare.ts";
 import type { CompareRequest, RunResult, WorkerReply } from "./protocol.ts";
 import { Recorder, type ChunkContent } from "./recorder.ts";
+import { replayedRun, type ScriptRealm } from "./replayed-run.ts";
 
-export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
+export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS, realm: ScriptRealm, post: (reply: WorkerReply) => void): Promise<void> {
   const presets = Object.keys(PRESETS);
   const runs: Record<string, RunResult> = {};
   let done = 0;
   const outcomes = await compareScenario(request.text, sql, presets, {
     overrides: request.overrides,
+    runner: (text, opts) => replayedRun(text, { sql, realm, ...opts }).result,
     observe: (policy) => {
       post({ type: "compare-progress", id: request.id, done, total: presets.length, policy });
       const run: ChunkContent = { events: [], frames: [], trees: {} };

@@ -1,36 +1,44 @@
 /**
- * The page's engine: the very runner of `npm run scenario`, in a Web Worker,
- * so the page stays responsive and a runaway script can be stopped by
- * terminating this worker. The run's history goes out in chunks as it goes.
+ * The page's engine, in a Web Worker, so the page stays responsive. It never runs a scenario itself: each run's
+ * script runs in a fresh realm of its own (script-workers.ts), and this worker replays what the script asked on
+ * its own engine (replayed-run.ts). So what it reports — the trace and its hash, the frames, the statedir's files,
+ * Compare's table — is the engine's, whatever the script did in its realm; and nothing a script does outlives its
+ * run. The run's history goes out in chunks as it goes. Stop ends the run here (the page terminates this worker
+ * only if it does not answer).
  */
 import type { Simulation } from "../engine/api/simulation.ts";
-import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
-import { runScenario, summarize } from "../runner/run-scenario.ts";
-import type { CompareRequest, RunRequest, WorkerReply } from "./protocol.ts";
+import { compileSqlWasm, loadSqlJs } from "../engine/disk/sqljs-browser.ts";
+import { summarize } from "../runner/run-scenario.ts";
+import type { CompareRequest, RunRequest, StopRequest, WorkerReply } from "./protocol.ts";
 import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
-import { withholdFromScenarios } from "./sandbox.ts";
+import { replayedRun, type ReplayedRun } from "./replayed-run.ts";
+import { ScriptWorkers } from "./script-workers.ts";
 import { sqliteFilesOf, type StatedirFile } from "./statedir-export.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 
 const post = (message: WorkerReply, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
-const sql = await loadSqlJs();
-// the engine has what it needs from the network; scenarios get none of it
-withholdFromScenarios();
+const wasm = await compileSqlWasm();
+const sql = await loadSqlJs(wasm);
+const scripts = new ScriptWorkers(wasm);
+scripts.warm();
+let current: ReplayedRun | undefined;
 
-self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest>) => {
-  if (e.data.type === "compare") return compareInWorker(e.data, sql, post);
+self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | StopRequest>) => {
   const request = e.data;
+  if (request.type === "stop") return current?.stop("stopped");
+  if (request.type === "compare") return compareInWorker(request, sql, scripts.realm, post);
+  current?.stop("a new run started");
   const started = performance.now();
   let sim: Simulation | undefined;
   let instance: Broker | undefined;
   let statedir: StatedirFile[] = [];
   const recorder = new Recorder((chunk) => post({ type: "chunk", id: request.id, ...chunk, summary: sim && summarize(sim, []) }));
-  const result = await runScenario(request.text, {
+  const run = (current = replayedRun(request.text, {
     sql,
+    realm: scripts.realm,
     overrides: request.overrides,
     ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
-    retainTrace: false,
     onSimulation: (s) => (sim = s),
     onBroker: (broker) => {
       instance = broker;
@@ -38,7 +46,9 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest>) => {
     },
     onTurn: () => recorder.turn(),
     beforeDispose: () => (statedir = instance ? sqliteFilesOf(instance) : []),
-  });
+  }));
+  const result = await run.result;
+  if (current === run) current = undefined;
   recorder.flush();
   post({ type: "end", id: request.id, result, ms: performance.now() - started, statedir }, statedir.map((f) => f.bytes.buffer));
 };

@@ -21,6 +21,11 @@ export interface RunRequest {
   timeLimitMs?: number;
 }
 
+/** End the run in progress (the engine's worker answers with what it had, as a run cut short). */
+export interface StopRequest {
+  type: "stop";
+}
+
 /** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
 export interface Frame {
   i: number;

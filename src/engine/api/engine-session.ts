@@ -39,12 +39,18 @@ export interface EnginePort {
 }
 
 export const MAX_BYTES = 1024 * 1024 * 1024;
+/** A log() line longer than this is cut (the console draws lines, not megabytes: 150 lines of 2 MB froze the page). */
+export const MAX_LOG_LINE = 10_000;
+/** All of a run's log() lines together: past this the console takes no more, and says so once. */
+export const MAX_CONSOLE_CHARS = 16 * 1024 * 1024;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
 const MAX_CONCURRENT_JOBS = 1000;
 const STATS_TOPICS = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
 
 export class EngineSession implements EnginePort {
   readonly view: InstanceView;
+  /** Characters the console has taken so far (bounded by MAX_CONSOLE_CHARS). */
+  private consoleChars = 0;
 
   constructor(
     readonly sim: Simulation,
@@ -138,13 +144,22 @@ export class EngineSession implements EnginePort {
       case "disk.failNextWrite":
         return this.failNextWrite(op.errno, op.file);
       case "log":
-        this.sim.broker.trace.add({ kind: "console", text: op.text, ...(op.line ? { line: op.line } : {}) });
-        return this.onLog?.(op.text);
+        return this.log(op.text, op.line);
       case "bytes":
         return this.sim.prng.bytes(checkByteCount(op.n));
       case "instance":
         return void this.sim.broker;
     }
+  }
+
+  /** A log() line, bounded: a long line is cut, and once the console is full, one line says so and the rest are dropped. */
+  private log(text: string, line: number | undefined): void {
+    if (this.consoleChars >= MAX_CONSOLE_CHARS) return;
+    let shown = text.length > MAX_LOG_LINE ? `${text.slice(0, MAX_LOG_LINE)}… (${text.length - MAX_LOG_LINE} more characters)` : text;
+    this.consoleChars += shown.length;
+    if (this.consoleChars >= MAX_CONSOLE_CHARS) shown = `… the console is full (${MAX_CONSOLE_CHARS / 1024 / 1024} Mi characters of log()): later lines are not shown`;
+    this.sim.broker.trace.add({ kind: "console", text: shown, ...(line ? { line } : {}) });
+    this.onLog?.(shown);
   }
 
   private commit(label: string, ops: KvsOp[], flags: { sync: Data; noMerge: Data }): Promise<CommitResult> {
@@ -402,6 +417,8 @@ export function checkKey(key: unknown): string {
 /** A transaction's operations as kvs.txn() builds them (checked again: a replayed transaction comes as data). */
 function checkKvsOps(ops: KvsOp[]): KvsOp[] {
   for (const op of ops) {
+    // "link" puts a tree object as it is: fsck's lost+found, never a script's (a replayed log could name it)
+    if (op.op === "link") throw new FluxError("EINVAL", `kvs.commit: ${JSON.stringify(op.key)}: no such transaction operation`);
     checkKey(op.key);
     if (op.op === "put" && !(op.value instanceof Uint8Array)) throw new FluxError("EINVAL", `kvs.commit: the value of ${JSON.stringify(op.key)} is not bytes`);
     if (op.op === "symlink" && typeof op.target !== "string") throw new FluxError("EINVAL", `kvs.commit: the target of ${JSON.stringify(op.key)} is not a string`);

@@ -13,6 +13,7 @@ import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import { eventlogLine, eventTimestamp, putText } from "../common/eventlog.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
 import type { JobOptions, JobsResult } from "../api/types.ts";
+import { host } from "../common/host.ts";
 
 export type { JobOptions, JobsResult };
 
@@ -183,6 +184,6 @@ function submittedJob(): { signed: Uint8Array; jobspec: Uint8Array } {
     attributes: { system: { duration: 0, cwd: "/home/flux", environment: ENVIRONMENT, shell: { options: { rlimit: { core: 0 } } } } },
     version: 1,
   });
-  const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${btoa(jobspec).replace(/=+$/, "")}.none`;
+  const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${host.btoa(jobspec).replace(/=+$/, "")}.none`;
   return { signed: encoder.encode(signed), jobspec: encoder.encode(jobspec) };
 }

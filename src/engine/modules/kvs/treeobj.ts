@@ -4,6 +4,7 @@
  * so blob sizes and blobrefs follow the same rules.
  */
 import { BLOBREF_MAX_STRING_SIZE } from "../../common/blobref.ts";
+import { host } from "../../common/host.ts";
 
 export type TreeObj =
   | { ver: 1; type: "val"; data: string }
@@ -334,11 +335,11 @@ function compareBytes(a: string, b: string): number {
 export function toBase64(bytes: Uint8Array): string {
   let binary = "";
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
-  return btoa(binary);
+  return host.btoa(binary);
 }
 
 export function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
+  const binary = host.atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

@@ -1,0 +1,119 @@
+/**
+ * A run as the engine's worker carries it out: the script runs in a realm of its own (script-worker.ts), which
+ * streams what it asked as an op log; this side checks every message (script-protocol.ts), replays the log on its
+ * own Simulation (op-log.ts) and is the only one that computes the trace hash, records frames (through onBroker),
+ * keeps the statedir's files and runs Compare's epilogue. If the replay does not end as the script's realm said
+ * its run did, the run ends with that one error and no trace hash: there is nothing to verify a link against.
+ *
+ * The time limit is this side's too: a script that never waits is ended by terminating its realm, a second after
+ * the limit at which a waiting script ends itself.
+ */
+import { EngineSession } from "../engine/api/engine-session.ts";
+import { Replay } from "../engine/api/op-log.ts";
+import { Simulation, type RunOverrides } from "../engine/api/simulation.ts";
+import type { ScenarioGlobals } from "../engine/api/types.ts";
+import type { Broker } from "../engine/broker/broker.ts";
+import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { resultOf, runEpilogue, type RunEnding, type ScenarioResult } from "../runner/run-scenario.ts";
+import { BadScriptMessage, checkEnd, checkEntry } from "./script-protocol.ts";
+
+/** How long after the time limit a script that never waits has its realm terminated. */
+export const HARD_STOP_GRACE_MS = 1_000;
+
+export interface ScriptRequest {
+  text: string;
+  overrides: RunOverrides;
+  timeLimitMs?: number;
+}
+
+/** Whoever runs the script: each message it sends, or why its realm failed. */
+export interface ScriptListener {
+  message(data: unknown): void;
+  failed(reason: string): void;
+}
+
+/** Starts a script in a realm of its own; the handle ends that realm. */
+export type ScriptRealm = (request: ScriptRequest, listener: ScriptListener) => { terminate(): void };
+
+export interface ReplayedRunOptions {
+  sql: SqlJsWithFS;
+  realm: ScriptRealm;
+  overrides?: RunOverrides;
+  timeLimitMs?: number;
+  onSimulation?: (sim: Simulation) => void;
+  onBroker?: (broker: Broker) => void;
+  /** After each step of driving (the recorder sends what piled up). */
+  onTurn?: () => void;
+  /** Compare's epilogue: run here, on this side's engine, where the script's runner reached it. */
+  epilogue?: (globals: ScenarioGlobals) => Promise<void>;
+  /** With the simulation after the run and before it is disposed (the statedir's files). */
+  beforeDispose?: (sim: Simulation) => void;
+}
+
+export interface ReplayedRun {
+  readonly result: Promise<ScenarioResult>;
+  /** End the run now (Stop), with what was replayed so far and `reason`. */
+  stop(reason: string): void;
+}
+
+export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun {
+  const overrides = opts.overrides ?? {};
+  const sim = new Simulation({ sql: opts.sql, retainTrace: false, overrides, ...(opts.onBroker ? { onBroker: opts.onBroker } : {}) });
+  opts.onSimulation?.(sim);
+  const logs: string[] = [];
+  const session = new EngineSession(sim, (line) => logs.push(line));
+  const replay = new Replay(session, opts.onTurn);
+  let resolve!: (result: ScenarioResult) => void;
+  const result = new Promise<ScenarioResult>((r) => (resolve = r));
+  let done = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let realm: { terminate(): void } | undefined;
+
+  const finish = (ending: RunEnding, unverified = false) => {
+    const outcome = resultOf(sim, logs, ending);
+    opts.beforeDispose?.(sim);
+    sim.dispose();
+    resolve(unverified ? { ...outcome, cutShort: true, traceHash: "" } : outcome);
+  };
+  /** End the run from this side: the realm is gone, and what it replayed so far is the run. */
+  const end = (message: string, unverified = false) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    realm?.terminate();
+    finish({ error: { message }, cutShort: true }, unverified);
+  };
+  const ended = async (data: unknown) => {
+    const claim = checkEnd(data);
+    done = true;
+    clearTimeout(timer);
+    realm?.terminate();
+    const mine = resultOf(sim, logs, claim.ending);
+    if (mine.traceHash !== claim.traceHash || mine.events !== claim.events) {
+      return finish({ error: { message: `the script changed the realm it ran in (its trace was ${claim.events} events, ${claim.traceHash || "none"}; the engine's replay of it ${mine.events}, ${mine.traceHash}), so its run cannot be verified` } }, true);
+    }
+    if (claim.epilogue && opts.epilogue) await runEpilogue(session, opts.epilogue, opts.onTurn);
+    finish(claim.ending);
+  };
+
+  realm = opts.realm(
+    { text, overrides, ...(opts.timeLimitMs === undefined ? {} : { timeLimitMs: opts.timeLimitMs }) },
+    {
+      message: (data) => {
+        if (done) return;
+        try {
+          const message = data as { type?: unknown; entries?: unknown };
+          if (message?.type === "end") return void ended(data).catch((e: unknown) => end(String((e as Error).message ?? e), true));
+          if (message?.type !== "entries" || !Array.isArray(message.entries)) throw new BadScriptMessage("a message that is neither entries nor the end");
+          for (const entry of message.entries) replay.apply(checkEntry(entry));
+        } catch (e) {
+          end(e instanceof Error ? e.message : String(e), true);
+        }
+      },
+      failed: (reason) => end(`the script's realm failed: ${reason}`),
+    },
+  );
+  if (opts.timeLimitMs !== undefined && !done)
+    timer = setTimeout(() => end(`stopped after ${opts.timeLimitMs! / 1000} s (the time limit): does a loop never await the simulation?`), opts.timeLimitMs + HARD_STOP_GRACE_MS);
+  return { result, stop: (reason) => end(reason) };
+}

@@ -1,0 +1,134 @@
+/**
+ * A replayed run (src/worker/replayed-run.ts) is the run: the script's op log, replayed on an engine of its own,
+ * gives the trace hash, events, logs and verdict of running the script directly, for every playground script, for
+ * generated scripts of every shape (the runner fuzz's), for random operation sequences under every policy, and
+ * for Compare. A log that does not replay as it said it ran ends in one error without a trace hash.
+ */
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { PRESETS } from "../src/engine/policy/presets.ts";
+import { compareScenario } from "../src/runner/compare.ts";
+import type { ScenarioResult } from "../src/runner/run-scenario.ts";
+import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
+import type { ScriptMessage } from "../src/worker/script-protocol.ts";
+import { runForReplay } from "../src/worker/script-run.ts";
+import { readApiShape } from "./fuzz/api-shape.ts";
+import { fuzzScript } from "./fuzz/scripts.ts";
+import { run, script, sqlReady } from "./helpers.ts";
+import { randomOps, scenarioFor, PROPERTY_DISK } from "./property/sequences.ts";
+
+/** The script's realm in this process: its messages cloned and delivered a turn later, as a port would; `tamper` may change each. */
+function inProcess(tamper: (message: ScriptMessage) => ScriptMessage = (m) => m): ScriptRealm {
+  return (request, listener) => {
+    let ended = false;
+    void sqlReady.then((sql) =>
+      runForReplay(request, sql, (message) => {
+        const copy = structuredClone(tamper(message));
+        setImmediate(() => !ended && listener.message(copy));
+      }),
+    );
+    return { terminate: () => void (ended = true) };
+  };
+}
+
+async function replayed(text: string, realm = inProcess(), overrides = {}): Promise<ScenarioResult> {
+  return replayedRun(text, { sql: await sqlReady, realm, overrides }).result;
+}
+
+const essentials = (r: ScenarioResult) => ({ ok: r.ok, error: r.error, traceHash: r.traceHash, events: r.events, logs: r.logs, state: r.state, disk: r.disk });
+
+const SCRIPTS = [
+  ...readdirSync("playground-scripts").filter((f) => f.endsWith(".ts")).map((f) => `playground-scripts/${f}`),
+  ...readdirSync("playground-scripts/lessons").map((f) => `playground-scripts/lessons/${f}`),
+];
+
+describe("a replayed run is the direct run", () => {
+  it.each(SCRIPTS)("%s", async (path) => {
+    const text = script(path);
+    const direct = await run(text, { retainTrace: false });
+    const again = await replayed(text);
+    expect(essentials(again)).toEqual(essentials(direct));
+    expect(again.traceHash).toMatch(/^[0-9a-f]{16}$/);
+  }, 60_000);
+
+  it("for 60 generated scripts of every shape (wrong arguments, unawaited calls, throws)", async () => {
+    const { members, txn } = readApiShape();
+    for (let seed = 1; seed <= 60; seed++) {
+      const text = fuzzScript(seed, members, txn);
+      const direct = await run(text, { retainTrace: false });
+      expect(essentials(await replayed(text)), `seed ${seed}:\n${text}`).toEqual(essentials(direct));
+    }
+  }, 120_000);
+
+  it("for random operation sequences under every policy", async () => {
+    for (const [n, policy] of Object.keys(PRESETS).entries()) {
+      const text = scenarioFor(randomOps(100 + n, { length: 28, disk: PROPERTY_DISK }), policy, PROPERTY_DISK, n + 1);
+      const direct = await run(text, { retainTrace: false });
+      expect(essentials(await replayed(text)), `${policy}:\n${text}`).toEqual(essentials(direct));
+    }
+  }, 120_000);
+
+  it("for Compare: each preset's outcome, with the epilogue run on the replaying side", async () => {
+    const sql = await sqlReady;
+    const text = script("playground-scripts/first.ts");
+    const direct = await compareScenario(text, sql);
+    const realm = inProcess();
+    const viaReplay = await compareScenario(text, sql, undefined, { runner: (t, opts) => replayedRun(t, { sql, realm, ...opts }).result });
+    expect(viaReplay).toEqual(direct);
+  }, 120_000);
+
+  it("for overrides, bad input and a script stuck on the simulation", async () => {
+    for (const [text, overrides] of [
+      ["await flux.start();\nawait kvs.put('a', 1);", { policy: "flux-0.66", seed: 5, disk: "1 MiB" }],
+      ["scenario({ policy: 'no-such' });", {}],
+      ["const x = ;", {}],
+      ["scenario({ disk: '256 KiB', policy: 'flux-0.66' });\nawait flux.start();\ndisk.fill();\nawait kvs.put('k', bytes(90000)).catch(() => {});\nawait kvs.sync();", {}],
+    ] as const) {
+      const direct = await run(text, { retainTrace: false, overrides });
+      expect(essentials(await replayed(text, inProcess(), overrides))).toEqual(essentials(direct));
+    }
+  });
+});
+
+describe("a log that does not replay as it ran", () => {
+  const text = `await flux.start();\nawait kvs.put("a", 1);\nlog(disk.used);\nawait kvs.put("b", bytes(100));`;
+
+  it("a claimed trace hash that is not the replay's: one error, no trace hash", async () => {
+    const r = await replayed(text, inProcess((m) => (m.type === "end" ? { ...m, traceHash: "0123456789abcdef" } : m)));
+    expect(r.ok).toBe(false);
+    expect(r.cutShort).toBe(true);
+    expect(r.traceHash).toBe("");
+    expect(r.error?.message).toMatch(/^the script changed the realm it ran in/);
+  });
+
+  it("an outcome that is not the replay's (a log line forged into the console)", async () => {
+    const forged = (m: ScriptMessage): ScriptMessage =>
+      m.type === "entries" ? { ...m, entries: m.entries.map((e) => ((e as { op?: { op: string } }).op?.op === "log" ? { ...(e as object), outcome: { value: "verified" } } : e)) } : m;
+    const r = await replayed(text, inProcess(forged));
+    expect(r.traceHash).toBe("");
+    expect(r.error?.message).toMatch(/^the script changed the realm it ran in \(log ended with undefined here and with "verified"/);
+  });
+
+  it("an operation that is not the API's, or fsck's own transaction step", async () => {
+    const injected = (extra: unknown) => (m: ScriptMessage): ScriptMessage => (m.type === "entries" ? { ...m, entries: [extra, ...m.entries] } : m);
+    for (const extra of [
+      { kind: "op", op: { op: "eval", code: "1" }, outcome: { value: undefined } },
+      { kind: "op", op: { op: "kvs.commit", ops: [{ op: "link", key: "a", treeobj: {} }], sync: undefined, noMerge: undefined }, outcome: { promise: true } },
+      { kind: "op", op: { op: "log", text: "x", line: undefined, extra: 1 }, outcome: { value: undefined } },
+    ]) {
+      const r = await replayed(text, inProcess(injected(extra)));
+      expect(r.traceHash).toBe("");
+      expect(r.error?.message).toMatch(/^the script's realm sent the engine a message it does not understand/);
+    }
+  });
+
+  it("a realm that never ends its run is ended at the time limit plus a second, with what it sent", async () => {
+    const silent: ScriptRealm = (request, listener) => inProcess((m) => (m.type === "end" ? { type: "entries", entries: [] } : m))(request, listener);
+    const started = performance.now();
+    const r = await replayedRun(text, { sql: await sqlReady, realm: silent, timeLimitMs: 200 }).result;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(r.cutShort).toBe(true);
+    expect(r.error?.message).toMatch(/time limit/);
+    expect(r.logs.length).toBe(1);
+  });
+});
