@@ -5,6 +5,7 @@
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import { startEngineWorker } from "../worker/engine-worker-start.ts";
 import type { CompareProgress, CompareResult, WorkerReply } from "../worker/protocol.ts";
+import { checkReply } from "./reply-check.ts";
 
 /** Seven presets, each up to the page's 10 s run limit in the worst case. */
 export const COMPARE_TIME_LIMIT_MS = 70_000;
@@ -40,15 +41,21 @@ export class CompareClient {
     const worker = startEngineWorker();
     let loaded!: () => void;
     const ready = new Promise<void>((resolve) => (loaded = resolve));
-    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      if (e.data.type === "ready") return loaded();
+    worker.onmessage = (e: MessageEvent<unknown>) => {
+      let reply: WorkerReply;
+      try {
+        reply = checkReply(e.data);
+      } catch (error) {
+        return this.stop((error as Error).message);
+      }
+      if (reply.type === "ready") return loaded();
       const pending = this.pending;
-      if (!pending || e.data.id !== pending.id) return;
-      if (e.data.type === "compare-progress") return pending.onProgress(e.data);
-      if (e.data.type !== "compare-result") return;
+      if (!pending || reply.id !== pending.id) return;
+      if (reply.type === "compare-progress") return pending.onProgress(reply);
+      if (reply.type !== "compare-result") return;
       this.pending = undefined;
       clearTimeout(pending.timer);
-      pending.resolve(e.data);
+      pending.resolve(reply);
     };
     worker.onerror = (e) => {
       e.preventDefault();

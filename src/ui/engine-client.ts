@@ -1,9 +1,11 @@
 /**
- * Talks to the engine worker. One warm worker runs scenarios one at a time;
- * Stop (or the time limit) terminates it, which always works, even inside
- * `while (true) {}`, and a fresh one is started for the next run. The worker
- * sends each run's history in chunks as it goes, so a run that is stopped
- * still answers: with what it had sent, and the reason it ended.
+ * Talks to the engine worker. One warm worker runs scenarios one at a time
+ * (each in a fresh realm of its own, which the worker ends at Stop or the time
+ * limit, even inside `while (true) {}`). Stop asks the worker, and terminates
+ * it if it has not answered within a second; a fresh one then takes its place.
+ * The worker sends each run's history in chunks as it goes, so a run that is
+ * stopped still answers: with what it had sent, and the reason it ended. Every
+ * message is checked (reply-check.ts) before anything is drawn from it.
  *
  * The first worker starts on `start()` or on the first run, not at
  * construction: the page decides when (its start compiles sql.js and
@@ -14,9 +16,13 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary } from "../runner/run-scenario.ts";
 import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "../worker/protocol.ts";
 import { startEngineWorker } from "../worker/engine-worker-start.ts";
+import { checkReply, RunBudget } from "./reply-check.ts";
 
 export const TIME_LIMIT_MS = 10_000;
-const HARD_STOP_GRACE_MS = 1_000;
+/** The engine's worker ends a script that never waits a second after the limit; past this it is itself not answering. */
+const HARD_STOP_GRACE_MS = 3_000;
+/** How long Stop waits for the engine's worker to answer before terminating it. */
+const SOFT_STOP_MS = 1_000;
 const PROGRESS_EVERY_MS = 250;
 
 /** A run in progress: what its worker has sent so far. */
@@ -26,6 +32,9 @@ class PendingRun {
   readonly trees: Record<string, TreeNode> = {};
   summary: RunSummary | undefined;
   readonly started = performance.now();
+  readonly budget = new RunBudget();
+  /** Stop was asked for: the worker is terminated if it does not answer in time. */
+  stopping: { reason: string; timer: ReturnType<typeof setTimeout> } | undefined;
   private reported = -Infinity;
 
   constructor(
@@ -98,7 +107,7 @@ export class EngineClient {
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
       // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
-      const timer = setTimeout(() => this.stop(`stopped after ${timeLimitMs / 1000} s (the time limit): does a loop never await the simulation?`), timeLimitMs + HARD_STOP_GRACE_MS);
+      const timer = setTimeout(() => this.terminate(`stopped after ${timeLimitMs / 1000} s (the time limit): the engine did not answer`), timeLimitMs + HARD_STOP_GRACE_MS);
       this.pending = new PendingRun(id, resolve, timer, onProgress);
       void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs }));
     });
@@ -108,8 +117,21 @@ export class EngineClient {
     return this.pending !== undefined;
   }
 
-  /** Stop the run in progress (if any) by terminating its worker; a fresh worker takes its place. */
+  /**
+   * Stop the run in progress (if any): the engine's worker ends it and answers with what it had; if it has not
+   * within a second, it is terminated (a fresh worker takes its place) and the run keeps what it had sent.
+   */
   stop(reason = "stopped"): void {
+    const pending = this.pending;
+    if (!pending || pending.stopping) return;
+    this.worker?.postMessage({ type: "stop" });
+    pending.stopping = { reason, timer: setTimeout(() => this.terminate(reason), SOFT_STOP_MS) };
+    // a new run waits for no answer: this one ends now with what it had, and the worker's late answer is ignored
+    if (reason === "a new run started") this.endPending((run) => run.cutShort(reason));
+  }
+
+  /** End the run in progress by terminating the worker; a fresh one takes its place. */
+  private terminate(reason: string): void {
     this.worker?.terminate();
     this.spawn();
     this.endPending((run) => run.cutShort(reason));
@@ -120,14 +142,21 @@ export class EngineClient {
     if (!pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
+    clearTimeout(pending.stopping?.timer);
     pending.resolve(result(pending));
   }
 
   private spawn(): void {
     const worker = (this.worker = startEngineWorker());
     this.ready = new Promise((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-        const reply = e.data;
+      worker.onmessage = (e: MessageEvent<unknown>) => {
+        if (worker !== this.worker) return;
+        let reply: WorkerReply;
+        try {
+          reply = checkReply(e.data, this.pending?.budget);
+        } catch (error) {
+          return this.terminate((error as Error).message);
+        }
         if (reply.type === "ready") return resolve();
         if (reply.type !== "chunk" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;

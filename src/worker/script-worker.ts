@@ -13,6 +13,7 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
 import { keepOnlyBuiltIns } from "./script-realm.ts";
 import { runForReplay } from "./script-run.ts";
+import type { ScriptMessage } from "./script-protocol.ts";
 
 /** What the engine's worker tells this one: the compiled sql.js first, then the one run. */
 export type ScriptWorkerRequest = { type: "init"; wasm: WebAssembly.Module } | ({ type: "run" } & ScriptRequest);
@@ -25,15 +26,24 @@ scope.onmessage = (e: MessageEvent<ScriptWorkerRequest>) => {
   const request = e.data;
   if (request.type === "init") {
     sql = loadSqlJs(request.wasm);
-    void sql.then(() => tellEngine({ type: "ready" }));
+    sql.then(
+      () => tellEngine({ type: "ready" }),
+      (e: unknown) => tellEngine({ type: "failed", message: `its engine did not load: ${(e as Error)?.message ?? String(e)}` }),
+    );
     return;
   }
   const port = e.ports[0];
   if (port && sql) void run(request, port, sql);
 };
+// the engine (hash-wasm) loads with a top-level await, and a message that comes before this line runs is lost
+tellEngine({ type: "booted" });
 
 async function run(request: Extract<ScriptWorkerRequest, { type: "run" }>, port: MessagePort, sqlReady: Promise<SqlJsWithFS>): Promise<void> {
   scope.onmessage = null; // one run per realm
   const engine = await sqlReady;
-  await runForReplay(request, engine, (message) => port.postMessage(message), keepOnlyBuiltIns);
+  const send = (message: ScriptMessage) => port.postMessage(message);
+  // the runner reports every error of the script's; one of its own (a bug) must still end the run, and say what it was
+  await runForReplay(request, engine, send, keepOnlyBuiltIns).catch((e: unknown) =>
+    send({ type: "end", ending: { error: { message: `the scenario's realm failed: ${String((e as Error)?.message ?? e).slice(0, 500)}` }, badInput: true }, traceHash: "", events: 0, epilogue: false }),
+  );
 }

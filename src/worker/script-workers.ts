@@ -53,19 +53,20 @@ export class ScriptWorkers {
 
   private spawn(): Warm {
     const worker = startContainedWorker(new URL(scriptWorkerUrl, import.meta.url).href, "scenario");
+    const init: ScriptWorkerRequest = { type: "init", wasm: this.wasm };
     let failed!: (reason: string) => void;
     const failure = new Promise<string>((resolve) => (failed = resolve));
     const ready = new Promise<void>((resolve) => {
-      worker.onmessage = (e: MessageEvent<{ type?: unknown }>) => {
+      worker.onmessage = (e: MessageEvent<{ type?: unknown; message?: unknown }>) => {
+        if (e.data?.type === "booted") worker.postMessage(init);
         if (e.data?.type === "ready") resolve();
+        if (e.data?.type === "failed") failed(String(e.data.message));
       };
     });
     worker.onerror = (e) => {
       e.preventDefault();
       failed(e.message || "it stopped with an error");
     };
-    const init: ScriptWorkerRequest = { type: "init", wasm: this.wasm };
-    worker.postMessage(init);
     return { worker, ready, failed: failure };
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * Issue 22's threat model as attacks on the built page, through the scenario text a link carries. Those that
+ * succeeded before the script ran in a realm of its own must fail: a forged verdict (a fake result posted, a
+ * wrapped postMessage, a patched Math.imul or hash), a Compare answered by the script, a file the script named
+ * in the Files menu, a later run tampered with through onmessage or the built-ins, a flood of messages after the
+ * run, a log of huge lines, 2 GB kept after the run, Stop during a busy loop. The walls that held must hold: the
+ * network and storage (the global object is the built-ins only: its names are the allowlist), markup stays text.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { BUILT_INS, INERT_CONSTANTS } from "../../src/worker/script-realm.ts";
+import { run } from "../helpers.ts";
+import { runWithKeyboard, setScenario } from "./launch.ts";
+import { page, problems, servePagePerFile } from "./page-per-file.ts";
+
+servePagePerFile(".tmp/dist-attacks");
+
+const consoleText = async (p: Page = page) => (await p.textContent('[data-testid="console"]')) ?? "";
+const traceHash = async (p: Page = page) => (await p.textContent('[data-testid="trace-hash"]')) ?? "";
+
+/** Run `text` in the page and wait for its end; the page's trace hash and console. */
+async function runInPage(text: string): Promise<{ hash: string; console: string }> {
+  await setScenario(page, text);
+  await runWithKeyboard(page);
+  return { hash: await traceHash(), console: await consoleText() };
+}
+
+/** A script's part that does nothing to the instance: its trace is that of an honest one-put run. */
+const HONEST = `await flux.start();\nawait kvs.put("a", 1, { sync: true });\nlog("honest part done");\n`;
+
+describe("the verdict cannot be forged", () => {
+  it("a result the script posts itself, a wrapped postMessage, a patched Math.imul: the page shows the engine's hash", async () => {
+    const honest = await run(HONEST);
+    const forged = `const fake = { type: "end", id: 1, result: { ok: true, logs: ["forged"], traceHash: "0123456789abcdef", events: 1, disk: { quota: 1, used: 0 }, state: "run", policy: "upstream", seed: 1 }, ms: 1 };
+for (const id of [1, 2, 3, 4, 5, 6, 7, 8]) { try { (self as any).postMessage({ ...fake, id }); } catch (e) { log("postMessage: " + (e as Error).message); } }
+try { const post = (self as any).postMessage; (self as any).postMessage = (m: any, ...r: any[]) => post.call(self, { ...m, result: { ...m.result, traceHash: "0123456789abcdef" } }, ...r); } catch (e) { log("wrap: " + (e as Error).message); }
+${HONEST}`;
+    const { hash, console } = await runInPage(forged);
+    expect(hash).toBe(honest.traceHash);
+    expect(console).not.toContain("forged");
+    expect(console).toContain("honest part done");
+  });
+
+  it("a script that patches Math.imul (the trace hash's own step) gets one error and no hash at all", async () => {
+    const { hash } = await runInPage(`Math.imul = () => 0;\n${HONEST}`);
+    expect(hash).toBe("");
+    await expect.poll(() => page.textContent('[data-testid="run-error"]')).toMatch(/the script changed the realm it ran in/);
+  });
+
+  it("Compare is the engine's: a script cannot answer it", async () => {
+    const text = `try { (self as any).postMessage({ type: "compare-result", id: 1, outcomes: [], runs: {} }); } catch {}\nscenario({ disk: "256 KiB" });\nawait flux.start();\ndisk.fill();\nawait kvs.put("k", bytes(50000), { sync: true }).catch(() => {});\n`;
+    await setScenario(page, text);
+    await page.click('[data-testid="compare"]');
+    await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
+    const table = (await page.textContent('[data-testid="compare-table"]')) ?? "";
+    expect(table).toContain("ENOSPC");
+  }, 90_000);
+});
+
+describe("later runs are the reader's", () => {
+  it("a script that patches built-ins and onmessage leaves the next run untouched", async () => {
+    const clean = await runInPage(HONEST);
+    await runInPage(`(self as any).onmessage = () => {};\nArray.prototype.push = function () { return 0; };\nJSON.stringify = () => "{}";\nObject.prototype.toString = () => "tampered";\nlog("patched");`);
+    const after = await runInPage(HONEST);
+    expect(after.hash).toBe(clean.hash);
+    expect(after.console).not.toContain("tampered");
+  });
+});
+
+describe("the page stays usable", () => {
+  it("150 lines of 2 MB: each line is cut, the console says how much, and Run works again", async () => {
+    const { console } = await runInPage(`for (let i = 0; i < 150; i++) log("x".repeat(2_000_000));\nlog("after the flood");`);
+    expect(console).toContain("more characters)");
+    expect(console).toContain("after the flood");
+    await expect.poll(() => page.isEnabled('[data-testid="run"]')).toBe(true);
+  }, 60_000);
+
+  it("Stop during a busy loop ends the run at once, with what it had sent", async () => {
+    await setScenario(page, `await flux.start();\nlog("before the loop");\nawait sim.advance(1);\nwhile (true) {}\n`);
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => consoleText(), { timeout: 10_000 }).toContain("before the loop");
+    const stopped = Date.now();
+    await page.click('[data-testid="stop"]');
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped")', { timeout: 5_000 });
+    expect(Date.now() - stopped).toBeLessThan(3_000);
+    await expect.poll(() => page.isEnabled('[data-testid="run"]')).toBe(true);
+  }, 30_000);
+
+  it("2 GB allocated in a run is given back when it ends (its realm is gone)", async () => {
+    const heap = async () => {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+      await cdp.detach();
+      return usedSize;
+    };
+    await runInPage(`const keep: Uint8Array[] = [];\nfor (let i = 0; i < 16; i++) keep.push(new Uint8Array(128 * 1024 * 1024).fill(1));\nlog("held " + keep.length * 128 + " MiB");`);
+    expect(await consoleText()).toContain("held 2048 MiB");
+    // the page's own heap never held it; the scenario's worker, which did, is terminated
+    expect(await heap()).toBeLessThan(200 * 1024 * 1024);
+    const after = await runInPage(HONEST);
+    expect(after.console).toContain("honest part done");
+  }, 60_000);
+});
+
+describe("what a scenario can reach", () => {
+  it("its global names are exactly the allowed built-ins", async () => {
+    const { console } = await runInPage(`const names = new Set<string>();\nfor (let o: any = globalThis; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) for (const k of Reflect.ownKeys(o)) names.add(String(k));\nlog("NAMES " + JSON.stringify([...names].sort()));`);
+    const names = JSON.parse(/NAMES (\[.*\])/.exec(console)![1]!) as string[];
+    expect(names.length).toBeGreaterThan(40);
+    expect(names.filter((name) => !BUILT_INS.includes(name) && !INERT_CONSTANTS.includes(name))).toEqual([]);
+  });
+
+  it("the network, storage of every kind and other workers are not there; import() of another origin is refused", async () => {
+    const hits: string[] = [];
+    const other = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "text/javascript", "access-control-allow-origin": "*" }).end("export {};");
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const g = "(globalThis as any)";
+    const attempts: Record<string, string> = {
+      fetch: `${g}.fetch("/")`,
+      XMLHttpRequest: `new ${g}.XMLHttpRequest()`,
+      WebSocket: `new ${g}.WebSocket("${origin.replace("http", "ws")}/")`,
+      indexedDB: `${g}.indexedDB.open("x")`,
+      caches: `${g}.caches.open("x")`,
+      storageBuckets: `${g}.navigator.storageBuckets.open("x")`,
+      OPFS: `${g}.navigator.storage.getDirectory()`,
+      fonts: `${g}.fonts.add(null)`,
+      BroadcastChannel: `new ${g}.BroadcastChannel("x")`,
+      locks: `${g}.navigator.locks.request("x", () => 1)`,
+      Worker: `new ${g}.Worker("/x.js")`,
+      importScripts: `${g}.importScripts("/x.js")`,
+      "import() of another origin": `import("${origin}/x.js")`,
+      "import() of a data: URL": `import("data:text/javascript,export default 1")`,
+      "import() of a blob: URL": `import(URL.createObjectURL(new Blob(["export default 1"])))`,
+    };
+    const text = `${Object.entries(attempts)
+      .map(([name, code]) => `try { await (async () => ${code})(); log(${JSON.stringify(name)} + ": REACHED"); } catch { log(${JSON.stringify(name)} + ": refused"); }`)
+      .join("\n")}\nawait flux.start();\nawait kvs.put("still", "works", { sync: true });\nlog("the API works");`;
+    const { console } = await runInPage(text);
+    expect(console).toContain("the API works");
+    expect(console).not.toContain("REACHED");
+    for (const name of Object.keys(attempts)) expect(console).toContain(`${name}: refused`);
+    expect(hits).toEqual([]);
+    other.close();
+  });
+
+  it("markup in a log line is shown as text", async () => {
+    const { console } = await runInPage(`log("<img src=x onerror=alert(1)><b>bold</b>");`);
+    expect(console).toContain("<img src=x onerror=alert(1)><b>bold</b>");
+    expect(await page.locator('[data-testid="console"] img, [data-testid="console"] b').count()).toBe(0);
+  });
+
+  it("nothing reached the page's console but the policy's own refusals", () => {
+    expect(problems.filter((p) => !/Content Security Policy|Refused to/.test(p))).toEqual([]);
+  });
+});
