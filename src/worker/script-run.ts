@@ -4,13 +4,13 @@
  * it after cutting its realm down to the built-ins; tests run it in their own process.
  */
 import type { LogEntry } from "../engine/api/op-log.ts";
-import { host } from "../engine/common/host.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { ProgressClock } from "../runner/progress.ts";
 import { runScenario } from "../runner/run-scenario.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
 import type { ScriptMessage } from "./script-protocol.ts";
 
-/** A batch goes out at this many entries, or at a wait of the script this long after the last batch. */
+/** A batch goes out at this many entries, or at a log line or a wait of the script this long after the last batch (the first few at once). */
 const BATCH_ENTRIES = 1024;
 const BATCH_MS = 30;
 
@@ -22,12 +22,11 @@ export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, sen
     return send({ type: "end", ending: { error: { message: (e as Error).message }, badInput: true }, traceHash: "", events: 0, epilogue: false });
   }
   let batch: LogEntry[] = [];
-  let sentAt = host.now();
+  const clock = new ProgressClock(BATCH_MS, BATCH_ENTRIES);
   const flush = () => {
     if (batch.length === 0) return;
     send({ type: "entries", entries: batch });
     batch = [];
-    sentAt = host.now();
   };
   let epilogue = false;
   const result = await runScenario(request.text, {
@@ -37,8 +36,8 @@ export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, sen
     ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
     record: (entry) => {
       batch.push(entry);
-      // a script may wait once and then spin for good: what it asked so far must be out by then
-      if (batch.length >= BATCH_ENTRIES || (entry.kind === "drive" && host.now() - sentAt > BATCH_MS)) flush();
+      // a script may log or wait once and then spin for good: what it asked so far must be out by then
+      if (batch.length >= BATCH_ENTRIES || ((entry.kind === "drive" || (entry.kind === "op" && entry.op.op === "log")) && clock.due(batch.length))) flush();
     },
     // the engine's side runs an epilogue itself, on its own engine: here it only marks where one would start
     epilogue: async () => void (epilogue = true),
