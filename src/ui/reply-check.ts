@@ -7,6 +7,7 @@
  */
 import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/engine-session.ts";
 import type { WorkerReply } from "../worker/protocol.ts";
+import { each } from "../engine/common/each.ts";
 
 /** A run's history in the page: past these it is not a run the page can draw, whatever sent it. */
 export const MAX_EVENTS = 5_000_000;
@@ -39,7 +40,7 @@ const line: Check = (v) => typeof v === "string" && v.length <= MAX_LINE;
 const arrayOf =
   (check: Check): Check =>
   (v) =>
-    Array.isArray(v) && v.every(check);
+    Array.isArray(v) && each(v, check);
 /** A record with these fields (others are ignored: nothing reads them). */
 const shape = (fields: Record<string, Check>): Check => {
   const checks = Object.entries(fields);
@@ -78,7 +79,7 @@ const isTree = (v: unknown, depth = 200): boolean =>
   orNull(str)(v.ref) &&
   TREE_KINDS.includes(v.kind as string) &&
   TREE_STATES.includes(v.state as string) &&
-  (v.children === undefined || (depth > 0 && Array.isArray(v.children) && v.children.every((c) => isTree(c, depth - 1))));
+  (v.children === undefined || (depth > 0 && Array.isArray(v.children) && each(v.children, (c) => isTree(c, depth - 1))));
 const isTrees: Check = (v) => isRecord(v) && Object.values(v).every((t) => isTree(t));
 
 const isError = shape({ message: str, errno: opt(str), line: opt(int) });
@@ -127,6 +128,15 @@ export class RunBudget {
 
 /** The reply, if it is one the page understands; throws BadReply (with what is wrong) if not. */
 export function checkReply(value: unknown, budget?: RunBudget): WorkerReply {
+  try {
+    return checkedReply(value, budget);
+  } catch (e) {
+    // a value that even throws while looked at (a getter, an inherited field) is one of the wrong shape too
+    throw e instanceof BadReply ? e : new BadReply(`a message that could not be read: ${(e as Error)?.message}`);
+  }
+}
+
+function checkedReply(value: unknown, budget?: RunBudget): WorkerReply {
   if (!isRecord(value) || typeof value.type !== "string" || !Object.hasOwn(REPLIES, value.type)) throw new BadReply("a message of no known type");
   if (!REPLIES[value.type as WorkerReply["type"]](value)) throw new BadReply(`a ${value.type} message of the wrong shape`);
   const reply = value as unknown as WorkerReply;

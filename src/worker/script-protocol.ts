@@ -7,6 +7,7 @@
 import type { EngineOp, OpName } from "../engine/api/engine-ops.ts";
 import type { LogEntry, Outcome } from "../engine/api/op-log.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";
+import { each } from "../engine/common/each.ts";
 
 /** A message from the script's worker that is not what the protocol allows. */
 export class BadScriptMessage extends Error {
@@ -38,7 +39,7 @@ const isLine: Check = (v) => v === undefined || (Number.isInteger(v) && (v as nu
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 /** Plain data as plainData() (engine-ops.ts) makes it: records, arrays and data, at most `depth` deep. */
 const isPlain = (v: unknown, depth = 6): boolean =>
-  isData(v) || (depth > 0 && (Array.isArray(v) ? v.every((x) => isPlain(x, depth - 1)) : isRecord(v) && Object.values(v).every((x) => isPlain(x, depth - 1))));
+  isData(v) || (depth > 0 && (Array.isArray(v) ? each(v, (x) => isPlain(x, depth - 1)) : isRecord(v) && Object.values(v).every((x) => isPlain(x, depth - 1))));
 const oneOf =
   (...values: unknown[]): Check =>
   (v) =>
@@ -54,7 +55,7 @@ const TXN_OP_FIELDS: Record<string, Record<string, Check>> = {
 
 const isTxnOps: Check = (ops) =>
   Array.isArray(ops) &&
-  ops.every((op) => {
+  each(ops, (op) => {
     if (!isRecord(op) || typeof op.op !== "string" || !Object.hasOwn(TXN_OP_FIELDS, op.op)) return false;
     const { op: name, append, ...rest } = op;
     return (append === undefined || append === true) && (name === "put" || append === undefined) && fieldsMatch(rest, TXN_OP_FIELDS[name as string]!);
@@ -123,8 +124,21 @@ function checkOutcome(value: unknown): Outcome {
   throw new BadScriptMessage("an outcome that is neither a value, a throw nor a promise");
 }
 
+/** `check(value)`, where anything it throws on (a value that cannot even be read as expected) is BadScriptMessage. */
+function refusing<T>(check: (value: unknown) => T, value: unknown): T {
+  try {
+    return check(value);
+  } catch (e) {
+    throw e instanceof BadScriptMessage ? e : new BadScriptMessage(`a message that could not be read: ${(e as Error)?.message}`);
+  }
+}
+
 /** One entry of the op log, as the script's worker sent it. */
 export function checkEntry(value: unknown): LogEntry {
+  return refusing(checkedEntry, value);
+}
+
+function checkedEntry(value: unknown): LogEntry {
   if (!isRecord(value)) throw new BadScriptMessage("an entry that is not a record");
   switch (value.kind) {
     case "op":
@@ -137,7 +151,7 @@ export function checkEntry(value: unknown): LogEntry {
       if (!fieldsMatch(value, { kind: isString, step: oneOf("progress", "stuck", "budget", "error") })) break;
       return value as LogEntry;
   }
-  throw new BadScriptMessage(`an entry of kind ${JSON.stringify(String(value.kind)).slice(0, 40)} or of the wrong fields`);
+  throw new BadScriptMessage(`an entry of kind ${typeof value.kind === "string" ? JSON.stringify(value.kind.slice(0, 40)) : typeof value.kind} or of the wrong fields`);
 }
 
 /** How long an error's text from the script's realm may be (the runner cuts its own at 1 500 characters). */
@@ -153,6 +167,10 @@ const isError: Check = (v) =>
 
 /** The end of the script's run, as its worker sent it. */
 export function checkEnd(value: unknown): ScriptEnd {
+  return refusing(checkedEnd, value);
+}
+
+function checkedEnd(value: unknown): ScriptEnd {
   const ok =
     isRecord(value) &&
     fieldsMatch(value, {

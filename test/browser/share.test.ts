@@ -6,8 +6,6 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
@@ -155,64 +153,6 @@ describe("links, examples and drafts", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 240_000);
-});
-
-/** A scenario that tries every way out it can think of; `OTHER` is another origin that would answer. */
-const escapes = (other: string) => `await flux.start();
-const attempts: Record<string, () => unknown> = {
-  fetch: () => fetch("/"),
-  "globalThis.fetch": () => globalThis.fetch("/"),
-  "self.fetch from its prototype": () => (Object.getPrototypeOf(self) as { fetch: typeof fetch }).fetch.call(self, "/"),
-  XMLHttpRequest: () => new XMLHttpRequest(),
-  WebSocket: () => new WebSocket("${other.replace("http", "ws")}/"),
-  EventSource: () => new EventSource("/"),
-  importScripts: () => (self as unknown as { importScripts: (u: string) => void }).importScripts("/x.js"),
-  indexedDB: () => indexedDB.open("drafts"),
-  caches: () => caches.open("x"),
-  Worker: () => new Worker("/x.js"),
-  "import() of another origin": () => import("${other}/x.js"),
-};
-for (const [name, attempt] of Object.entries(attempts)) {
-  try {
-    await attempt();
-    log(name + ": REACHED");
-  } catch (e) {
-    log(name + ": refused: " + (e as Error).message);
-  }
-}
-await kvs.put("still", "works", { sync: true });
-expect(await kvs.get("still")).toBe("works");
-log("the API works");
-`;
-
-describe("a scenario is contained", () => {
-  it("cannot reach the network, storage or workers, and the API keeps working", async () => {
-    // another origin that would serve a module to anyone (CORS open), counting what reaches it
-    const hits: string[] = [];
-    const other = createServer((req, res) => {
-      hits.push(req.url ?? "");
-      res.writeHead(200, { "content-type": "text/javascript", "access-control-allow-origin": "*" }).end("export {};");
-    });
-    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
-    const { page, problems } = await openPage(served);
-    await setScenario(page, escapes(`http://127.0.0.1:${(other.address() as AddressInfo).port}`));
-    await runWithKeyboard(page);
-    const console = (await page.textContent('[data-testid="console"]')) ?? "";
-    expect(console).toContain("the API works");
-    expect(console).not.toContain("REACHED");
-    for (const name of ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "importScripts", "indexedDB", "caches", "Worker"]) {
-      expect(console).toContain(`${name}: refused: ${name} is not available to a scenario`);
-    }
-    expect(console).toContain("globalThis.fetch: refused: fetch is not available to a scenario");
-    expect(console).toMatch(/self\.fetch from its prototype: refused: /);
-    expect(console).toMatch(/import\(\) of another origin: refused: /);
-    expect(hits).toEqual([]); // the page's policy stopped the import() before any request
-    other.close();
-    await expect.poll(() => page.locator('[data-testid="run-error"]').count()).toBe(0);
-    // the browser reports the refused import() as a policy violation; nothing else may reach the console
-    expect(problems.filter((p) => !/Content Security Policy/.test(p))).toEqual([]);
-    await page.context().close();
-  });
 });
 
 /** Open a downloaded database (with its WAL beside it) in sql.js, as a separate copy, and read from it. */
