@@ -6,7 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PRESETS } from "../src/engine/policy/presets.ts";
+import { PRESETS, type PresetName } from "../src/engine/policy/presets.ts";
 import { compareScenario } from "../src/runner/compare.ts";
 import type { ScenarioResult } from "../src/runner/run-scenario.ts";
 import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
@@ -15,7 +15,7 @@ import { runForReplay } from "../src/worker/script-run.ts";
 import { readApiShape } from "./fuzz/api-shape.ts";
 import { fuzzScript } from "./fuzz/scripts.ts";
 import { run, script, sqlReady } from "./helpers.ts";
-import { randomOps, scenarioFor, PROPERTY_DISK } from "./property/sequences.ts";
+import { danglingSearchScript, randomOps, PROPERTY_DISK } from "../src/checker/sequences.ts";
 
 /** The script's realm in this process: its messages cloned and delivered a turn later, as a port would; `tamper` may change each. */
 function inProcess(tamper: (message: ScriptMessage) => ScriptMessage = (m) => m): ScriptRealm {
@@ -61,10 +61,10 @@ describe("a replayed run is the direct run", () => {
   }, 120_000);
 
   it("for random operation sequences under every policy", async () => {
-    for (const [n, policy] of Object.keys(PRESETS).entries()) {
-      const text = scenarioFor(randomOps(100 + n, { length: 28, disk: PROPERTY_DISK }), policy, PROPERTY_DISK, n + 1);
-      const direct = await run(text, { retainTrace: false });
-      expect(essentials(await replayed(text)), `${policy}:\n${text}`).toEqual(essentials(direct));
+    for (const [n, policy] of (Object.keys(PRESETS) as PresetName[]).entries()) {
+      const text = danglingSearchScript(randomOps(100 + n, { length: 28, disk: PROPERTY_DISK }), n + 1);
+      const direct = await run(text, { retainTrace: false, overrides: { policy } });
+      expect(essentials(await replayed(text, inProcess(), { policy })), `${policy}:\n${text}`).toEqual(essentials(direct));
     }
   }, 120_000);
 
