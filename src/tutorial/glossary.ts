@@ -40,7 +40,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   { term: "EROFS", uses: /\bEROFS\b/, text: "The errno \"Read-only file system\": what the read-only design answers writers with." },
   { term: "systemd", uses: /\bsystemd\b/, text: "The Linux service manager. A site's Flux (the system instance) runs as its `flux.service`, which restarts it after most exits." },
   { term: "checkpoint-period", uses: /\bcheckpoint-period\b/, text: "`[kvs] checkpoint-period` in Flux's config: checkpoint every period (a flush and a checkpoint, as a sync does). Unset by default; the admin guide's example sets 30m." },
-  { term: "dump", uses: /\bdumps?\b|\bflux dump\b/, text: "`flux dump`: write the KVS (from a checkpoint, or the live root) to an archive; `flux restore` builds a database from one. A system instance dumps at every stop and restores at the next start." },
+  { term: "dump", uses: /(?<!core )\bdumps?\b/, text: "`flux dump`: write the KVS (from a checkpoint, or the live root) to an archive; `flux restore` builds a database from one. A system instance dumps at every stop and restores at the next start." },
   { term: "garlick", uses: /\bgarlick\b/, text: "A flux-core developer (GitHub handle) in the ENOSPC discussion; framed the choice for admins." },
   { term: "chu11", uses: /\bchu11\b/, text: "A flux-core developer (GitHub handle): opened the ENOSPC discussion and wrote PR #6217." },
   { term: "kkier", uses: /\bkkier\b/, text: "Whom garlick consulted (GitHub handle) before putting the choice to admins." },

@@ -35,10 +35,11 @@ Checkpoints are written:
 - when the kvs unloads during shutdown: in **rc3**, the broker's stop script (**rc1** is its start script);
 - every **checkpoint-period** (\`[kvs] checkpoint-period\` in Flux's config), if an admin set one: unset by
   default, though the admin guide's example sets 30m;
-- by \`flux fsck --repair\` (**fsck** checks that every blob of the tree is in the database; lesson 6),
-  \`flux restore\`, and \`flux content checkpoint update\`: an admin's tools (lesson 9).
+- by **fsck** (\`flux fsck\` checks that every blob of the tree is in the database; lesson 6) with \`--repair\`,
+  by \`flux restore\`, and by \`flux content checkpoint update\`: an admin's tools (lesson 9).
 
 Since 0.77 every checkpoint is preceded by a flush: \`content.checkpoint-put\` does it first (${gh(6260)}).
+The stack panel's badge *kvs N ahead of its checkpoint* counts the roots made since the newest checkpoint.
 
 The starting script puts a key without sync and crashes (\`flux.crash()\`). Follow its comments: a synced key
 after the draft, one more plain key after that, and read all three after the restart.
