@@ -197,7 +197,7 @@ interface FluxApi {
   start(): Promise<void>;
   /** rc3; never rejects for a failed rc3: look at exitCode and errors. */
   shutdown(): Promise<ShutdownResult>;
-  /** Power loss: all memory is gone, the statedir keeps exactly what was written. */
+  /** A broker crash (kill -9): all memory is gone, the statedir keeps exactly what was written. (Not a power loss: Flux's SQLite, synchronous=NORMAL, may then lose its newest transactions.) */
   crash(): void;
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */
