@@ -65,7 +65,8 @@ export function nowLineMarker(monaco: MonacoApi, editor: Editor): (line: number 
       shown
         ? [
             { range: new monaco.Range(shown, 1, shown, 1), options: { isWholeLine: true, className: "now-line", linesDecorationsClassName: "now-line-mark" } },
-            { range: new monaco.Range(shown, end, shown, end), options: { after: { content: "◀ now", inlineClassName: "now-tag" } } },
+            // (on the line's last character: Monaco drops injected text on an empty range at a line's end)
+            { range: new monaco.Range(shown, Math.max(1, end - 1), shown, end), options: { after: { content: "◀ now", inlineClassName: "now-tag" } } },
           ]
         : [],
     );
