@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { conflicts } from "../src/engine/policy/knobs.ts";
 import { PRESETS, resolvePolicy } from "../src/engine/policy/presets.ts";
 import { compareScenario, formatComparison } from "../src/runner/compare.ts";
+import { decodeScenario, encodeScenario } from "../src/share/link.ts";
 import { run, script, sqlReady } from "./helpers.ts";
 
 describe("presets", () => {
@@ -19,6 +20,12 @@ describe("presets", () => {
     expect(resolvePolicy("reserve").name).toBe("reserve-file");
     expect(resolvePolicy({ preset: "reserve", maxCheckpoints: 3 }).name).toBe("reserve-file+custom");
     expect(resolvePolicy("reserve").knobs).toEqual(PRESETS["reserve-file"].knobs);
+  });
+
+  it("a link made with the old name opens under the new one", async () => {
+    const link = await encodeScenario({ text: "scenario({});", settings: { policy: "reserve" }, engineVersion: "0.0.0" });
+    const opened = await decodeScenario(link);
+    expect(opened.ok && opened.scenario.settings.policy).toBe("reserve-file");
   });
 
   it("refuse a combination that cannot work, saying why", () => {

@@ -71,8 +71,10 @@ export interface Lesson {
   /** Markdown shown once a run revealed the prediction's answer: the explanation the text kept back. */
   afterRun?: string;
   /**
-   * The policies the lesson's goal is about. A run under another one (the reader trying something)
-   * leaves the goal as the last run on the path left it, and is shown beside it as "under <policy>: …".
+   * The policies the lesson's goal is about. Once a run on the path was made, a run under another
+   * policy (the reader trying something) leaves the goal as the path's run left it, and is shown
+   * beside it as "under <policy>: …". (Before that, e.g. a starting script under upstream, the goal
+   * reads the latest run.)
    */
   path: readonly string[];
   /** The flux-core PRs and issues, and the flux-model.md sections, the lesson's claims come from. */
