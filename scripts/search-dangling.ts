@@ -6,12 +6,12 @@
 import { writeFileSync } from "node:fs";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
-import { PROPERTY_DISK, scenarioFor, searchDangling } from "../test/property/sequences.ts";
+import { danglingSearchScript, searchDangling } from "../src/checker/sequences.ts";
 
 const OUT = "playground-scripts/dangling-0.66-found-by-search.ts";
 const sql = await loadSqlJs();
 const found = await searchDangling(200, async (ops, seed) => {
-  const result = await runScenario(scenarioFor(ops, "flux-0.66", PROPERTY_DISK, seed), { sql, retainTrace: false });
+  const result = await runScenario(danglingSearchScript(ops, seed), { sql, retainTrace: false });
   return result.error?.message;
 });
 if (!found) {
@@ -26,5 +26,5 @@ const header = [
   `// ${found.ops.map((o) => o.op).join(", ")}`,
   "",
 ].join("\n");
-writeFileSync(OUT, header + scenarioFor(found.ops, "flux-0.66", PROPERTY_DISK, found.seed, true));
+writeFileSync(OUT, header + danglingSearchScript(found.ops, found.seed, true));
 console.log(`wrote ${OUT}: seed ${found.seed}, ${found.ops.length} operations`);

@@ -77,6 +77,6 @@ expect((await jobs.submit(3, { concurrency: 1000 })).ids).toHaveLength(3);
 `);
     expect(result.error).toBeUndefined();
     const bad = await run(`scenario({ policy: { preset: "upstream", transactionMerge: "on" } });`);
-    expect(bad.error?.message).toBe('scenario(): policy upstream+custom: transactionMerge must be true or false, got "on"');
+    expect(bad.error?.message).toBe('scenario(): knob transactionMerge is true or false, got "on"');
   });
 });

@@ -1,104 +1,60 @@
 /**
- * Property tests of the ENOSPC policies: random sequences of
- * put/unlink/commit/sync/fill/free/quota/crash/shutdown/start on small disks,
- * for every preset (PROPERTY_RUNS sequences each, flux-0.66 included; default 6).
- *
- * Checked after every step: the disk never exceeds its quota; SQLite's
- * integrity_check passes after every ENOSPC and crash; for every preset but
- * flux-0.66 the latest checkpoint is fsck-clean and every synced commit that
- * succeeded is readable after a restart. For flux-0.66 a dangling checkpoint
- * must be found, and the shortest one is kept as a regression scenario.
- * Same seed, same trace hash. A failure prints its seed and a minimal script.
+ * Property tests of the ENOSPC policies, through the design checker (src/checker/): random sequences of
+ * put/unlink/commit/sync/jobs/fill/free/quota/failNextWrite/readWrite/crash/shutdown/start on small disks,
+ * for every preset (PROPERTY_RUNS sequences each; default 6). Each preset must keep every promise it makes
+ * (src/checker/promises.ts): flux-0.66 makes no checkpoint, synced-data or liveness promise (its unload
+ * checkpoint dangles by design), but must keep the quota, SQLite's integrity and Flux errnos like the others. For flux-0.66 a dangling checkpoint must be found, and the
+ * shortest one is kept as a regression scenario. Same seed, same trace hash. A failure prints its seed and
+ * a minimal script. The rc3-hold wedge of issue #23 is a kept scenario of its own (playground-scripts/).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DesignChecker } from "../src/checker/check-design.ts";
+import { danglingSearchScript, PROPERTY_DISK as DISK, randomOps, searchDangling } from "../src/checker/sequences.ts";
 import { PRESETS, type PresetName } from "../src/engine/policy/presets.ts";
-import { integrityOfCopy, run, sqlReady } from "./helpers.ts";
-import { minimize, PROPERTY_DISK as DISK, PROPERTY_LENGTH as LENGTH, randomOps, scenarioFor, searchDangling, type Op } from "./property/sequences.ts";
+import { runScenario } from "../src/runner/run-scenario.ts";
+import { sqlReady } from "./helpers.ts";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 6);
 /** Long searches (PROPERTY_RUNS=2000 is 2 000 sequences a preset) need more than vitest's default minute. */
 const TIME_LIMIT_MS = Math.max(60_000, RUNS * 1_000);
 /** Written by `npm run search:dangling`; it runs with the other playground scripts and must still dangle. */
 export const KEPT_SCENARIO = "playground-scripts/dangling-0.66-found-by-search.ts";
-const SAFE = (Object.keys(PRESETS) as PresetName[]).filter((p) => p !== "flux-0.66");
 
-interface Outcome {
-  ok: boolean;
-  /** "PROPERTY ..." when a promise of the policy broke; another message for anything else. */
-  message?: string;
-  problems: string[];
-  traceHash: string;
-}
-
-/** Run one sequence as a scenario, checking the quota and SQLite's integrity as it goes. */
-async function runSequence(ops: readonly Op[], policy: string, seed: number): Promise<Outcome> {
-  const sql = await sqlReady;
-  const problems: string[] = [];
-  let checks = 0;
-  let lastUsed = 0;
-  const result = await run(scenarioFor(ops, policy, DISK, seed), {
-    retainTrace: false,
-    onBroker: (broker) =>
-      broker.trace.onEvent((e) => {
-        // a quota shrunk below what is used is legal (files do not shrink); growing past it is not
-        const used = broker.disk.used;
-        if (used > broker.disk.quota && used > lastUsed) problems.push(`disk grew over its quota at ${e.t} ms: ${used} > ${broker.disk.quota}`);
-        lastUsed = used;
-        const enospc = e.kind === "reply" && e.errno === "ENOSPC";
-        const lost = e.kind === "state" && e.subject === "broker" && (e.value === "down" || e.value === "failed");
-        if ((enospc || lost) && checks++ < 40) {
-          const verdict = integrityOfCopy(sql, broker, "/property-integrity");
-          if (verdict !== "ok") problems.push(`integrity_check at ${e.t} ms: ${verdict}`);
-        }
-      }),
-  });
-  return { ok: result.ok && problems.length === 0, ...(result.error ? { message: result.error.message } : {}), problems, traceHash: result.traceHash };
-}
-
-function report(policy: string, seed: number, ops: Op[], outcome: Outcome): string {
-  return `policy ${policy}, seed ${seed}: ${outcome.message ?? outcome.problems.join("; ")}\n--- minimal scenario ---\n${scenarioFor(ops, policy, DISK, seed)}`;
-}
-
-describe.each(SAFE)("policy %s", (policy) => {
-  it(`keeps its promises over ${RUNS} random sequences`, async () => {
-    for (let seed = 1; seed <= RUNS; seed++) {
-      const ops = randomOps(seed * 7919, { length: LENGTH, disk: DISK });
-      const outcome = await runSequence(ops, policy, seed);
-      if (!outcome.ok) {
-        const kind = outcome.message?.split(":")[0];
-        const minimal = await minimize(ops, async (o) => {
-          const again = await runSequence(o, policy, seed);
-          return !again.ok && again.message?.split(":")[0] === kind;
-        });
-        expect.fail(report(policy, seed, minimal, await runSequence(minimal, policy, seed)));
-      }
+describe.each(Object.keys(PRESETS) as PresetName[])("policy %s", (policy) => {
+  it(`keeps every promise it makes over ${RUNS} random sequences`, async () => {
+    const report = await new DesignChecker(await sqlReady, { policy, runs: RUNS }).run();
+    expect(report.sequences).toBe(report.failure ? report.sequences : RUNS);
+    if (report.failure) {
+      const f = report.failure;
+      expect.fail(`policy ${policy}, seed ${f.seed}: ${f.message}\n--- minimal scenario (${f.ops.length} of ${f.originalLength} operations) ---\n${f.script}`);
     }
   }, TIME_LIMIT_MS);
 });
 
-describe("policy flux-0.66", () => {
-  // 0.66 breaks the checkpoint promises by design (a sequence may end at its first "PROPERTY" failure),
-  // but never the quota or SQLite's integrity, and every other failure is a Flux error the script handles
-  it(`keeps the disk within its quota and SQLite intact over ${RUNS} random sequences`, async () => {
-    for (let seed = 1; seed <= RUNS; seed++) {
-      const ops = randomOps(seed * 7919, { length: LENGTH, disk: DISK });
-      const outcome = await runSequence(ops, "flux-0.66", seed);
-      if (outcome.problems.length > 0 || (outcome.message && !outcome.message.startsWith("PROPERTY"))) {
-        const minimal = await minimize(ops, async (o) => {
-          const again = await runSequence(o, "flux-0.66", seed);
-          return again.problems.length > 0 || (again.message !== undefined && !again.message.startsWith("PROPERTY"));
-        });
-        expect.fail(report("flux-0.66", seed, minimal, await runSequence(minimal, "flux-0.66", seed)));
-      }
-    }
-  }, TIME_LIMIT_MS);
+describe("the checker's own verdicts", () => {
+  it("fails a design that breaks a promise, with a minimal scenario that breaks it again", async () => {
+    // issue #23's finding: upstream without checkpoint-put's flush lets the unload checkpoint dangle
+    expect(new DesignChecker(await sqlReady, { policy: "flux-0.66", runs: 1 }).promises).not.toContain("checkpoint");
+    const strict = new DesignChecker(await sqlReady, { policy: { preset: "upstream", checkpointPutFlushes: false }, runs: 200 });
+    expect(strict.promises).toContain("checkpoint");
+    const report = await strict.run();
+    expect(report.failure, "a dangling checkpoint in 200 sequences").toBeDefined();
+    const f = report.failure!;
+    expect(f.broken).toMatch(/^(checkpoint|synced)$/);
+    expect(f.ops.length).toBeLessThan(f.originalLength);
+    const again = await runScenario(f.script, { sql: await sqlReady, retainTrace: false });
+    expect(again.ok).toBe(false);
+    expect(again.error?.message).toMatch(/^PROPERTY (checkpoint|synced):/);
+  }, 300_000);
+});
 
+describe("policy flux-0.66", () => {
   it("produces a dangling checkpoint, found and minimized by the search; the kept regression scenario is as short", async () => {
+    const sql = await sqlReady;
     const found = await searchDangling(200, async (ops, seed) => {
-      const outcome = await runSequence(ops, "flux-0.66", seed);
-      if (outcome.problems.length > 0) expect.fail(`integrity or quota broken under flux-0.66, seed ${seed}: ${outcome.problems.join("; ")}`);
-      return outcome.message;
+      const result = await runScenario(danglingSearchScript(ops, seed), { sql, retainTrace: false });
+      return result.error?.message;
     });
     expect(found, "no dangling checkpoint in 200 sequences").toBeDefined();
     const kept = readFileSync(KEPT_SCENARIO, "utf8");
@@ -109,9 +65,10 @@ describe("policy flux-0.66", () => {
 describe("determinism", () => {
   it("gives the same trace hash for the same sequence and seed, under every preset", async () => {
     const ops = randomOps(424242, { length: 20, disk: DISK });
-    for (const policy of Object.keys(PRESETS)) {
-      const a = await runSequence(ops, policy, 5);
-      const b = await runSequence(ops, policy, 5);
+    for (const policy of Object.keys(PRESETS) as PresetName[]) {
+      const checker = new DesignChecker(await sqlReady, { policy, runs: 1 });
+      const a = await checker.runSequence(ops, 5);
+      const b = await checker.runSequence(ops, 5);
       expect(b.traceHash, policy).toBe(a.traceHash);
     }
   });

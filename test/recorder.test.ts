@@ -18,7 +18,7 @@ const PINNED: Record<string, { events: number; frames: number; trees: number; ha
   "t0090-content-enospc.ts": { events: 1687, frames: 626, trees: 39, hash: "bcc0f1833776cc68" },
   "freed-space-hang.ts": { events: 648, frames: 287, trees: 20, hash: "7432dfbe2cbf9ce7" },
   "dangling-checkpoint-flux-0.66.ts": { events: 279, frames: 110, trees: 10, hash: "0b4bfb2744f4fb1b" },
-  "dangling-0.66-found-by-search.ts": { events: 322, frames: 114, trees: 9, hash: "aeac780e4043a23c" },
+  "dangling-0.66-found-by-search.ts": { events: 428, frames: 145, trees: 9, hash: "73e85c8c2657f259" },
   "policy-read-only.ts": { events: 335, frames: 127, trees: 9, hash: "be1d305e54f1dcc3" },
 };
 

@@ -10,6 +10,8 @@ export interface OptionSpec {
   type: "string" | "boolean";
   /** How the value is written in the usage line, e.g. "N" or "NAME" (string options only). */
   value?: string;
+  /** The option may be given more than once (string options only). */
+  multiple?: boolean;
   help: string;
 }
 
@@ -25,15 +27,17 @@ export interface CommandSpec {
 
 export interface CommandLine {
   positionals: string[];
-  /** A string option's value, if given. */
+  /** A string option's value, if given (the last one, for an option given more than once). */
   text(name: string): string | undefined;
+  /** Every value of an option that may be given more than once, in order. */
+  texts(name: string): string[];
   /** Whether a boolean option was given. */
   flag(name: string): boolean;
   badInput(reason: string): never;
 }
 
 export function usageLine(spec: CommandSpec): string {
-  const options = Object.entries(spec.options).map(([name, o]) => `[--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}]`);
+  const options = Object.entries(spec.options).map(([name, o]) => `[--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}]${o.multiple ? "..." : ""}`);
   return `usage: npm run -s ${spec.name} -- ${spec.positionals} ${options.join(" ")}`;
 }
 
@@ -53,11 +57,11 @@ export function parseCommandLine(spec: CommandSpec, argv = process.argv.slice(2)
     process.stdout.write(helpText(spec));
     process.exit(0);
   }
-  const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type }]));
+  const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false }]));
   try {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
-    const text = (name: string) => (typeof values[name] === "string" ? values[name] : undefined);
-    return { positionals, text, flag: (name) => values[name] === true, badInput };
+    const texts = (name: string) => [values[name]].flat().filter((v): v is string => typeof v === "string");
+    return { positionals, text: (name) => texts(name).at(-1), texts, flag: (name) => values[name] === true, badInput };
   } catch (e) {
     return badInput(`${(e as Error).message}; --help lists the options`);
   }

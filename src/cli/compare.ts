@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
 import { Worker } from "node:worker_threads";
-import { formatComparison, type PresetOutcome } from "../runner/compare.ts";
+import { policyArgument } from "../engine/policy/presets.ts";
+import { formatComparison, type Column, type PresetOutcome } from "../runner/compare.ts";
 import { transpileScenario } from "../runner/transpile.ts";
 
 const COMMAND: CommandSpec = {
@@ -18,6 +19,12 @@ const COMMAND: CommandSpec = {
     "Runs one scenario under every policy preset and prints, side by side, how each call ended, the final state,\n" +
     "the synced data a restart loses, fsck's verdict and the disk used. Exit 0 when it could compare, 2 for bad input.",
   options: {
+    policy: {
+      type: "string",
+      value: "NAME|JSON",
+      multiple: true,
+      help: "a column: a preset or a knob set ('{\"preset\":\"upstream\",\"checkpointPutFlushes\":false}'), or \"script\" for the script's own; default: every preset",
+    },
     json: { type: "boolean", help: "print the comparison as one JSON line" },
     "timeout-ms": { type: "string", value: "N", help: "wall-clock limit of the whole comparison (default 60000)" },
   },
@@ -32,7 +39,16 @@ if (syntax) badInput(`${file}${syntax.line ? `:${syntax.line}` : ""}: ${syntax.m
 const timeoutMs = Number(line.text("timeout-ms") ?? 60_000);
 if (!Number.isInteger(timeoutMs) || timeoutMs < 1) badInput(`--timeout-ms must be a whole number >= 1, got "${line.text("timeout-ms")}"`);
 
-const worker = new Worker(new URL("../runner/compare-worker-boot.mjs", import.meta.url), { workerData: { text } });
+function columns(): Column[] | undefined {
+  const given = line.texts("policy");
+  try {
+    return given.length === 0 ? undefined : given.map((p) => (p === "script" ? undefined : policyArgument(p)));
+  } catch (e) {
+    return badInput((e as Error).message);
+  }
+}
+
+const worker = new Worker(new URL("../runner/compare-worker-boot.mjs", import.meta.url), { workerData: { text, columns: columns() } });
 const timer = setTimeout(() => {
   process.stderr.write(`compare: stopped after ${timeoutMs} ms of wall-clock time (raise it with --timeout-ms)\n`);
   process.exit(1);
@@ -44,6 +60,6 @@ worker.on("error", (e) => {
 worker.on("message", ({ outcomes, ms }: { outcomes: PresetOutcome[]; ms: number }) => {
   clearTimeout(timer);
   if (line.flag("json")) process.stdout.write(`${JSON.stringify({ outcomes, ms: Math.round(ms) })}\n`);
-  else process.stdout.write(`${formatComparison(outcomes)}\n\n${outcomes.length} presets in ${Math.round(ms)} ms\n`);
+  else process.stdout.write(`${formatComparison(outcomes)}\n\n${outcomes.length} policies in ${Math.round(ms)} ms\n`);
   process.exit(0);
 });

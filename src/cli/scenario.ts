@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
-import { resolvePolicy } from "../engine/policy/presets.ts";
+import { policyArgument, type PolicySetting } from "../engine/policy/presets.ts";
 import { formatSize } from "../engine/api/values.ts";
 import { DEFAULT_TIMEOUT_MS, runScenarioInWorker } from "../runner/node-runner.ts";
 import type { ScenarioResult } from "../runner/run-scenario.ts";
@@ -19,7 +19,7 @@ const COMMAND: CommandSpec = {
     "Exit 0: the script ran to the end; 1: an expect failed or an error escaped the script (or it was stopped);\n" +
     "2: bad input, with one line on stderr.",
   options: {
-    policy: { type: "string", value: "NAME", help: "the ENOSPC policy preset, instead of the script's scenario({ policy })" },
+    policy: { type: "string", value: "NAME|JSON", help: 'the policy instead of the script\'s: a preset, or knobs over one: \'{"preset":"read-only","rc3HoldFreeBytes":0}\'' },
     seed: { type: "string", value: "N", help: "the PRNG seed, instead of the script's" },
     disk: { type: "string", value: "SIZE", help: "the statedir's quota, e.g. 4MiB, instead of the script's" },
     json: { type: "boolean", help: "print the whole result as one JSON line (the scenario API's contract)" },
@@ -38,17 +38,19 @@ function integer(text: string | undefined, what: string, min: number): number | 
 }
 
 const file = oneFile(line, COMMAND);
-if (line.text("policy") !== undefined) {
+function policyOverride(): PolicySetting | undefined {
+  const text = line.text("policy");
   try {
-    resolvePolicy(line.text("policy") as never);
+    return text === undefined ? undefined : policyArgument(text);
   } catch (e) {
-    badInput((e as Error).message);
+    return badInput((e as Error).message);
   }
 }
+const policy = policyOverride();
 const seed = integer(line.text("seed"), "--seed", Number.MIN_SAFE_INTEGER);
 const timeoutMs = integer(line.text("timeout-ms"), "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
 const overrides = {
-  ...(line.text("policy") !== undefined ? { policy: line.text("policy") } : {}),
+  ...(policy !== undefined ? { policy } : {}),
   ...(seed !== undefined ? { seed } : {}),
   ...(line.text("disk") !== undefined ? { disk: line.text("disk") } : {}),
 };

@@ -10,7 +10,7 @@
  */
 import type { Broker } from "../engine/broker/broker.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
-import { PRESETS } from "../engine/policy/presets.ts";
+import { describePolicy, PRESETS, type PolicySetting } from "../engine/policy/presets.ts";
 import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import { runScenario, type ScenarioResult } from "./run-scenario.ts";
@@ -19,10 +19,11 @@ import { runScenario, type ScenarioResult } from "./run-scenario.ts";
 export interface CompareOptions {
   overrides?: Omit<RunOverrides, "policy">;
   /** Called before each preset's run; its hooks see that run's instance as it starts and its result at the end. */
-  observe?: (policy: string) => { onBroker: (broker: Broker) => void; onResult: (result: ScenarioResult) => void };
+  observe?: (policy: Column) => { onBroker: (broker: Broker) => void; onResult: (result: ScenarioResult) => void };
 }
 
 export interface PresetOutcome {
+  /** The policy in words: a preset's name, or its preset and the knobs it changes. */
   policy: string;
   /** The script's own result: "ok", or where and why it stopped. */
   script: string;
@@ -40,13 +41,17 @@ export interface PresetOutcome {
   traceHash: string;
 }
 
-export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly string[] = Object.keys(PRESETS), options: CompareOptions = {}): Promise<PresetOutcome[]> {
+/** A column of a comparison: a preset's name, a knob set of one's own, or undefined for the script's own policy. */
+export type Column = PolicySetting | undefined;
+
+/** The script under each policy (the presets unless told). */
+export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly Column[] = Object.keys(PRESETS) as PolicySetting[], options: CompareOptions = {}): Promise<PresetOutcome[]> {
   const outcomes: PresetOutcome[] = [];
   for (const policy of presets) outcomes.push(await underPolicy(text, sql, policy, options));
   return outcomes;
 }
 
-async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, options: CompareOptions): Promise<PresetOutcome> {
+async function underPolicy(text: string, sql: SqlJsWithFS, policy: Column, options: CompareOptions): Promise<PresetOutcome> {
   const calls: { call: string; outcome: string }[] = [];
   const synced = new Set<string>();
   let broker: Broker | undefined;
@@ -56,7 +61,7 @@ async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, optio
   const result = await runScenario(text, {
     sql,
     retainTrace: false,
-    overrides: { ...options.overrides, policy },
+    overrides: { ...options.overrides, ...(policy === undefined ? {} : { policy }) },
     onBroker: (b) => {
       broker = b;
       observer?.onBroker(b);
@@ -77,7 +82,7 @@ async function underPolicy(text: string, sql: SqlJsWithFS, policy: string, optio
   observer?.onResult(result);
   const script = result.ok ? "ok" : `${result.error?.line ? `line ${result.error.line}: ` : ""}${result.error?.message ?? "failed"}`;
   return {
-    policy,
+    policy: policy === undefined ? `the script's own (${result.policy})` : describePolicy(policy),
     script,
     calls,
     ...(ending ?? { state: result.state, exitCode: null, lost: [], fsck: "not run (the script could not finish)", diskUsed: result.disk.used, diskQuota: result.disk.quota }),

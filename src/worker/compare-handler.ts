@@ -3,18 +3,19 @@
  * after each preset and recording each run (trace, frames, trees) so the page can show any of them.
  */
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
-import { PRESETS } from "../engine/policy/presets.ts";
+import { describePolicy, PRESETS, type PresetName } from "../engine/policy/presets.ts";
 import { compareScenario } from "../runner/compare.ts";
 import type { CompareRequest, RunResult, WorkerReply } from "./protocol.ts";
 import { Recorder, type ChunkContent } from "./recorder.ts";
 
 export async function compareInWorker(request: CompareRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
-  const presets = Object.keys(PRESETS);
+  const presets = Object.keys(PRESETS) as PresetName[];
   const runs: Record<string, RunResult> = {};
   let done = 0;
   const outcomes = await compareScenario(request.text, sql, presets, {
     overrides: request.overrides,
-    observe: (policy) => {
+    observe: (setting) => {
+      const policy = describePolicy(setting);
       post({ type: "compare-progress", id: request.id, done, total: presets.length, policy });
       const run: ChunkContent = { events: [], frames: [], trees: {} };
       const recorder = new Recorder((chunk) => {

@@ -11,8 +11,8 @@
  */
 import { Broker } from "../broker/broker.ts";
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
-import type { Knobs, RenamedPresetName } from "../policy/knobs.ts";
-import { type PresetName, resolvePolicy } from "../policy/presets.ts";
+import type { Knobs } from "../policy/knobs.ts";
+import { type PolicySetting, resolvePolicy } from "../policy/presets.ts";
 import type { Endpoint, Response } from "../sim/bus.ts";
 import { COSTS } from "../sim/costs.ts";
 import type { TraceEventInput } from "../sim/trace.ts";
@@ -26,7 +26,7 @@ export type { ScenarioSettings };
 
 /** Settings from outside the script (command line, page controls); they win over the script's scenario({...}). */
 export interface RunOverrides {
-  policy?: string;
+  policy?: PolicySetting;
   seed?: number;
   disk?: string | number;
 }
@@ -348,7 +348,7 @@ export class Simulation {
   private resolveSettings(): ResolvedSettings {
     const script = this.scriptSettings ?? {};
     const overrides = this.options.overrides ?? {};
-    const policy = resolvePolicy((overrides.policy as PresetName | RenamedPresetName | undefined) ?? script.policy ?? DEFAULTS.policy);
+    const policy = resolvePolicy(overrides.policy ?? script.policy ?? DEFAULTS.policy);
     const seed = overrides.seed ?? script.seed ?? DEFAULTS.seed;
     if (!Number.isInteger(seed)) throw new FluxError("EINVAL", `seed must be an integer, got ${JSON.stringify(seed)}`);
     const quota = parseSize(overrides.disk ?? script.disk ?? DEFAULTS.disk, "disk");

@@ -89,6 +89,23 @@ export const KNOB_NAMES = [
   "rc3HoldFreeBytes",
 ] as const satisfies readonly (keyof Knobs)[];
 
+/** The values a knob that is a choice may take (the others are numbers or flags, typed by their preset's value). */
+export const KNOB_CHOICES: Partial<Record<keyof Knobs, readonly string[]>> = {
+  sqliteSchema: ["v1", "v2"],
+  fsckAtStart: ["off", "check", "repair"],
+  contentHash: ["sha1", "sha256"],
+  backingOnEnospc: ["retry", "read-only"],
+  checkpointDb: ["main", "separate"],
+};
+
+/** Why a knob's value is not one it may take, or undefined when it may: `like` is any valid value of the knob. */
+export function knobValueProblem(name: keyof Knobs, value: unknown, like: unknown): string | undefined {
+  const choices = KNOB_CHOICES[name];
+  if (choices) return choices.includes(value as string) ? undefined : `knob ${name} is one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${JSON.stringify(value)}`;
+  if (typeof like === "boolean") return typeof value === "boolean" ? undefined : `knob ${name} is true or false, got ${JSON.stringify(value)}`;
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? undefined : `knob ${name} is a number >= 0, got ${JSON.stringify(value)}`;
+}
+
 /** Knob combinations that cannot work together, with the reason the user sees. */
 export function conflicts(k: Knobs): string[] {
   const problems: string[] = [];
@@ -96,8 +113,5 @@ export function conflicts(k: Knobs): string[] {
   if (k.failHard && k.backingOnEnospc === "read-only") problems.push('failHard and backingOnEnospc "read-only" cannot be combined: the instance stops before anything could be read-only');
   if (k.kvsReadOnly && !k.cacheReadOnly && k.backingOnEnospc !== "read-only") problems.push("kvsReadOnly needs cacheReadOnly or backingOnEnospc \"read-only\": nothing would ever answer the kvs with EROFS");
   if (k.unloadCheckpointFallback && !k.checkpointPutFlushes) problems.push("unloadCheckpointFallback needs checkpointPutFlushes: without a flush there is nothing to fall back from");
-  if (typeof k.resourceDrainCheckpoint !== "boolean") problems.push(`resourceDrainCheckpoint must be true or false, got ${JSON.stringify(k.resourceDrainCheckpoint)}`);
-  if (typeof k.transactionMerge !== "boolean") problems.push(`transactionMerge must be true or false, got ${JSON.stringify(k.transactionMerge)}`);
-  if (k.reserveBytes < 0 || k.rc3HoldFreeBytes < 0) problems.push("reserveBytes and rc3HoldFreeBytes must be >= 0");
   return problems;
 }

@@ -3,7 +3,7 @@
  * ENOSPC discussion (flux-core issue #6236). Each is a full set of knobs.
  */
 import { FluxError } from "../sim/errno.ts";
-import { conflicts, KNOB_NAMES, type Knobs, type PresetName, type RenamedPresetName } from "./knobs.ts";
+import { conflicts, KNOB_NAMES, knobValueProblem, type Knobs, type PresetName, type RenamedPresetName } from "./knobs.ts";
 
 export type { PresetName };
 
@@ -122,6 +122,9 @@ export const PRESETS = {
   },
 } as const satisfies Record<PresetName, Preset>;
 
+/** A design as scenario({ policy }), a link or the command line names it: a preset, or a preset and knobs changed from it. */
+export type PolicySetting = PresetName | RenamedPresetName | (Partial<Knobs> & { preset?: PresetName | RenamedPresetName });
+
 export function isPresetName(name: unknown): name is PresetName {
   return typeof name === "string" && Object.hasOwn(PRESETS, name);
 }
@@ -138,25 +141,56 @@ export function currentPresetName(name: string): string {
   return Object.hasOwn(RENAMED_PRESETS, name) ? RENAMED_PRESETS[name as RenamedPresetName] : name;
 }
 
-/** Resolve a preset name, or a preset plus knob overrides, to a full set of knobs. Unknown names are refused. */
-export function resolvePolicy(
-  policy: PresetName | RenamedPresetName | (Partial<Knobs> & { preset?: PresetName | RenamedPresetName }) | undefined,
-): { name: string; knobs: Knobs } {
+const unknownPolicy = (name: unknown) => new FluxError("EINVAL", `unknown policy ${JSON.stringify(name)}; known: ${Object.keys(PRESETS).join(", ")}`);
+
+/** Resolve a preset name, or a preset plus knob overrides, to a full set of knobs. Unknown names, wrong types and conflicts are refused. */
+export function resolvePolicy(policy: PolicySetting | undefined): { name: string; knobs: Knobs } {
   if (policy === undefined) return { name: "upstream", knobs: { ...PRESETS.upstream.knobs } };
   if (typeof policy === "string") policy = currentPresetName(policy) as PresetName;
-  else if (policy.preset !== undefined) policy = { ...policy, preset: currentPresetName(policy.preset) as PresetName };
   if (typeof policy === "string") {
-    if (!isPresetName(policy)) throw new FluxError("EINVAL", `unknown policy "${policy}"; known: ${Object.keys(PRESETS).join(", ")}`);
+    if (!isPresetName(policy)) throw unknownPolicy(policy);
     return { name: policy, knobs: { ...PRESETS[policy].knobs } };
   }
-  const { preset = "upstream", ...overrides } = policy;
-  if (!isPresetName(preset)) throw new FluxError("EINVAL", `unknown policy "${preset}"; known: ${Object.keys(PRESETS).join(", ")}`);
-  for (const key of Object.keys(overrides)) {
-    if (!(KNOB_NAMES as readonly string[]).includes(key)) throw new FluxError("EINVAL", `unknown policy knob "${key}"; known: ${KNOB_NAMES.join(", ")}`);
+  if (typeof policy !== "object" || policy === null || Array.isArray(policy)) throw new FluxError("EINVAL", `a policy is a preset's name or an object of knobs, got ${JSON.stringify(policy)}`);
+  const { preset: asked = "upstream", ...overrides } = policy;
+  const preset = currentPresetName(asked);
+  if (!isPresetName(preset)) throw unknownPolicy(asked);
+  const base = PRESETS[preset].knobs;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(KNOB_NAMES as readonly string[]).includes(key)) throw new FluxError("EINVAL", `unknown policy knob "${key}"; known: preset, ${KNOB_NAMES.join(", ")}`);
+    const problem = knobValueProblem(key as keyof Knobs, value, base[key as keyof Knobs]);
+    if (problem) throw new FluxError("EINVAL", problem);
   }
   const name = Object.keys(overrides).length > 0 ? `${preset}+custom` : preset;
-  const knobs = { ...PRESETS[preset].knobs, ...overrides } as Knobs;
+  const knobs = { ...base, ...overrides } as Knobs;
   const problems = conflicts(knobs);
   if (problems.length > 0) throw new FluxError("EINVAL", `policy ${name}: ${problems.join("; ")}`);
   return { name, knobs };
+}
+
+/** A policy as the command line gives it: a preset's name, or a JSON object of knobs (checked as resolvePolicy checks it). */
+export function policyArgument(text: string): PolicySetting {
+  if (!text.trimStart().startsWith("{")) {
+    if (!isPresetName(currentPresetName(text))) throw unknownPolicy(text);
+    return currentPresetName(text) as PresetName;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new FluxError("EINVAL", `--policy is a preset's name or a JSON object of knobs; this JSON does not parse: ${(e as Error).message}`);
+  }
+  resolvePolicy(parsed as PolicySetting);
+  return parsed as PolicySetting;
+}
+
+/** A policy in words: its preset, and the knobs it changes from it as "name=value" (the preset's description says the rest). */
+export function describePolicy(policy: PolicySetting | undefined): string {
+  if (typeof policy !== "object" || policy === null) return currentPresetName(policy ?? "upstream");
+  const preset = currentPresetName(policy.preset ?? "upstream") as PresetName;
+  const base = PRESETS[preset].knobs;
+  const changed = Object.entries(policy)
+    .filter(([key, value]) => key !== "preset" && base[key as keyof Knobs] !== value)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  return changed.length > 0 ? `${preset} with ${changed.join(", ")}` : preset;
 }

@@ -1,17 +1,23 @@
 /**
- * Random operation sequences for the policy property tests, written out as
- * ordinary scenario scripts: a failing sequence is its own reproducer, and
- * minimizing it is deleting lines.
+ * Random operation sequences for the design checker (check-design.ts) and the policy property tests,
+ * written out as ordinary scenario scripts: a failing sequence is its own reproducer, and minimizing it is
+ * deleting lines.
  *
- * Each operation may fail (ENOSPC, EROFS, ECONNREFUSED...) or hang (a synced
- * commit stuck behind a stranded blob): the script tolerates Flux errors and
- * gives every operation at most a few seconds of virtual time. What it does
- * not tolerate are the properties a safe policy promises:
- *  - the latest checkpoint names only blobs that are on disk (fsck clean);
- *  - every synced commit that succeeded is readable after a restart.
- * A broken promise throws an Error whose message starts with "PROPERTY".
+ * Each operation may fail (ENOSPC, EROFS, ECONNREFUSED...) or hang (a synced commit stuck behind a stranded
+ * blob): the script tolerates Flux errors and gives every operation at most a few seconds of virtual time.
+ * What it does not tolerate are the promises a design makes (promises.ts) that a script can see:
+ *  - checkpoint: the latest checkpoint names only blobs that are on disk (fsck clean);
+ *  - synced: every synced commit that succeeded is readable after a restart;
+ *  - liveness: once space is free and the way back is taken (wayBack below), the instance accepts a synced
+ *    commit within 30 s of virtual time;
+ *  - flux-errors: every failure is a Flux errno (anything else escapes `attempt` and ends the run).
+ * A broken promise throws an Error whose message starts with "PROPERTY <promise>".
  */
-import { Prng } from "../../src/engine/sim/prng.ts";
+import { Prng } from "../engine/sim/prng.ts";
+import type { PolicySetting } from "../engine/policy/presets.ts";
+import type { ScriptPromises } from "./promises.ts";
+
+export type { PolicySetting };
 
 export type Op =
   | { op: "put"; key: string; size: number }
@@ -28,7 +34,13 @@ export type Op =
   | { op: "shutdown" }
   | { op: "start" }
   | { op: "advance"; ms: number }
-  | { op: "fsck" };
+  | { op: "fsck" }
+  /** Jobs run to completion (or their failure), each writing its eventlog and output to the kvs. */
+  | { op: "jobs"; n: number }
+  /** The admin's way back for a read-only design; refused (a Flux error) where there is nothing to undo. */
+  | { op: "read-write" }
+  /** The next write to a statedir file fails with this errno (a disk error, not a full disk). */
+  | { op: "fail-next-write"; errno: "EIO" | "ENOSPC" };
 
 export interface SequenceOptions {
   length: number;
@@ -56,8 +68,11 @@ export function randomOps(seed: number, { length, disk }: SequenceOptions): Op[]
     else if (roll < 76) ops.push({ op: "crash-mid-sync", key: `s${s}`, value: s++, us: rng.int(1, 400) });
     else if (roll < 81) ops.push({ op: "shutdown" });
     else if (roll < 91) ops.push({ op: "start" });
-    else if (roll < 97) ops.push({ op: "advance", ms: pick([1, 50, 2_000, 15_000]) });
-    else ops.push({ op: "fsck" });
+    else if (roll < 94) ops.push({ op: "advance", ms: pick([1, 50, 2_000, 15_000]) });
+    else if (roll < 96) ops.push({ op: "fsck" });
+    else if (roll < 98) ops.push({ op: "jobs", n: pick([1, 2, 5]) });
+    else if (roll < 99) ops.push({ op: "read-write" });
+    else ops.push({ op: "fail-next-write", errno: pick(["EIO", "ENOSPC"] as const) });
   }
   return ops;
 }
@@ -68,8 +83,8 @@ const fills: string[] = [];
 /** Checkpoints found naming blobs that are not on disk (only collected, not fatal, when a dangling checkpoint is expected). */
 const dangling: string[] = [];
 
-/** Run one operation; Flux errors are expected, a hang is cut off after 5 s of virtual time. */
-async function attempt(op: () => Promise<unknown>): Promise<"ok" | "failed" | "pending"> {
+/** Run one operation; Flux errors are expected, a hang is cut off after \`ms\` of virtual time. */
+async function attempt(op: () => Promise<unknown>, ms = 5_000): Promise<"ok" | "failed" | "pending"> {
   let outcome: "ok" | "failed" | "pending" = "pending";
   let unexpected: unknown;
   const done = Promise.resolve()
@@ -78,8 +93,8 @@ async function attempt(op: () => Promise<unknown>): Promise<"ok" | "failed" | "p
       () => void (outcome = "ok"),
       (e: unknown) => void (e instanceof FluxError ? (outcome = "failed") : (unexpected = e)),
     );
-  await Promise.race([done, sim.advance(5_000)]);
-  if (unexpected) throw unexpected;
+  await Promise.race([done, sim.advance(ms)]);
+  if (unexpected) throw new Error("PROPERTY flux-errors: a failure that is not a Flux errno: " + (unexpected instanceof Error ? unexpected.name + ": " + unexpected.message : String(unexpected)));
   return outcome;
 }
 
@@ -88,21 +103,22 @@ async function checkCheckpoint(after: string): Promise<void> {
   let report: Awaited<ReturnType<typeof flux.fsck>> | undefined;
   await attempt(async () => (report = await flux.fsck()));
   if (!report || report.ok) return;
-  const problem = "PROPERTY fsck after " + after + ": " + JSON.stringify(report.missing.map((m) => m.key));
-  if (!EXPECT_DANGLING) throw new Error(problem);
+  const problem = "PROPERTY checkpoint: fsck after " + after + ": " + JSON.stringify(report.missing.map((m) => m.key));
+  if (PROMISES.checkpoint && !EXPECT_DANGLING) throw new Error(problem);
   dangling.push(problem);
   log(problem);
 }
 
 /** After a start: every synced commit that succeeded is readable. */
 async function checkSynced(): Promise<void> {
+  if (!PROMISES.synced) return;
   for (const [key, value] of synced) {
     let got: unknown;
     await attempt(async () => (got = await kvs.get(key)));
     if (got === value) continue;
     // stopped since it started (fail-hard at rc1's last write-backs): nothing to read from; the next start checks again
     if (flux.state !== "run") return;
-    throw new Error("PROPERTY synced " + key + "=" + value + " read back as " + JSON.stringify(got));
+    throw new Error("PROPERTY synced: " + key + "=" + value + " read back as " + JSON.stringify(got));
   }
 }
 
@@ -113,6 +129,30 @@ async function start(): Promise<void> {
 /** Shut down; an rc3 that holds or hangs is given time, then killed as an admin would. */
 async function shutdown(): Promise<void> {
   if ((await attempt(() => flux.shutdown())) === "pending") flux.crash();
+}
+
+/**
+ * The way back once space is free: the other consumers' files removed, read-write (a read-only design's admin
+ * step), time for a design that holds rc3 to finish its stop, then a restart, with the statedir's filesystem
+ * grown first if Flux's own files fill it (half the quota free), and a second start when the first one
+ * stopped (an rc1 fsck that repaired fails that start, as flux-core's does).
+ */
+async function wayBack(): Promise<void> {
+  fills.splice(0).forEach((f) => disk.remove(f));
+  if (flux.state === "run") await attempt(() => flux.readWrite());
+  await sim.advance(10_000);
+  flux.crash();
+  disk.setQuota(Math.max(DISK, disk.used + DISK / 2));
+  await start();
+  if (flux.state !== "run") await start();
+}
+
+/** Liveness: the instance accepts a synced commit within 30 s of virtual time. */
+async function checkLive(): Promise<void> {
+  if (!PROMISES.liveness) return;
+  if (flux.state !== "run") throw new Error("PROPERTY liveness: the instance is " + flux.state + ", not running, after space was freed and it was started twice");
+  const outcome = await attempt(() => kvs.put("live", 1, { sync: true }), 30_000);
+  if (outcome !== "ok") throw new Error("PROPERTY liveness: a synced commit " + (outcome === "pending" ? "still waited after 30 s" : "failed") + " once space was free and the instance restarted");
 }
 `;
 
@@ -146,28 +186,38 @@ function line(o: Op): string {
       return `await sim.advance(${o.ms});`;
     case "fsck":
       return `await checkCheckpoint("fsck");`;
+    case "jobs":
+      return `await attempt(() => jobs.submit(${o.n}), 20_000);`;
+    case "read-write":
+      return "await attempt(() => flux.readWrite());";
+    case "fail-next-write":
+      return `disk.failNextWrite(${JSON.stringify(o.errno)});`;
   }
 }
 
-/**
- * The scenario text for a sequence: each operation, then a check of the
- * checkpoint. With `expectDangling`, a checkpoint naming missing blobs is
- * what the script asserts happened, instead of a failure.
- */
-export function scenarioFor(ops: readonly Op[], policy: string, disk: number, seed: number, expectDangling = false): string {
+export interface ScriptOptions {
+  /** The promises the script checks (the others it only logs or skips). */
+  promises: ScriptPromises;
+  /** A checkpoint naming missing blobs is what the script asserts happened (a kept regression scenario). */
+  expectDangling?: boolean;
+}
+
+/** The scenario text for a sequence: each operation, then a check of the checkpoint; at the end, the way back and liveness. */
+export function scenarioFor(ops: readonly Op[], policy: PolicySetting, disk: number, seed: number, options: ScriptOptions): string {
   const body = ops.map((o) => `${line(o)}\nawait checkCheckpoint(${JSON.stringify(o.op)});`).join("\n");
+  const expectDangling = options.expectDangling ?? false;
   return [
     `scenario({ policy: ${JSON.stringify(policy)}, disk: ${disk}, seed: ${seed} });`,
+    `const DISK = ${disk};`,
+    `const PROMISES = ${JSON.stringify(options.promises)};`,
     `const EXPECT_DANGLING = ${expectDangling};`,
     PRELUDE,
     "await start();",
     body,
-    "// the end: a restart must still see every synced commit",
-    "flux.crash();",
-    "fills.splice(0).forEach((f) => disk.remove(f));",
-    `disk.setQuota(${disk});`,
-    "await start();",
+    "// the end: once space is free and the way back taken, a restart sees every synced commit and takes a new one",
+    "await wayBack();",
     'await checkCheckpoint("the end");',
+    "await checkLive();",
     ...(expectDangling ? ["expect(dangling.length).toBeGreaterThan(0);"] : []),
     "",
   ].join("\n");
@@ -190,6 +240,12 @@ export async function minimize(ops: Op[], fails: (ops: Op[]) => Promise<boolean>
 }
 
 export const PROPERTY_DISK = 768 * 1024;
+
+/** The dangling search's script under flux-0.66: it checks the checkpoint promise only, whose first break ends the run and names it. */
+export function danglingSearchScript(ops: readonly Op[], seed: number, expectDangling = false): string {
+  const promises = { checkpoint: true, synced: false, liveness: false, "flux-errors": true };
+  return scenarioFor(ops, "flux-0.66", PROPERTY_DISK, seed, { promises, expectDangling });
+}
 export const PROPERTY_LENGTH = 28;
 
 /** The seeds' sequences, in order, until `outcome` says one left a dangling checkpoint; then minimized. */
@@ -197,7 +253,7 @@ export async function searchDangling(
   runs: number,
   outcome: (ops: Op[], seed: number) => Promise<string | undefined>,
 ): Promise<{ seed: number; ops: Op[] } | undefined> {
-  const dangles = async (ops: Op[], seed: number) => (await outcome(ops, seed))?.startsWith("PROPERTY fsck") ?? false;
+  const dangles = async (ops: Op[], seed: number) => (await outcome(ops, seed))?.startsWith("PROPERTY checkpoint") ?? false;
   for (let seed = 1; seed <= runs; seed++) {
     const ops = randomOps(seed * 7919, { length: PROPERTY_LENGTH, disk: PROPERTY_DISK });
     if (await dangles(ops, seed)) return { seed, ops: await minimize(ops, (o) => dangles(o, seed)) };

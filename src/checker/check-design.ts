@@ -1,0 +1,150 @@
+/**
+ * The design checker: random scenarios (sequences.ts) run against one design, each promise it makes checked
+ * (promises.ts); the first sequence that breaks one is shrunk to a minimal scenario, which is its own
+ * reproducer. The CLI (`npm run check`) and the property tests use this same code, so the presets and a
+ * design of one's own can never be judged differently.
+ */
+import { resolvePolicy } from "../engine/policy/presets.ts";
+import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { runScenario } from "../runner/run-scenario.ts";
+import { integrityOfCopy } from "./integrity.ts";
+import { promisesOf, scriptPromises, type PromiseName } from "./promises.ts";
+import { minimize, randomOps, scenarioFor, type Op, type PolicySetting } from "./sequences.ts";
+
+export interface DesignCheck {
+  policy: PolicySetting;
+  /** Promises the design declares it does not make. */
+  without?: readonly PromiseName[];
+  /** How many sequences (seeds firstSeed, firstSeed+1, ...). */
+  runs: number;
+  firstSeed?: number;
+  /** Operations per sequence. */
+  length?: number;
+  /** The statedir's quota, bytes. */
+  disk?: number;
+  /** After each sequence: how many ran; return true to stop (what was found so far is kept). */
+  onProgress?: (done: number, runs: number) => boolean | void;
+}
+
+export interface SequenceOutcome {
+  /** The promise broken, or "error" for a failure of another kind (an expect, a non-Flux error). */
+  broken?: PromiseName | "error";
+  message?: string;
+  traceHash: string;
+}
+
+export interface Counterexample {
+  seed: number;
+  broken: PromiseName | "error";
+  message: string;
+  /** The operations left after shrinking, and as many before. */
+  ops: Op[];
+  originalLength: number;
+  /** The minimal scenario, ready to open in the page or run with `npm run scenario`. */
+  script: string;
+}
+
+export interface CheckReport {
+  policy: string;
+  promises: PromiseName[];
+  /** Sequences run to the end of their checks. */
+  sequences: number;
+  stopped: boolean;
+  failure?: Counterexample;
+}
+
+export const CHECK_DISK = 768 * 1024;
+export const CHECK_LENGTH = 28;
+/** Integrity checks per sequence at most: each copies the statedir, and after 40 the run has shown enough. */
+const INTEGRITY_CHECKS = 40;
+
+/** The seed of the n-th sequence: spread out, so neighbouring runs share nothing. */
+export const sequenceSeed = (n: number) => n * 7919;
+
+export class DesignChecker {
+  readonly policyName: string;
+  readonly promises: PromiseName[];
+  private readonly disk: number;
+
+  constructor(
+    private readonly sql: SqlJsWithFS,
+    private readonly check: DesignCheck,
+  ) {
+    const resolved = resolvePolicy(check.policy);
+    this.policyName = resolved.name;
+    this.promises = promisesOf(check.policy, check.without);
+    this.disk = check.disk ?? CHECK_DISK;
+  }
+
+  script(ops: readonly Op[], seed: number): string {
+    return scenarioFor(ops, this.check.policy, this.disk, seed, { promises: scriptPromises(this.promises) });
+  }
+
+  /** One sequence, run with the quota and SQLite's integrity watched from outside the script. */
+  async runSequence(ops: readonly Op[], seed: number): Promise<SequenceOutcome> {
+    const watched: { promise: PromiseName; message: string }[] = [];
+    let checks = 0;
+    let lastUsed = 0;
+    const watch = (promise: PromiseName, message: string) => this.promises.includes(promise) && watched.push({ promise, message });
+    const result = await runScenario(this.script(ops, seed), {
+      sql: this.sql,
+      retainTrace: false,
+      onBroker: (broker) =>
+        broker.trace.onEvent((e) => {
+          // a quota shrunk below what is used is legal (files do not shrink); growing past it is not
+          const used = broker.disk.used;
+          if (used > broker.disk.quota && used > lastUsed) watch("quota", `the statedir grew past its quota at ${e.t} ms: ${used} > ${broker.disk.quota} bytes`);
+          lastUsed = used;
+          const enospc = e.kind === "reply" && e.errno === "ENOSPC";
+          const stopped = e.kind === "state" && e.subject === "broker" && (e.value === "down" || e.value === "failed");
+          if ((enospc || stopped) && checks++ < INTEGRITY_CHECKS) {
+            const verdict = integrityOfCopy(this.sql, broker, "/checker-integrity");
+            if (verdict !== "ok") watch("integrity", `integrity_check at ${e.t} ms: ${verdict}`);
+          }
+        }),
+    });
+    const first = watched[0];
+    if (first) return { broken: first.promise, message: first.message, traceHash: result.traceHash };
+    if (result.ok) return { traceHash: result.traceHash };
+    return { broken: brokenBy(result.error?.message ?? "", this.promises), message: result.error?.message ?? "the run failed", traceHash: result.traceHash };
+  }
+
+  /** The shortest sequence (by deleting operations) that still breaks the same promise. */
+  async shrink(ops: Op[], seed: number, broken: SequenceOutcome["broken"]): Promise<Op[]> {
+    return minimize(ops, async (shorter) => (await this.runSequence(shorter, seed)).broken === broken);
+  }
+
+  async run(): Promise<CheckReport> {
+    const { runs, firstSeed = 1, length = CHECK_LENGTH } = this.check;
+    const report: CheckReport = { policy: this.policyName, promises: this.promises, sequences: 0, stopped: false };
+    for (let seed = firstSeed; seed < firstSeed + runs; seed++) {
+      const ops = randomOps(sequenceSeed(seed), { length, disk: this.disk });
+      const outcome = await this.runSequence(ops, seed);
+      report.sequences++;
+      if (outcome.broken) {
+        const minimal = await this.shrink(ops, seed, outcome.broken);
+        const again = await this.runSequence(minimal, seed);
+        report.failure = {
+          seed,
+          broken: outcome.broken,
+          message: again.message ?? outcome.message ?? "",
+          ops: minimal,
+          originalLength: ops.length,
+          script: this.script(minimal, seed),
+        };
+        return report;
+      }
+      if (this.check.onProgress?.(report.sequences, runs) === true) {
+        report.stopped = true;
+        return report;
+      }
+    }
+    return report;
+  }
+}
+
+/** Which promise a failed run's message says was broken ("PROPERTY <promise>: ..."), or "error" for a failure of another kind. */
+function brokenBy(message: string, promises: readonly PromiseName[]): PromiseName | "error" {
+  const named = /^PROPERTY ([a-z-]+):/.exec(message)?.[1];
+  return named && (promises as readonly string[]).includes(named) ? (named as PromiseName) : "error";
+}
