@@ -1,5 +1,6 @@
-// Power loss: memory is gone, the statedir keeps exactly what was written. The next start
-// restores the last checkpoint that reached the database; unsynced commits are lost.
+// A broker crash (kill -9, OOM): memory is gone, the statedir keeps exactly what was written.
+// The next start restores the last checkpoint that reached the database; unsynced commits are
+// lost. (Not a power loss: with synchronous=NORMAL, SQLite may also lose its newest transactions then.)
 scenario({ title: "Crash recovery" });
 
 await flux.start();

@@ -1,6 +1,7 @@
 // flux-model.md §11.6, observed on flux-core 0.88: freeing space does not heal a running
-// instance. The failed write-back stays dirty on no list; flush keeps failing with the
-// remembered errno until some store succeeds, and from then on a flush waits forever.
+// instance. The failed write-back stays dirty on no list (nothing retries it unless the same
+// bytes are stored again); flush keeps failing with the remembered errno until some store
+// succeeds, and from then on a flush waits until another write-back fails, normally forever.
 scenario({ title: "Freeing space does not heal a running instance", disk: "4 MiB" });
 
 await flux.start();

@@ -1,6 +1,6 @@
-// Policy "fail-hard" (garlick and kkier in #6236): the first ENOSPC takes the instance down at
-// once, exit code 1; the next start, once space is free, recovers from the last good checkpoint
-// with no manual step.
+// Policy "fail-hard" (garlick, after talking with kkier, in #6236): the first ENOSPC takes the
+// instance down at once (here exit code 1; a system instance would need exit 42, or systemd
+// restarts it every 30 s); started again by hand once space is free, it recovers the last good checkpoint.
 scenario({ title: "Fail hard on ENOSPC", policy: "fail-hard", disk: "2 MiB" });
 
 await flux.start();

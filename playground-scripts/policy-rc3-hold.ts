@@ -1,6 +1,6 @@
-// Policy "rc3-hold" (garlick in #6236): shutdown holds in rc3, before the kvs unloads, while the
-// flush fails for lack of space. The script keeps running while it holds; freeing space lets rc3
-// flush (re-sending the failed writes), checkpoint and finish, and nothing is lost.
+// Policy "rc3-hold" (garlick in #6236, assuming the read-only mode): shutdown holds in rc3, before
+// the kvs unloads, while the flush fails for lack of space. Freeing space lets rc3 flush (re-sending
+// the failed writes), checkpoint and finish. (systemd kills a stop that takes over 90 s.)
 scenario({ title: "Hold rc3 until there is space", policy: "rc3-hold", disk: "2 MiB" });
 
 await flux.start();

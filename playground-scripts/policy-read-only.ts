@@ -1,6 +1,7 @@
-// Policy "read-only" (garlick in #6236): on ENOSPC the backing store, the cache and the kvs go
-// read-only in turn. Commits fail with EROFS, reads keep working, nothing piles up in memory,
-// and once space is free an admin's flux.readWrite() writes back what stayed dirty and checkpoints.
+// Policy "read-only" (garlick in #6236, close to chu11's earlier "backing module failed" mode):
+// on ENOSPC the backing store, the cache and the kvs go read-only in turn. Commits fail with EROFS,
+// reads keep working, nothing piles up in memory. flux.readWrite(), which writes back what stayed
+// dirty and checkpoints once space is free, is this playground's extension: in #6236 the way back is a restart.
 scenario({ title: "Read-only propagation", policy: "read-only", disk: "2 MiB" });
 
 await flux.start();

@@ -1,7 +1,9 @@
-// Policy "reserve" (PR #6217): content-sqlite keeps a reserve file in the statedir and releases it
-// at the first ENOSPC, retrying the write: nothing fails yet, and an admin who sees the warning
-// has room to react before the disk is really full.
-scenario({ title: "Space reservation", policy: "reserve", disk: "2 MiB" });
+// Policy "reserve-file" (an idea of this playground, not flux-core's: it was called "reserve"):
+// content-sqlite keeps a reserve file in the statedir and deletes it at the first ENOSPC, retrying
+// the write: nothing fails yet, and an admin who sees the warning has room to react. PR #6217
+// (chu11, never merged) reserved free pages inside content.sqlite instead and, on ENOSPC, turned
+// journaling off and retried; that space never goes back to the filesystem.
+scenario({ title: "Reserve file", policy: "reserve-file", disk: "2 MiB" });
 
 await flux.start();
 expect(disk.files().find((f) => f.name === "content.reserve")?.bytes).toBe(256 * 1024);

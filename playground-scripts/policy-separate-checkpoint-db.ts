@@ -1,6 +1,7 @@
 // Policy "separate-checkpoint-db" (chu11 in #6236): checkpoints live in their own preallocated
-// database with journaling off, so one can be written when the main database cannot grow. When the
-// unload checkpoint cannot flush, the kvs checkpoints the newest root that is all on disk.
+// database with journaling off, so one can be written when the main database cannot grow. The
+// playground's addition (from chu11's tentative "last valid rootref" question): when the unload
+// checkpoint cannot flush, the kvs checkpoints the newest root that is all on disk.
 scenario({ title: "A separate checkpoint database", policy: "separate-checkpoint-db", disk: "2 MiB" });
 
 await flux.start();

@@ -1,6 +1,6 @@
 // The same story as dangling-checkpoint-flux-0.66.ts under flux-core 0.88: the checkpoint
-// is only written after a successful flush (#6240, #6260), so it never names a missing
-// blob. The kvs unload's flush fails (rc3's small writes used up the room the failed
+// is only written after a successful flush (content.checkpoint-put flushes first since 0.77,
+// #6260), so it never names a missing blob. The unload checkpoint's flush fails (rc3's small writes used up the room the failed
 // write left), so nothing is checkpointed and `flux start` exits 1; after the restart the
 // last good checkpoint is restored, fsck is clean, and only what came after it is lost.
 scenario({ title: "Safe checkpoint (upstream)", policy: "upstream", disk: "2 MiB" });

@@ -4,15 +4,28 @@ import { describe, expect, it } from "vitest";
 import { conflicts } from "../src/engine/policy/knobs.ts";
 import { PRESETS, resolvePolicy } from "../src/engine/policy/presets.ts";
 import { compareScenario, formatComparison } from "../src/runner/compare.ts";
+import { decodeScenario, encodeScenario } from "../src/share/link.ts";
 import { run, script, sqlReady } from "./helpers.ts";
 
 describe("presets", () => {
   it("are the names of the scenario API, each with a description and a consistent set of knobs", () => {
-    expect(Object.keys(PRESETS)).toEqual(["flux-0.66", "upstream", "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve"]);
+    expect(Object.keys(PRESETS)).toEqual(["flux-0.66", "upstream", "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve-file"]);
     for (const preset of Object.values(PRESETS)) {
       expect(preset.description.length).toBeGreaterThan(100);
       expect(conflicts(preset.knobs)).toEqual([]);
     }
+  });
+
+  it("a renamed preset still resolves by its old name, to its new one (old scripts and links keep working)", () => {
+    expect(resolvePolicy("reserve").name).toBe("reserve-file");
+    expect(resolvePolicy({ preset: "reserve", maxCheckpoints: 3 }).name).toBe("reserve-file+custom");
+    expect(resolvePolicy("reserve").knobs).toEqual(PRESETS["reserve-file"].knobs);
+  });
+
+  it("a link made with the old name opens under the new one", async () => {
+    const link = await encodeScenario({ text: "scenario({});", settings: { policy: "reserve" }, engineVersion: "0.0.0" });
+    const opened = await decodeScenario(link);
+    expect(opened.ok && opened.scenario.settings.policy).toBe("reserve-file");
   });
 
   it("refuse a combination that cannot work, saying why", () => {
@@ -24,7 +37,7 @@ describe("presets", () => {
   it("refuse it with exit code 2 from the command line", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/scenario.ts", "playground-scripts/first.ts", "--policy", "nope"], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("known: flux-0.66, upstream, read-only, fail-hard, rc3-hold, separate-checkpoint-db, reserve");
+    expect(r.stderr).toContain("known: flux-0.66, upstream, read-only, fail-hard, rc3-hold, separate-checkpoint-db, reserve-file");
   });
 
   it("combine read-only with rc3-hold: shutdown holds while the flush fails, and freeing space lets it finish with nothing lost", async () => {

@@ -48,10 +48,14 @@ const CLAIMS: Record<string, { claim: string; files: string[] }[]> = {
     { claim: "§11.9 a start on a full disk fails in rc1", files: ["start-on-full-disk.ts"] },
     { claim: "§13 A jobs until ENOSPC", files: ["t0090-content-enospc.ts"] },
   ],
+  runbook: [
+    { claim: "§6 checkpoint-period checkpoints without a sync", files: ["t1011-checkpoint-period.ts"] },
+    { claim: "§7/§8 fsck finds a missing blob; §11.9 a start on a full disk fails", files: ["dangling-checkpoint-flux-0.66.ts", "start-on-full-disk.ts"] },
+  ],
 };
 
 describe("tutorial lessons", () => {
-  it("are the eight of the issue, each with its claims mapped to conformance scenarios", () => {
+  it("are the nine of the issues, each with its claims mapped to conformance scenarios", () => {
     expect(LESSONS.map((l) => l.slug)).toEqual(Object.keys(CLAIMS));
   });
 

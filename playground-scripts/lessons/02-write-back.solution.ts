@@ -1,4 +1,4 @@
-// Lesson 2: write-back. A commit answers once its blobs are cached; the cache writes them to disk afterwards.
+// Lesson 2: write-back. When does a commit answer, and when are its blobs on disk?
 scenario({ title: "Lesson 2: write-back" });
 
 await flux.start();

@@ -12,7 +12,9 @@ disk.remove(filler); // the admin frees the space
 log(`disk: ${disk.used} of ${disk.quota} bytes used, dirty: ${(await content.stats()).dirty}`);
 
 // 1. await attempt("flush", content.flush()): does it work now?
-// 2. Start a synced put without awaiting it: const sync = attempt("put --sync", kvs.put("d", 4, { sync: true }));
-//    let a minute pass: await sim.advance(60_000); has it answered? (log flux.state, content.stats())
-// 3. The admin kills the instance: flux.crash(); await sync; then await flux.start()
-// 4. attempt("get a", kvs.get("a")) and attempt("get big", kvs.get("big"))
+// 2. One more plain put, await attempt("put e", kvs.put("e", 5)), then flush again, but do not await it:
+//    const flush = attempt("flush again", content.flush()); await sim.advance(60_000); (a virtual minute)
+// 3. A synced put, not awaited either: const sync = attempt("put --sync", kvs.put("d", 4, { sync: true }));
+//    await sim.advance(60_000); log(flux.state, (await content.stats()).dirty)
+// 4. The admin kills the instance: flux.crash(); await flush; await sync; then await flux.start()
+// 5. attempt("get a", kvs.get("a")) and attempt("get big", kvs.get("big"))

@@ -1,5 +1,5 @@
-// Lesson 7: the proposals from #6236. The same story under each policy: which one keeps "big"?
-// Try: "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve" (upstream is Flux 0.88).
+// Lesson 7: the proposals of the ENOSPC discussion (flux-core #6236). The same story under each policy: which one keeps "big"?
+// Try: "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve-file" (upstream is Flux 0.88).
 scenario({ title: "Lesson 7: the proposals", policy: "upstream", disk: "2 MiB" });
 
 const attempt = async (what: string, call: Promise<unknown>) => log(what, "→", await call.then(() => "ok", (e: Error) => e.message));

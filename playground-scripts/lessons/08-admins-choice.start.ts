@@ -1,6 +1,6 @@
 // Lesson 8: the admin's choice. Jobs run on a statedir shared with other consumers.
-// garlick in #6236: either reserve space so Flux never runs out, or let Flux go down hard on ENOSPC
-// and recover what it can on a plain restart. Try policy "fail-hard", then "reserve".
+// garlick in flux-core #6236: either reserve space so Flux never runs out, or let Flux go down hard on ENOSPC
+// and recover what it can when restarted by hand. Try policy "fail-hard", then press Compare policies.
 scenario({ title: "Lesson 8: the admin's choice", policy: "upstream", disk: "2 MiB" });
 
 const attempt = async (what: string, call: Promise<unknown>) => log(what, "→", await call.then(() => "ok", (e: Error) => e.message));

@@ -11,6 +11,7 @@
  * piece's expansion beyond the limit.
  */
 import { concatBytes } from "../engine/common/bytes.ts";
+import { currentPresetName } from "../engine/policy/presets.ts";
 
 export const LINK_FORMAT = 1;
 /** The largest scenario JSON a link may hold once decoded. */
@@ -114,7 +115,7 @@ function fromWire(json: Uint8Array): SharedScenario | undefined {
   const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= 200);
   if (typeof w.t !== "string" || typeof w.e !== "string" || w.e.length > 50 || !["p", "d", "s", "h"].every(optional)) return undefined;
   const settings: LinkSettings = {
-    ...(w.p ? { policy: w.p as string } : {}),
+    ...(w.p ? { policy: currentPresetName(w.p as string) } : {}), // a link made before a preset was renamed still opens
     ...(w.d ? { disk: w.d as string } : {}),
     ...(w.s ? { seed: w.s as string } : {}),
   };

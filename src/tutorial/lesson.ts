@@ -20,7 +20,11 @@ export interface LessonRun {
   result: ScenarioResult;
 }
 
-/** A flux-core PR or issue (with its address), or a section of the project's flux-model.md (label only). */
+/**
+ * Where a claim comes from, as the reader can check it: a flux-core PR, issue
+ * or source file (a link to GitHub), or what real flux-core printed when this
+ * project ran it (said in words: the reader has no other page to open).
+ */
 export interface Source {
   label: string;
   href?: string;
@@ -28,9 +32,15 @@ export interface Source {
 
 const FLUX_CORE = "https://github.com/flux-framework/flux-core";
 // (GitHub sends /pull/N of an issue to /issues/N and back, so a link works whichever of the two N is)
+const numberHref = (n: number) => `${FLUX_CORE}/issues/${n}`;
 export const pr = (n: number, what: string): Source => ({ label: `flux-core #${n}: ${what}`, href: `${FLUX_CORE}/pull/${n}` });
-export const issue = (n: number, what: string): Source => ({ label: `flux-core #${n}: ${what}`, href: `${FLUX_CORE}/issues/${n}` });
-export const model = (section: string, what: string): Source => ({ label: `flux-model.md ${section}: ${what}` });
+export const issue = (n: number, what: string): Source => ({ label: `flux-core #${n}: ${what}`, href: numberHref(n) });
+/** A file of flux-core 0.88.0, the release the model follows. */
+export const code = (path: string, what: string): Source => ({ label: `flux-core 0.88.0 ${path}: ${what}`, href: `${FLUX_CORE}/blob/v0.88.0/${path}` });
+/** What this project saw real flux-core 0.88 do (built from source, statedir on a small tmpfs). */
+export const measured = (what: string): Source => ({ label: `Run on real flux-core 0.88: ${what}` });
+/** An issue or PR number in a lesson's Markdown: a link to its GitHub page (the glossary test refuses a bare #N). */
+export const gh = (n: number): string => `[#${n}](${numberHref(n)})`;
 
 export interface GoalItem {
   label: string;
@@ -46,20 +56,39 @@ export interface Prediction {
   why: string;
 }
 
+/** A hint, and the edit of the script that does what it says (test/tutorial-hints.test.ts applies them all to the starting script). */
+export interface Hint {
+  text: string;
+  /** Replace the one occurrence of `find` in the script by `replace`; absent for a hint that only explains. */
+  edit?: { find: string; replace: string };
+}
+
 export interface Lesson {
   slug: string;
   title: string;
-  /** Markdown: one screen, every term explained at first use. */
+  /** Markdown: one screen, every term explained at first use; it never gives away the prediction's answer. */
   text: string;
+  /** Markdown shown once a run revealed the prediction's answer: the explanation the text kept back. */
+  afterRun?: string;
+  /**
+   * The policies the lesson's goal is about. Once a run on the path was made, a run under another
+   * policy (the reader trying something) leaves the goal as the path's run left it, and is shown
+   * beside it as "under <policy>: …". (Before that, e.g. a starting script under upstream, the goal
+   * reads the latest run.)
+   */
+  path: readonly string[];
   /** The flux-core PRs and issues, and the flux-model.md sections, the lesson's claims come from. */
   sources: Source[];
-  /** What real flux-core 0.88 printed for the same story (flux-model.md §11/§13), when there is a transcript. */
+  /** What real flux-core 0.88 printed for the same story, when there is a transcript: shown after the run, as it gives the answer away. */
   realFlux?: { caption: string; lines: string };
   /** playground-scripts/lessons/<script>.start.ts and <script>.solution.ts */
   script: string;
-  hints: string[];
+  hints: Hint[];
   predict: Prediction;
   goal: (run: LessonRun) => GoalItem[];
 }
 
 export const goalMet = (items: readonly GoalItem[]): boolean => items.length > 0 && items.every((item) => item.done);
+
+/** Whether a run counts for the lesson's goal (its policy is on the lesson's path; "upstream+custom" is upstream's). */
+export const onPath = (lesson: Lesson, run: LessonRun): boolean => lesson.path.includes(run.result.policy.replace(/\+custom$/, ""));

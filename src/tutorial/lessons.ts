@@ -1,4 +1,4 @@
-/** The lessons in the order the tutorial teaches them (issue #10). */
+/** The lessons in the order the tutorial teaches them (issue #10; the runbook, issue #20). */
 import type { Lesson } from "./lesson.ts";
 import { theStack } from "./lessons/01-the-stack.ts";
 import { writeBack } from "./lessons/02-write-back.ts";
@@ -8,8 +8,9 @@ import { freeingSpace } from "./lessons/05-freeing-space.ts";
 import { danglingCheckpoint } from "./lessons/06-dangling-checkpoint.ts";
 import { proposals } from "./lessons/07-proposals.ts";
 import { adminsChoice } from "./lessons/08-admins-choice.ts";
+import { runbook } from "./lessons/09-runbook.ts";
 
-export const LESSONS: readonly Lesson[] = [theStack, writeBack, checkpoints, diskFills, freeingSpace, danglingCheckpoint, proposals, adminsChoice];
+export const LESSONS: readonly Lesson[] = [theStack, writeBack, checkpoints, diskFills, freeingSpace, danglingCheckpoint, proposals, adminsChoice, runbook];
 
 /** Where the scripts live, relative to the repository (tests read them from disk; the page imports them). */
 export const LESSON_SCRIPTS_DIR = "playground-scripts/lessons";

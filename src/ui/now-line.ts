@@ -1,7 +1,9 @@
 /**
  * "Now" in the editor: the line of the script call that produced the event
- * the timeline shows, highlighted with a "◀ now" tag at its end (the tag is
- * also the browser tests' hook: `data-testid="now-line"`, `data-line`).
+ * the timeline shows, highlighted with a "◀ now" tag at its end. The tag is
+ * text injected after the line's last character, so the editor lays the line
+ * out around it and it never covers code (a widget floated over wrapped lines).
+ * An empty widget is the browser tests' hook: `data-testid="now-line"`, `data-line`.
  */
 import type { History } from "./history.ts";
 import type { Editor, MonacoApi } from "./monaco.ts";
@@ -42,9 +44,7 @@ function scriptLines(h: History): Int32Array {
 export function nowLineMarker(monaco: MonacoApi, editor: Editor): (line: number | undefined) => void {
   const highlight = editor.createDecorationsCollection();
   const tag = document.createElement("span");
-  tag.className = "now-tag";
   tag.dataset.testid = "now-line";
-  tag.textContent = "◀ now";
   let shown: number | undefined;
   const widget: Monaco.editor.IContentWidget = {
     getId: () => "scenario.now-line",
@@ -60,7 +60,16 @@ export function nowLineMarker(monaco: MonacoApi, editor: Editor): (line: number 
     const model = editor.getModel();
     shown = line && model && line <= model.getLineCount() ? line : undefined;
     tag.dataset.line = String(shown ?? "");
-    highlight.set(shown ? [{ range: new monaco.Range(shown, 1, shown, 1), options: { isWholeLine: true, className: "now-line", linesDecorationsClassName: "now-line-mark" } }] : []);
+    const end = shown && model ? model.getLineMaxColumn(shown) : 1;
+    highlight.set(
+      shown
+        ? [
+            { range: new monaco.Range(shown, 1, shown, 1), options: { isWholeLine: true, className: "now-line", linesDecorationsClassName: "now-line-mark" } },
+            // (on the line's last character: Monaco drops injected text on an empty range at a line's end)
+            { range: new monaco.Range(shown, Math.max(1, end - 1), shown, end), options: { after: { content: "◀ now", inlineClassName: "now-tag" } } },
+          ]
+        : [],
+    );
     editor.layoutContentWidget(widget);
     // follow the timeline, but never pull the view away from someone typing
     if (shown && !editor.hasTextFocus()) editor.revealLineInCenterIfOutsideViewport(shown);

@@ -1,6 +1,8 @@
 /**
- * The tutorial in the built page, in Chromium (issue #10): lesson 1 walked to
- * the end by clicking as a reader would; for every lesson, its #lesson/ link
+ * The tutorial in the built page, in Chromium (issues #10, #20): lesson 1 walked to
+ * the end by clicking as a reader would, then Next through every lesson; the
+ * real-flux box and the explanation only after a run; a run under another
+ * policy keeps the goal; the lesson frame; for every lesson, its #lesson/ link
  * opens it and "show solution" then Run turns the goal green; progress
  * survives a reload; the timeline chart scrubs by dragging and jumps between
  * its markers with [ and ].
@@ -24,7 +26,7 @@ afterAll(async () => {
 async function clickRun(page: Page): Promise<void> {
   const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
   await page.click('[data-testid="run"]');
-  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { timeout: 30_000 });
+  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { state: "attached", timeout: 30_000 }); // (empty, so hidden, after a script that could not run)
 }
 
 const goalDone = (page: Page) => page.getAttribute('[data-testid="lesson-goal"]', "data-done");
@@ -62,9 +64,14 @@ describe("the tutorial", () => {
     await expect.poll(() => goalDone(page)).toBe("true");
     await expect.poll(() => page.textContent('[data-testid="predict-verdict"]')).toContain("Your guess was right.");
 
+    // Next walks every lesson in order, the runbook last, then free play
+    for (let n = 1; n < LESSONS.length; n++) {
+      await page.click('[data-testid="lesson-next"]');
+      await expect.poll(() => heading(page)).toContain(`${n + 1}. ${LESSONS[n]!.title}`);
+      await expect.poll(() => page.url()).toMatch(new RegExp(`#lesson/${n + 1}$`));
+    }
     await page.click('[data-testid="lesson-next"]');
-    await expect.poll(() => heading(page)).toContain("2. Write-back");
-    await expect.poll(() => page.url()).toMatch(/#lesson\/2$/);
+    await expect.poll(() => heading(page)).toContain("Free play");
     await page.getByRole("button", { name: "All lessons" }).click();
     await expect.poll(() => links.first().getAttribute("data-done")).toBe("true");
     await expect.poll(() => links.nth(1).getAttribute("data-done")).toBe("false");
@@ -97,6 +104,49 @@ describe("the tutorial", () => {
     // a bad %-escape is refused in a line, not thrown from the hashchange handler
     await page.evaluate(() => (location.hash = "#lesson/%E0%A4"));
     await expect.poll(() => page.textContent('[data-testid="lesson"]')).toContain('There is no lesson "%E0%A4"');
+    expect(problems).toEqual([]);
+  });
+
+  it("reveals only after a run, keeps the goal when the reader leaves the path, and frames the lesson", async () => {
+    const { page, problems } = await openPage(served, { width: 1440, height: 900 });
+    await page.evaluate(() => (location.hash = "#lesson/2"));
+    await expect.poll(() => heading(page)).toContain("2. Write-back");
+    // Previous and Next sit above the sticky timeline
+    const nav = (await page.locator(".lesson-nav").boundingBox())!;
+    const timeline = (await page.locator(".timeline").boundingBox())!;
+    expect(nav.y + nav.height).toBeLessThanOrEqual(timeline.y);
+    await page.click('[data-testid="lesson-solution"]');
+    await clickRun(page);
+    await expect.poll(() => goalDone(page)).toBe("true");
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).not.toBe("");
+    // opening another lesson clears the panels of this run
+    await page.evaluate(() => (location.hash = "#lesson/6"));
+    await expect.poll(() => heading(page)).toContain("6. The dangling checkpoint");
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe("");
+    // what real flux-core printed and the explanation wait for the run (lesson 4 has the box)
+    await page.evaluate(() => (location.hash = "#lesson/4"));
+    await expect.poll(() => heading(page)).toContain("4. The disk fills");
+    expect(await page.locator('[data-testid="real-flux"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="lesson-after-run"]').count()).toBe(0);
+    await page.click('[data-testid="lesson-solution"]');
+    await clickRun(page);
+    await expect.poll(() => page.locator('[data-testid="real-flux"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="lesson-after-run"]').count()).toBe(1);
+    // lesson 6 under flux-0.66 meets its goal; the same script under upstream leaves it met, shown beside it
+    await page.evaluate(() => (location.hash = "#lesson/6"));
+    await expect.poll(() => heading(page)).toContain("6. The dangling checkpoint");
+    await page.click('[data-testid="lesson-solution"]');
+    await clickRun(page);
+    await expect.poll(() => goalDone(page)).toBe("true");
+    await setScenario(page, script(solutionFile(LESSONS[5]!)).replace('policy: "flux-0.66"', 'policy: "upstream"'));
+    await clickRun(page);
+    await expect.poll(() => page.textContent('[data-testid="lesson-side-run"]')).toContain("under upstream:");
+    expect(await goalDone(page)).toBe("true");
+    // a script the reader broke: one line, the text kept
+    await setScenario(page, "scenario({ title: 'broken' });\nawait flux.start(;\n");
+    await clickRun(page);
+    await expect.poll(() => page.locator('[data-testid="lesson-bad-run"]').count()).toBe(1);
+    expect(await goalDone(page)).toBe("true");
     expect(problems).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ export const DTS_OUTPUT = "src/engine/api/scenario-globals.generated.d.ts";
 
 /** Type declarations taken from each source (all exported types when absent). */
 const ONLY: Record<string, string[]> = {
-  "src/engine/policy/knobs.ts": ["Knobs", "PresetName"],
+  "src/engine/policy/knobs.ts": ["Knobs", "PresetName", "RenamedPresetName"],
   "src/engine/api/expect.ts": ["Matchers", "Assertion"],
 };
 

@@ -5,8 +5,8 @@ interface ScenarioSettings {
   title?: string;
   /** Size of the statedir filesystem: "8 MiB" (default), "512 KiB", or bytes. */
   disk?: string | number;
-  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". */
-  policy?: PresetName | (Partial<Knobs> & { preset?: PresetName });
+  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". ("reserve" is the old name of "reserve-file".) */
+  policy?: PresetName | RenamedPresetName | (Partial<Knobs> & { preset?: PresetName | RenamedPresetName });
   /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
   seed?: number;
 }
@@ -197,7 +197,7 @@ interface FluxApi {
   start(): Promise<void>;
   /** rc3; never rejects for a failed rc3: look at exitCode and errors. */
   shutdown(): Promise<ShutdownResult>;
-  /** Power loss: all memory is gone, the statedir keeps exactly what was written. */
+  /** A broker crash (kill -9): all memory is gone, the statedir keeps exactly what was written. (Not a power loss: Flux's SQLite, synchronous=NORMAL, may then lose its newest transactions.) */
   crash(): void;
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */
@@ -268,7 +268,7 @@ interface Knobs {
   checkpointPutFlushes: boolean;
   /** kvs: a FLUX_KVS_SYNC commit sends content.flush itself before content.checkpoint-put (kvstxn's SYNC_CONTENT_FLUSH state, before 0.77). */
   kvsSyncFlushes: boolean;
-  /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240, 0.77). */
+  /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240; #6260 removed it again before 0.77 was tagged, so no release had it). */
   kvsUnloadFlushes: boolean;
   /**
    * kvs: merge adjacent ready transactions into one (module option transaction-merge, on by default in
@@ -298,7 +298,7 @@ interface Knobs {
   backingOnEnospc: "retry" | "read-only";
   /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
   failHard: boolean;
-  /** content-sqlite: bytes held in a reserve file, released at the first ENOSPC so the failed write can be retried (PR #6217); 0 for none. */
+  /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */
   reserveBytes: number;
   /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
   checkpointDb: "main" | "separate";
@@ -319,7 +319,10 @@ interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve";
+type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file";
+
+/** @deprecated "reserve" is now "reserve-file" (it is this playground's idea, not PR #6217); the old name still runs. */
+type RenamedPresetName = "reserve";
 
 type Matchers<R> = {
   toBe(expected: unknown): R;

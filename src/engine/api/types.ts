@@ -5,15 +5,15 @@
  * ScenarioGlobals interface at the end becomes the script's globals.
  */
 import type { Assertion } from "./expect.ts";
-import type { Knobs, PresetName } from "../policy/knobs.ts";
+import type { Knobs, PresetName, RenamedPresetName } from "../policy/knobs.ts";
 
 export interface ScenarioSettings {
   /** Shown in the page and in reports. */
   title?: string;
   /** Size of the statedir filesystem: "8 MiB" (default), "512 KiB", or bytes. */
   disk?: string | number;
-  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". */
-  policy?: PresetName | (Partial<Knobs> & { preset?: PresetName });
+  /** A preset name ("upstream", "flux-0.66", ...) or knobs over a preset. Default "upstream". ("reserve" is the old name of "reserve-file".) */
+  policy?: PresetName | RenamedPresetName | (Partial<Knobs> & { preset?: PresetName | RenamedPresetName });
   /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
   seed?: number;
 }
@@ -204,7 +204,7 @@ export interface FluxApi {
   start(): Promise<void>;
   /** rc3; never rejects for a failed rc3: look at exitCode and errors. */
   shutdown(): Promise<ShutdownResult>;
-  /** Power loss: all memory is gone, the statedir keeps exactly what was written. */
+  /** A broker crash (kill -9): all memory is gone, the statedir keeps exactly what was written. (Not a power loss: Flux's SQLite, synchronous=NORMAL, may then lose its newest transactions.) */
   crash(): void;
   readonly state: InstanceState;
   /** Broker log lines, like `flux dmesg`. */

@@ -8,7 +8,7 @@ export interface Knobs {
   checkpointPutFlushes: boolean;
   /** kvs: a FLUX_KVS_SYNC commit sends content.flush itself before content.checkpoint-put (kvstxn's SYNC_CONTENT_FLUSH state, before 0.77). */
   kvsSyncFlushes: boolean;
-  /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240, 0.77). */
+  /** kvs: flush the content cache before the checkpoint written at unload (flux-core #6240; #6260 removed it again before 0.77 was tagged, so no release had it). */
   kvsUnloadFlushes: boolean;
   /**
    * kvs: merge adjacent ready transactions into one (module option transaction-merge, on by default in
@@ -38,7 +38,7 @@ export interface Knobs {
   backingOnEnospc: "retry" | "read-only";
   /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
   failHard: boolean;
-  /** content-sqlite: bytes held in a reserve file, released at the first ENOSPC so the failed write can be retried (PR #6217); 0 for none. */
+  /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */
   reserveBytes: number;
   /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
   checkpointDb: "main" | "separate";
@@ -59,7 +59,9 @@ export interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-export type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve";
+export type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file";
+/** @deprecated "reserve" is now "reserve-file" (it is this playground's idea, not PR #6217); the old name still runs. */
+export type RenamedPresetName = "reserve";
 
 export const KNOB_NAMES = [
   "checkpointPutFlushes",

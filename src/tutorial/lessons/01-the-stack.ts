@@ -1,4 +1,4 @@
-import { model, type Lesson } from "../lesson.ts";
+import { code, type Lesson } from "../lesson.ts";
 import { apiCalls, frameAt } from "../run-facts.ts";
 import type { TreeNode } from "../../worker/protocol.ts";
 
@@ -21,27 +21,57 @@ export const theStack: Lesson = {
 Flux keeps its key-value store, the **KVS**, as a **hash tree**. Every directory, and every value too large to
 sit inside its directory, is a **blob**: immutable bytes named by the hash of their content, the **blobref**
 (\`sha1-\` and 40 hex digits). A directory is a JSON blob listing its entries: a small value inline (\`val\`),
-a large one by its blobref (\`valref\`), a subdirectory by its blobref (\`dirref\`). The top directory is the
-**root**; its blobref is the **rootref**, and every **commit** (a batch of changes) makes a new root with a
-sequence number one higher.
+a large one by its blobrefs (\`valref\`, an array: the Hash trees panel shows its pieces as \`#0\`, \`#1\`, …),
+a subdirectory by its blobref (\`dirref\`). The top directory is the **root**; its blobref is the rootref. Every
+**commit** (a batch of changes; the kvs may merge adjacent ones into one) makes a new root with a sequence number
+one higher.
 
-Three layers hold the blobs on the first broker (rank 0):
-- **kvs**: builds the tree and publishes each new root;
+A Flux instance is a tree of **broker** processes, one per node. The first one, **rank 0**, keeps the blobs,
+in three layers:
+- **kvs**: the module that builds the tree and publishes each new root;
 - **content cache**: keeps blobs in memory and answers \`content.store\` with the blobref;
 - **content-sqlite**: writes them into \`content.sqlite\`, a SQLite database in the **statedir**
   (\`/var/lib/flux\`), through a write-ahead log beside it (the **WAL**, \`content.sqlite-wal\`).
 
-Run the script, then do the steps in its comments. Look at the **Hash trees** panel (each blob coloured by
-where it is) and the **disk** gauge. (\`admin\` is Flux's own directory: the instance's start log.)
+A blob the cache holds but the database does not have yet is **dirty**; a **flush** (\`content.flush\`) writes
+every dirty blob to the database.
+
+Answer the question below, run the script, then do the steps in its comments. Look at the **Hash trees** panel
+(each blob coloured by where it is) and the **disk** gauge. (\`admin\` is Flux's own directory: the instance's
+start log.)
 
 *The model:* one broker, no other ranks; SQLite is real (sql.js), the disk is an in-memory filesystem with a quota.
 `,
-  sources: [model("§2", "blobs and blobrefs"), model("§3", "the content cache"), model("§4", "content-sqlite"), model("§6", "RFC 11 tree objects")],
+  afterRun: `
+\`greeting\` sits inside the root directory as \`val\`: the kvs inlines a value while its base64 text is at most
+72 characters (\`BLOBREF_MAX_STRING_SIZE\`, the longest blobref). \`photo\`, 50 kB, is a \`valref\`: its own blobs.
+SQLite stores only blobs (table \`objects\`, keyed by hash), never keys: the keys are in the directory blobs.
+`,
+  path: ["upstream"],
+  sources: [
+    code("src/modules/kvs/kvstxn.c", "kvstxn_unroll: a value over BLOBREF_MAX_STRING_SIZE (72) becomes a valref"),
+    code("src/modules/content/cache.c", "the content cache: content.store answers with the blobref"),
+    code("src/modules/content-sqlite/content-sqlite.c", "the objects table, WAL journal"),
+    { label: "RFC 11: key value store tree object format", href: "https://flux-framework.readthedocs.io/projects/flux-rfc/en/latest/spec_11.html" },
+  ],
   script: "01-the-stack",
   hints: [
-    "`const root = await kvs.getroot();` gives `{ rootref, sequence }`; `log(root.rootref)` prints the blobref.",
-    "`const blob = await content.load(root.rootref); log(new TextDecoder().decode(blob));` prints the root directory's JSON.",
-    "`await content.flush();` writes every dirty blob to the database; `log(await content.stats())` before and after shows `dirty`.",
+    {
+      text: "`const root = await kvs.getroot();` gives `{ rootref, sequence }`; `log(root.rootref)` prints the blobref.",
+      edit: { find: 'log("put greeting and photo");', replace: 'log("put greeting and photo");\nconst root = await kvs.getroot();\nlog(root.rootref);' },
+    },
+    {
+      text: "`const blob = await content.load(root.rootref); log(new TextDecoder().decode(blob));` prints the root directory's JSON.",
+      edit: { find: "log(root.rootref);", replace: "log(root.rootref);\nconst blob = await content.load(root.rootref);\nlog(new TextDecoder().decode(blob));" },
+    },
+    {
+      text: "`await content.flush();` writes every dirty blob to the database; `log(await content.stats())` before and after shows `dirty`.",
+      edit: { find: "log(new TextDecoder().decode(blob));", replace: "log(new TextDecoder().decode(blob));\nlog(await content.stats());\nawait content.flush();\nlog(await content.stats());" },
+    },
+    {
+      text: '`log(await kvs.get("greeting"));` reads the key back.',
+      edit: { find: "await content.flush();\nlog(await content.stats());", replace: 'await content.flush();\nlog(await content.stats());\nlog(await kvs.get("greeting"));' },
+    },
   ],
   predict: {
     question: 'How does the KVS store the 11-byte value "hello, flux"?',
@@ -51,7 +81,7 @@ where it is) and the **disk** gauge. (\`admin\` is Flux's own directory: the ins
       { id: "table", label: "As a row of a table of keys in SQLite" },
     ],
     reveal: (run) => kindOfTopKey(run.trees, "greeting"),
-    why: "Its base64 text is 16 characters, under the 72 that fit inline (RFC 11); `photo`, 50 kB, became a blob of its own (`valref`). SQLite stores only blobs, never keys.",
+    why: "Its base64 text is 16 characters; the kvs inlines up to 72. SQLite stores only blobs, never keys.",
   },
   goal: (run) => {
     const flushes = apiCalls(run, "content.flush()").filter((c) => c.outcome === "ok");

@@ -80,7 +80,7 @@ export function markersOf(events: readonly TraceEvent[], frames: readonly Frame[
       if (e.value === "rc1") out.push({ i, kind: "start", label: "start (rc1)" });
       else if (e.value === "rc3") out.push({ i, kind: "shutdown", label: "shutdown (rc3)" });
       else if (e.value === "failed") out.push({ i, kind: "failed", label: "the instance failed" });
-    } else if (e.kind === "api" && e.call === "flux.crash()") out.push({ i, kind: "crash", label: "crash (power loss)" });
+    } else if (e.kind === "api" && e.call === "flux.crash()") out.push({ i, kind: "crash", label: "crash (the broker dies)" });
     else if (e.kind === "api" && e.outcome !== "ok") out.push({ i, kind: "failed-call", label: `${e.call} failed: ${e.outcome}` });
     else if (e.kind === "disk" && e.op === "write-refused" && e.errno === "ENOSPC" && !diskFullMarked) {
       diskFullMarked = true;
