@@ -155,7 +155,15 @@ describe("what the address and the notice say", () => {
   it("after a run of an unedited link: the same result, or which engine made the link", () => {
     const ran = (traceHash: string) => ({ text: "log(1);", settings: { seed: "3" }, traceHash });
     expect(verdictOnRun(link, ran("aa".repeat(32)), "1.0.0")).toMatchObject({ same: true, message: expect.stringContaining("Same result as when shared") });
-    expect(verdictOnRun(link, ran("cc".repeat(32)), "1.0.0")?.message).toContain("the engine changed since: the link was made by engine 0.0.9, this page runs 1.0.0");
+    expect(verdictOnRun(link, ran("cc".repeat(32)), "1.0.0")).toEqual({
+      same: false,
+      message: "A different result from the author's: the engine changed since the link was made (this page runs engine 1.0.0).",
+      fields: [
+        { label: "the author's trace hash", value: "aaaaaaaaaaaa…" },
+        { label: "the link's engine", value: "0.0.9" },
+      ],
+    });
+    expect(verdictOnRun(link, ran("cc".repeat(32)), "0.0.9")?.message).toContain("though the link names this page's engine version");
     expect(verdictOnRun(link, { ...ran("cc".repeat(32)), text: "log(2);" }, "1.0.0")).toBeUndefined();
     expect(settingsOf("", " 4 MiB ", "")).toEqual({ disk: "4 MiB" });
   });
