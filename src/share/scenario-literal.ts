@@ -4,7 +4,7 @@
  * computed in any way is left unread (undefined). The text is anyone's, so the reader is total and linear: it reads
  * the tokens of src/share/script-tokens.ts once, every step consumes one, nesting is bounded, and it never throws.
  */
-import { ScriptTokens, type Token } from "./script-tokens.ts";
+import { ScriptTokens, stringValue, type Token } from "./script-tokens.ts";
 
 export type LiteralValue = string | number | LiteralObject | undefined;
 /** Without a prototype: a key such as `__proto__` or `constructor` is a key like any other. */
@@ -50,7 +50,7 @@ function readObject(tokens: ScriptTokens, depth: number): LiteralObject {
 
 function keyOf(t: Token): string | undefined {
   if (t.kind === "name") return t.text;
-  if (t.kind === "string") return t.value;
+  if (t.kind === "string") return stringValue(t.raw);
   return t.kind === "number" && t.value !== undefined ? String(t.value) : undefined;
 }
 
@@ -68,7 +68,7 @@ function readValue(tokens: ScriptTokens, depth: number): LiteralValue {
 
 function readLiteral(tokens: ScriptTokens, depth: number): LiteralValue {
   const t = tokens.peek();
-  if (t.kind === "string") return (tokens.next(), t.value);
+  if (t.kind === "string") return (tokens.next(), stringValue(t.raw));
   if (t.kind === "number") return (tokens.next(), t.value);
   if (isToken(t, "punct", "-")) {
     tokens.next();

@@ -11,8 +11,11 @@
  */
 export type Token =
   | { kind: "name"; text: string }
-  /** value undefined: an unterminated string (still being typed), not a literal. */
-  | { kind: "string"; value: string | undefined }
+  /**
+   * `raw`: the text between the quotes, escapes as written (stringValue decodes it, only for the strings a reader
+   * wants); undefined for an unterminated string (still being typed), which is not a literal.
+   */
+  | { kind: "string"; raw: string | undefined }
   /** value undefined: a numeric token that is not a finite number (`10n`, `1e`, `0x`). */
   | { kind: "number"; value: number | undefined }
   | { kind: "open"; text: "(" | "[" | "{" | "`${" }
@@ -26,6 +29,23 @@ const CLOSE = ")]}";
 /** Words after which a `/` starts a regular expression, not a division. */
 const KEYWORDS_BEFORE_EXPRESSION = new Set(["return", "typeof", "instanceof", "in", "of", "new", "delete", "void", "throw", "case", "do", "else", "yield", "await"]);
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", v: "\v", "0": "\0" };
+const ESCAPE = /\\(x[\da-fA-F]{2}|u[\da-fA-F]{4}|u\{[\da-fA-F]{1,6}\}|\r\n|[^])/g;
+
+/** A string token's value: its escapes (`\n`, `\x41`, `\u{1F600}`, a line continuation) as the language reads them. */
+export function stringValue(raw: string | undefined): string | undefined {
+  return raw?.includes("\\") ? raw.replace(ESCAPE, (_, escape: string) => escapedChar(escape)) : raw;
+}
+
+function escapedChar(escape: string): string {
+  const c = escape[0]!;
+  if (Object.hasOwn(ESCAPES, c)) return ESCAPES[c]!;
+  if (c === "\n" || c === "\r" || c === "\u2028" || c === "\u2029") return "";
+  if ((c === "x" || c === "u") && escape.length > 1) {
+    const code = parseInt(escape.slice(1).replace(/[{}]/g, ""), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : "";
+  }
+  return c;
+}
 
 export class ScriptTokens {
   private pos = 0;
@@ -61,7 +81,7 @@ export class ScriptTokens {
   private readToken(): Token {
     const { text } = this;
     const c = text[this.pos]!;
-    if (c === '"' || c === "'") return { kind: "string", value: this.readQuoted(c) };
+    if (c === '"' || c === "'") return { kind: "string", raw: this.readQuoted(c) };
     if (c === "`") return this.readTemplate(this.pos + 1, "`");
     if (isDigit(c) || (c === "." && isDigit(text[this.pos + 1] ?? ""))) return this.readNumber();
     if (isNameChar(c)) return { kind: "name", text: this.readWhile(isNameChar) };
@@ -114,24 +134,15 @@ export class ScriptTokens {
     return { kind: "number", value: Number.isFinite(value) ? value : undefined };
   }
 
-  /** A '…' or "…" string from its opening quote; undefined when its line ends first. */
+  /** A '…' or "…" string's raw text from its opening quote; undefined when its line ends first. */
   private readQuoted(quote: string): string | undefined {
     const { text } = this;
-    this.pos++;
-    let value = "";
-    let from = this.pos;
-    while (this.pos < text.length) {
+    const start = ++this.pos;
+    for (; this.pos < text.length; this.pos++) {
       const c = text[this.pos]!;
-      if (c === quote) {
-        value += text.slice(from, this.pos++);
-        return value;
-      }
+      if (c === quote) return text.slice(start, this.pos++);
       if (c === "\n") return undefined;
-      if (c === "\\") {
-        value += text.slice(from, this.pos);
-        value += this.readEscape();
-        from = this.pos;
-      } else this.pos++;
+      if (c === "\\") this.pos++;
     }
     return undefined;
   }
@@ -139,42 +150,20 @@ export class ScriptTokens {
   /** A template's text from `start` (after its `` ` `` or a substitution's `}`) to its end or next `${`. */
   private readTemplate(start: number, opener: "`" | "}"): Token {
     const { text } = this;
-    this.pos = start;
-    let value = "";
-    let from = this.pos;
-    while (this.pos < text.length) {
+    for (this.pos = start; this.pos < text.length; this.pos++) {
       const c = text[this.pos]!;
       if (c === "`") {
-        value += text.slice(from, this.pos++);
-        return opener === "`" ? { kind: "string", value } : { kind: "close", text: "}`" };
+        this.pos++;
+        return opener === "`" ? { kind: "string", raw: text.slice(start, this.pos - 1) } : { kind: "close", text: "}`" };
       }
       if (c === "$" && text[this.pos + 1] === "{") {
         this.pos += 2;
         this.substitutions.push(0);
         return opener === "`" ? { kind: "open", text: "`${" } : { kind: "punct", text: "}${" };
       }
-      if (c === "\\") {
-        value += text.slice(from, this.pos);
-        value += this.readEscape();
-        from = this.pos;
-      } else this.pos++;
+      if (c === "\\") this.pos++;
     }
-    return opener === "`" ? { kind: "string", value: undefined } : { kind: "close", text: "}`" };
-  }
-
-  /** The character an escape at pos stands for (`\n`, `\x41`, `\u{1F600}`, a line continuation); pos moves past it. */
-  private readEscape(): string {
-    const { text } = this;
-    const c = text[this.pos + 1] ?? "";
-    this.pos += 2;
-    if (c === "\n") return "";
-    if (Object.hasOwn(ESCAPES, c)) return ESCAPES[c]!;
-    const hex = c === "x" ? /^[\da-fA-F]{2}/ : c === "u" ? /^(?:[\da-fA-F]{4}|\{[\da-fA-F]{1,6}\})/ : undefined;
-    const digits = hex?.exec(text.slice(this.pos, this.pos + 8))?.[0];
-    if (!digits) return c;
-    this.pos += digits.length;
-    const code = parseInt(digits.replace(/[{}]/g, ""), 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : "";
+    return opener === "`" ? { kind: "string", raw: undefined } : { kind: "close", text: "}`" };
   }
 
   /** Past a regular expression literal starting at the `/` just consumed; false (pos kept) if its line ends first. */
