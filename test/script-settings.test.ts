@@ -27,6 +27,23 @@ describe("the settings a script asks for", () => {
     expect(scriptSettings(`scenario(settings);`)).toEqual({});
   });
 
+  it("ends on a closing bracket where a key belongs (the typo that froze the tab) and on every other stray token", () => {
+    expect(scriptSettings(`scenario({ disk: "4 MiB", ) })`)).toEqual({ disk: "4 MiB" });
+    expect(scriptSettings(`scenario({ ]`)).toEqual({});
+    expect(scriptSettings(`scenario({ seed: 3 )\nawait flux.start();`)).toEqual({ seed: 3 });
+    expect(scriptSettings(`scenario({ policy: { preset: "read-only" ] , disk: 5 })`)).toEqual({ policy: "read-only", knobs: true });
+    for (const stray of [")", "]", "}", "`", "${", "/", "/[", "'", '"', ":", ",", "...", "=>", "#", "@"]) {
+      expect(scriptSettings(`scenario({ ${stray} ${stray}`), stray).toEqual({});
+    }
+  });
+
+  it("reads keys that are prototype names as plain keys, and escapes as the language does", () => {
+    expect(scriptSettings(`scenario({ __proto__: { disk: "9 MiB" }, constructor: 1, seed: 4 })`)).toEqual({ seed: 4 });
+    expect(scriptSettings(`scenario({ "disk": '2\\x20MiB', seed: -3 })`)).toEqual({ disk: "2 MiB", seed: -3 });
+    expect(scriptSettings(`const re = /scenario\({ seed: 9 }/;\nscenario({ seed: 2 })`)).toEqual({ seed: 2 });
+    expect(scriptSettings(`const s = \`\${\`scenario({ seed: 9 })\`}\`;\nscenario({ seed: 2 })`)).toEqual({ seed: 2 });
+  });
+
   it("agrees with what the engine runs for every playground script", async () => {
     for (const f of readdirSync("playground-scripts").filter((f) => f.endsWith(".ts"))) {
       const text = readFileSync(`playground-scripts/${f}`, "utf8");

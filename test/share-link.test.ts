@@ -75,6 +75,18 @@ describe("scenario links", () => {
     expect(await expectRefusal(flipped)).toMatch(/altered|cut short/);
   });
 
+  it("refuses a link whose engine version is not a version, or whose author's hash is not a hash, without quoting it", async () => {
+    const forged = `0.4.0) ✓ Same result as when shared (verified${"!".repeat(8)}`;
+    const reason = await expectRefusal(await encodeScenario(shared("log(1);", { engineVersion: forged })));
+    expect(reason).toBe("This link cannot be opened: the engine version it names is not a version (one reads like 0.4.0).");
+    for (const version of ["", "1", "1.2", "v1.2.3", "1.2.3 ", "1.2.3-" + "x".repeat(21), "１.２.３"]) {
+      expect(await expectRefusal(await encodeScenario(shared("log(1);", { engineVersion: version }))), version).toContain("not a version");
+    }
+    for (const version of ["0.4.0", "10.20.30", "1.2.3-rc.1"]) expect((await decodeScenario(await encodeScenario(shared("x", { engineVersion: version })))).ok, version).toBe(true);
+    const hash = await expectRefusal(await encodeScenario(shared("log(1);", { traceHash: "Same result as when shared" })));
+    expect(hash).toContain("is not a trace hash");
+  });
+
   it("refuses a zip bomb by its decoded size, without decompressing it all", async () => {
     // 400 MB of zeros deflate to about 400 KB; the link decoder must stop once past 1 MB
     const bomb = deflateRawSync(Buffer.alloc(400_000_000), { level: 9 });

@@ -2,7 +2,8 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { isEdited, scenarioToShare, settingsOf, unchangedFragment, verdictOnRun } from "../src/share/address.ts";
-import { draftTitle, keepDraft, keepOwnDraft, loadDrafts, loadOwnDraft, MAX_DRAFTS } from "../src/share/drafts.ts";
+import { MemoryStorage, openBrowserStorage } from "../src/share/browser-storage.ts";
+import { draftTitle, keepDraft, keepOwnDraft, loadDrafts, loadOwnDraft, MAX_DRAFTS, MAX_DRAFTS_CHARS } from "../src/share/drafts.ts";
 import { editedFrom, forgetEditedFrom, rememberEditedFrom } from "../src/share/entry.ts";
 import { EXAMPLES, findExample, GROUP_NAMES } from "../src/share/examples.ts";
 import { parseRoute } from "../src/share/route.ts";
@@ -44,19 +45,7 @@ describe("the examples gallery", () => {
 });
 
 describe("the drafts list", () => {
-  const memoryStorage = (): Storage => {
-    const map = new Map<string, string>();
-    return {
-      getItem: (k) => map.get(k) ?? null,
-      setItem: (k, v) => void map.set(k, v),
-      removeItem: (k) => void map.delete(k),
-      clear: () => map.clear(),
-      key: (i) => [...map.keys()][i] ?? null,
-      get length() {
-        return map.size;
-      },
-    };
-  };
+  const memoryStorage = (capacity?: number): Storage => new MemoryStorage(capacity);
 
   it("keeps the last 20, newest first, each text once", () => {
     const storage = memoryStorage();
@@ -66,6 +55,44 @@ describe("the drafts list", () => {
     expect(list.length).toBe(MAX_DRAFTS);
     expect(list[0]).toMatchObject({ text: "log(10);", time: 99, settings: { seed: "2" } });
     expect(list.filter((d) => d.text === "log(10);").length).toBe(1);
+  });
+
+  it("keeps the drafts under MAX_DRAFTS_CHARS: six texts of 990 KB keep the newest two, and say the oldest were dropped", () => {
+    const storage = memoryStorage();
+    const notes = Array.from({ length: 6 }, (_, n) => keepDraft(storage, `// big ${n}\n${"x".repeat(990_000)}`, {}, n).note);
+    expect(JSON.stringify(loadDrafts(storage)).length).toBeLessThanOrEqual(MAX_DRAFTS_CHARS);
+    expect(loadDrafts(storage).map((d) => d.title)).toEqual(["big 5", "big 4"]);
+    expect(notes).toEqual(["", "", "The oldest draft was dropped to make room for this one.", ...Array(3).fill("The oldest draft was dropped to make room for this one.")]);
+    const huge = keepDraft(storage, "y".repeat(MAX_DRAFTS_CHARS), {}, 9);
+    expect(huge.note).toMatch(/^This text was not put among the drafts: it is larger than/);
+    expect(huge.drafts.map((d) => d.title)).toEqual(["big 5", "big 4"]);
+  });
+
+  it("drops the oldest when the browser's storage is full, and returns the stored list when nothing fits", () => {
+    const storage = memoryStorage(3_000);
+    for (let n = 0; n < 3; n++) keepDraft(storage, `// d${n}\n${"x".repeat(800)}`, {}, n);
+    const kept = keepDraft(storage, `// d3\n${"x".repeat(800)}`, {}, 3);
+    expect(kept.drafts.map((d) => d.title)).toEqual(["d3", "d2", "d1"]);
+    expect(kept.note).toBe("The oldest draft was dropped to make room for this one.");
+    expect(loadDrafts(storage)).toEqual(kept.drafts);
+    const crowded = memoryStorage(3_000);
+    crowded.setItem("other", "z".repeat(2_400)); // another item of the origin's takes the room
+    keepDraft(crowded, "// small", {}, 0);
+    const refused = keepDraft(crowded, `// d4\n${"x".repeat(800)}`, {}, 4);
+    expect(refused.drafts).toEqual(loadDrafts(crowded));
+    expect(refused.drafts.map((d) => d.title)).toEqual(["small"]);
+    expect(refused.note).toBe("The browser did not save the drafts list: its storage for this page is full (QuotaExceededError). The text was not put among the drafts; the list is as it was.");
+    expect(keepOwnDraft(crowded, "x".repeat(600), {})).toMatch(/did not save your draft: its storage for this page is full/);
+  });
+
+  it("works without the browser's storage where reading it throws (a cross-site frame with storage blocked)", () => {
+    const blocked = openBrowserStorage(() => {
+      throw new DOMException("Access is denied for this document.", "SecurityError");
+    });
+    expect(blocked.unavailable).toMatch(/^The browser refuses this page its storage \(SecurityError\)/);
+    expect(keepDraft(blocked.storage, "log(1);", {}, 1).drafts.map((d) => d.text)).toEqual(["log(1);"]);
+    const usable = new MemoryStorage();
+    expect(openBrowserStorage(() => usable)).toEqual({ storage: usable });
   });
 
   it("titles a draft by its scenario title, else its first line; a damaged list is dropped", () => {
@@ -128,7 +155,15 @@ describe("what the address and the notice say", () => {
   it("after a run of an unedited link: the same result, or which engine made the link", () => {
     const ran = (traceHash: string) => ({ text: "log(1);", settings: { seed: "3" }, traceHash });
     expect(verdictOnRun(link, ran("aa".repeat(32)), "1.0.0")).toMatchObject({ same: true, message: expect.stringContaining("Same result as when shared") });
-    expect(verdictOnRun(link, ran("cc".repeat(32)), "1.0.0")?.message).toContain("the engine changed since: the link was made by engine 0.0.9, this page runs 1.0.0");
+    expect(verdictOnRun(link, ran("cc".repeat(32)), "1.0.0")).toEqual({
+      same: false,
+      message: "A different result from the author's: the engine changed since the link was made (this page runs engine 1.0.0).",
+      fields: [
+        { label: "the author's trace hash", value: "aaaaaaaaaaaa…" },
+        { label: "the link's engine", value: "0.0.9" },
+      ],
+    });
+    expect(verdictOnRun(link, ran("cc".repeat(32)), "0.0.9")?.message).toContain("though the link names this page's engine version");
     expect(verdictOnRun(link, { ...ran("cc".repeat(32)), text: "log(2);" }, "1.0.0")).toBeUndefined();
     expect(settingsOf("", " 4 MiB ", "")).toEqual({ disk: "4 MiB" });
   });

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { goalMet, type Lesson, type LessonRun } from "../src/tutorial/lesson.ts";
 import { LESSONS, solutionFile, startFile } from "../src/tutorial/lessons.ts";
+import { MemoryStorage } from "../src/share/browser-storage.ts";
 import { loadProgress, newReader, saveProgress } from "../src/tutorial/progress.ts";
 import { FREE_PLAY, hashOfLesson, lessonFromHash } from "../src/tutorial/route.ts";
 import { run, runRecorded, script } from "./helpers.ts";
@@ -103,15 +104,21 @@ describe("#lesson/ links", () => {
 
 describe("tutorial progress in the browser's storage", () => {
   it("round-trips, and bad or missing data starts a new reader", () => {
-    const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = new MemoryStorage();
     expect(loadProgress(storage)).toEqual(newReader());
     const progress = { open: false, current: 3, done: ["the-stack"], hints: { "write-back": 2 }, guesses: { "the-stack": "val" } };
-    saveProgress(storage, progress);
+    expect(saveProgress(storage, progress)).toBeUndefined();
     expect(loadProgress(storage)).toEqual(progress);
     for (const bad of ["{not json", "42", '{"done": "x", "current": "2"}']) {
-      store.set("flux-enospc-playground:tutorial", bad);
+      storage.setItem("flux-enospc-playground:tutorial", bad);
       expect(loadProgress(storage).done).toEqual([]);
     }
+  });
+
+  it("says when a full storage did not save the progress, and does not throw", () => {
+    const storage = new MemoryStorage(100);
+    storage.setItem("other", "x".repeat(90));
+    expect(saveProgress(storage, newReader())).toBe("The browser did not save the tutorial's progress: its storage for this page is full (QuotaExceededError).");
+    expect(loadProgress(storage)).toEqual(newReader());
   });
 });

@@ -54,17 +54,34 @@ export function scenarioToShare(text: string, settings: LinkSettings, lastRun: P
   return { text, settings, ...(ranThis ? { traceHash: lastRun.traceHash } : {}), engineVersion };
 }
 
+/**
+ * A piece of someone else's text a notice shows (a link's engine version, the author's trace hash, a name from the
+ * address): beside the page's sentence, labelled and set apart, never inside it, so it cannot read as the page's words.
+ */
+export interface QuotedField {
+  label: string;
+  value: string;
+}
+
 /** After a run of an unedited link with the author's hash: does this page agree with the author? */
-export function verdictOnRun(origin: Origin | undefined, run: PageRun, engineVersion: string): { same: boolean; message: string } | undefined {
+export function verdictOnRun(origin: Origin | undefined, run: PageRun, engineVersion: string): { same: boolean; message: string; fields: QuotedField[] } | undefined {
   if (origin?.kind !== "link" || !origin.scenario.traceHash) return undefined;
   const shared = origin.scenario as SharedScenario & { traceHash: string };
   if (shared.text !== run.text || !sameSettings(shared.settings, run.settings) || !run.traceHash) return undefined;
-  if (shared.traceHash === run.traceHash) return { same: true, message: `Same result as when shared (trace hash ${run.traceHash.slice(0, 12)}…).` };
-  const engines =
-    shared.engineVersion === engineVersion
-      ? `the link names this engine version (${engineVersion}) too, so the same text and settings should give the same run: please report it, with the link`
-      : `the engine changed since: the link was made by engine ${shared.engineVersion}, this page runs ${engineVersion}`;
-  return { same: false, message: `A different result from the author's (trace hash ${shared.traceHash.slice(0, 12)}… when shared): ${engines}.` };
+  if (shared.traceHash === run.traceHash) return { same: true, message: `Same result as when shared (trace hash ${run.traceHash.slice(0, 12)}…).`, fields: [] };
+  const authors = { label: "the author's trace hash", value: `${shared.traceHash.slice(0, 12)}…` };
+  if (shared.engineVersion === engineVersion) {
+    return {
+      same: false,
+      message: `A different result from the author's, though the link names this page's engine version: the same text and settings should give the same run. Please report it, with the link.`,
+      fields: [authors],
+    };
+  }
+  return {
+    same: false,
+    message: `A different result from the author's: the engine changed since the link was made (this page runs engine ${engineVersion}).`,
+    fields: [authors, { label: "the link's engine", value: shared.engineVersion }],
+  };
 }
 
 /** The page's own address with another fragment (and the query kept or set). */

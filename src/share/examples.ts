@@ -4,6 +4,8 @@
  * `scenario({ title })` and its leading comment. Groups follow a rule on the file name, so adding a file adds
  * an example with no other edit.
  */
+import { scenarioLiteral } from "./scenario-literal.ts";
+
 const files = import.meta.glob<string>("../../playground-scripts/*.ts", { query: "?raw", import: "default", eager: true });
 
 export interface Example {
@@ -46,8 +48,8 @@ function groupIndex(group: string): number {
 
 /** The title a script gives itself in `scenario({ title: "…" })`, if it does. */
 export function scenarioTitle(text: string): string | undefined {
-  const m = /\bscenario\(\s*\{[^}]*?\btitle\s*:\s*(["'`])((?:(?!\1)[^\\\n]|\\.)*)\1/.exec(text);
-  return m ? m[2]!.replace(/\\(.)/g, "$1") : undefined;
+  const title = scenarioLiteral(text)?.title;
+  return typeof title === "string" ? title : undefined;
 }
 
 /** The first sentence of the script's leading `//` comment (what it shows). */

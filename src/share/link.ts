@@ -76,7 +76,7 @@ async function decode(value: string): Promise<DecodeResult> {
   if (json === "damaged") return refuse("its data does not decompress: it is cut short (truncated) or was altered");
   if (fnv1a(json) !== new DataView(bytes.buffer, bytes.byteOffset).getUint32(0)) return refuse("it was altered: its checksum does not match its content");
   const scenario = fromWire(json);
-  return scenario ? { ok: true, scenario } : refuse("its content is not a scenario (was it made by another version of the playground?)");
+  return typeof scenario === "string" ? refuse(scenario) : { ok: true, scenario };
 }
 
 /** One sentence: a reason that ends in a question mark gets no full stop after it. */
@@ -103,17 +103,29 @@ function toWire(s: SharedScenario): Wire {
   };
 }
 
-function fromWire(json: Uint8Array): SharedScenario | undefined {
+/**
+ * A version as package.json writes one (`0.4.0`, `1.2.3-rc.1`): the page shows it, so anything else is refused
+ * rather than quoted (a long "version" could write sentences of its own).
+ */
+const ENGINE_VERSION_FORMAT = /^\d{1,5}\.\d{1,5}\.\d{1,5}(?:-[0-9A-Za-z.]{1,20})?$/;
+/** A trace hash is lowercase hex (src/engine/sim/trace.ts: hash()). */
+const TRACE_HASH_FORMAT = /^[0-9a-f]{8,128}$/;
+const NOT_A_SCENARIO = "its content is not a scenario (was it made by another version of the playground?)";
+
+/** The scenario a link's JSON holds, or why it is refused. */
+function fromWire(json: Uint8Array): SharedScenario | string {
   let wire: unknown;
   try {
     wire = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
   } catch {
-    return undefined;
+    return NOT_A_SCENARIO;
   }
-  if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return undefined;
+  if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return NOT_A_SCENARIO;
   const w = wire as Record<string, unknown>;
   const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= 200);
-  if (typeof w.t !== "string" || typeof w.e !== "string" || w.e.length > 50 || !["p", "d", "s", "h"].every(optional)) return undefined;
+  if (typeof w.t !== "string" || typeof w.e !== "string" || !["p", "d", "s", "h"].every(optional)) return NOT_A_SCENARIO;
+  if (!ENGINE_VERSION_FORMAT.test(w.e)) return "the engine version it names is not a version (one reads like 0.4.0)";
+  if (w.h && !TRACE_HASH_FORMAT.test(w.h as string)) return "the author's trace hash it carries is not a trace hash (lowercase hex)";
   const settings: LinkSettings = {
     ...(w.p ? { policy: currentPresetName(w.p as string) } : {}), // a link made before a preset was renamed still opens
     ...(w.d ? { disk: w.d as string } : {}),

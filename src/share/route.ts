@@ -9,7 +9,8 @@ export type Route =
   | { kind: "scenario"; data: string }
   | { kind: "example"; name: string }
   | { kind: "lesson"; id: string }
-  | { kind: "bad"; reason: string };
+  /** `quoted`: the part of the address the reason is about, shown apart from it (src/share/address.ts: QuotedField). */
+  | { kind: "bad"; reason: string; quoted: string };
 
 const NAME = /^[\w.-]{1,100}$/;
 
@@ -21,10 +22,10 @@ export function parseRoute(hash: string): Route {
   const head = slash < 0 ? fragment : fragment.slice(0, slash);
   const name = slash < 0 ? "" : safeDecode(fragment.slice(slash + 1));
   if (head === "example" || head === "lesson") {
-    if (name === undefined || !NAME.test(name)) return { kind: "bad", reason: `"#${shorten(fragment)}" does not name ${head === "example" ? "an example" : "a lesson"}.` };
+    if (name === undefined || !NAME.test(name)) return { kind: "bad", reason: `This address does not name ${head === "example" ? "an example" : "a lesson"}.`, quoted: `#${shorten(fragment)}` };
     return head === "example" ? { kind: "example", name } : { kind: "lesson", id: name };
   }
-  return { kind: "bad", reason: `The address "#${shorten(fragment)}" is not a link this page knows (#s=…, #example/…, #lesson/…).` };
+  return { kind: "bad", reason: "This address is not a link this page knows (#s=…, #example/…, #lesson/…).", quoted: `#${shorten(fragment)}` };
 }
 
 function safeDecode(text: string): string | undefined {

@@ -3,6 +3,8 @@
  * are done, where the reader is, whether the pane is open, how many hints
  * they have seen and what they guessed. Bad or old data is ignored, never fatal.
  */
+import { saveItem } from "../share/browser-storage.ts";
+
 export interface Progress {
   open: boolean;
   /** The lesson shown (an index into LESSONS, LESSONS.length for free play), or null for the lesson list. */
@@ -32,6 +34,7 @@ export function loadProgress(storage: Pick<Storage, "getItem">): Progress {
   }
 }
 
-export function saveProgress(storage: Pick<Storage, "setItem">, progress: Progress): void {
-  storage.setItem(KEY, JSON.stringify(progress));
+/** Undefined when saved, else the line to show. */
+export function saveProgress(storage: Storage, progress: Progress): string | undefined {
+  return saveItem(storage, KEY, JSON.stringify(progress), "the tutorial's progress");
 }

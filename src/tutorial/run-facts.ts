@@ -23,13 +23,23 @@ export function apiCalls(run: LessonRun, prefix = ""): ApiEvent[] {
 /** A kvs.put call's key and whether it was synced, from its label `kvs.put("key", sync)`. */
 export function putOf(call: string): { key: string; sync: boolean } | undefined {
   const m = /^kvs\.put\(("(?:[^"\\]|\\.)*")(, sync)?\)$/.exec(call);
-  return m ? { key: JSON.parse(m[1]!) as string, sync: m[2] !== undefined } : undefined;
+  const key = m ? jsonString(m[1]!) : undefined;
+  return key === undefined ? undefined : { key, sync: m![2] !== undefined };
 }
 
 /** The key of a kvs.get call's label `kvs.get("key")`. */
 export function getKeyOf(call: string): string | undefined {
   const m = /^kvs\.get\(("(?:[^"\\]|\\.)*")\)$/.exec(call);
-  return m ? (JSON.parse(m[1]!) as string) : undefined;
+  return m ? jsonString(m[1]!) : undefined;
+}
+
+/** A label's quoted key; undefined when it is not JSON (a label is the run's text: read, never trusted). */
+function jsonString(quoted: string): string | undefined {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Index of the first event matching, at or after `from`; -1 when none. */
