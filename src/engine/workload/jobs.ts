@@ -9,10 +9,12 @@
  * directory above it.
  */
 import type { Bus, Endpoint } from "../sim/bus.ts";
+import type { Prng } from "../sim/prng.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import { eventlogLine, eventTimestamp, putText } from "../common/eventlog.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
 import { CommitBatch } from "./commit-batch.ts";
+import { GuestNamespace } from "./guest-namespace.ts";
 import type { JobOptions, JobsResult } from "../api/types.ts";
 
 export type { JobOptions, JobsResult };
@@ -24,12 +26,6 @@ const DEFAULT_RUNTIME_MS = 50;
 const DEFAULT_CORES = 2;
 /** job-manager's and job-ingest's batch_timeout, 0.01 s (event.c event_ctx_create, job-ingest.c). */
 const BATCH_WINDOW_MS = 10;
-/**
- * From alloc to the shell running: job-exec reads jobspec and R and makes
- * the guest namespace before it answers start (measured on real 0.88 here:
- * alloc to start 6-13 ms in `flux job eventlog` of `--cc=1-6` jobs).
- */
-const EXEC_START_MS = 8;
 const SUBMIT_CONTEXT = { userid: 1000, urgency: 16, flags: 0, version: 1 };
 const ENVIRONMENT: Record<string, string> = {
   HOME: "/home/flux",
@@ -63,12 +59,18 @@ export class JobWorkload {
   private readonly manager: Endpoint;
   private readonly exec: Endpoint;
   private readonly sched: Endpoint;
+  private readonly shell: Endpoint;
 
-  constructor(bus: Bus) {
+  constructor(
+    bus: Bus,
+    /** The run's PRNG: how long each job of a batch runs varies, as real shells' start-up does. */
+    private readonly prng: () => Prng,
+  ) {
     this.ingest = bus.endpoint("job-ingest");
     this.manager = bus.endpoint("job-manager");
     this.exec = bus.endpoint("job-exec");
     this.sched = bus.endpoint("sched-simple");
+    this.shell = bus.endpoint("job-shell");
   }
 
   private newId(): string {
@@ -171,24 +173,25 @@ export class JobWorkload {
   /** One allocated job of submitAtOnce, from R to clean; `done` once its clean event is committed. */
   private runAllocated(id: string, opts: JobOptions, manager: CommitBatch, done: (errno?: Errno) => void): void {
     const dir = `job.${id}`;
-    const finalize = () => {
+    const guest = new GuestNamespace(this.exec, this.shell, dir, id);
+    const failedOr = (next: () => void) => (errno?: Errno) => (errno ? done(errno) : next());
+    const clean = () => manager.add([this.event(dir, "release", { ranks: "all", final: true }), this.event(dir, "free"), this.event(dir, "clean")], done);
+    const finish = () => {
       manager.add([this.event(dir, "finish", { status: 0 })]);
-      this.exec.rpc("kvs.commit", { ops: this.guestOps(dir, opts.output ?? DEFAULT_OUTPUT) }, (r) => {
-        if (!r.ok) return done(r.errno);
-        manager.add([this.event(dir, "release", { ranks: "all", final: true }), this.event(dir, "free"), this.event(dir, "clean")], done);
-      });
+      guest.finalize(failedOr(clean));
     };
     const start = () => {
       manager.add([this.event(dir, "start")]);
-      this.exec.timer(opts.runtimeMs ?? DEFAULT_RUNTIME_MS, `job ${id} runs`, finalize);
+      guest.run(this.varied(opts.runtimeMs ?? DEFAULT_RUNTIME_MS), opts.output ?? DEFAULT_OUTPUT, failedOr(finish));
     };
     // sched-simple commits R before it answers the alloc request (libschedutil alloc.c)
     this.sched.rpc("kvs.commit", { ops: [putText(`${dir}.R`, this.resources())] }, (r) => {
       if (!r.ok) return done(r.errno);
       manager.add([this.event(dir, "alloc")]);
-      this.exec.timer(EXEC_START_MS, `job ${id} starts`, start);
+      guest.create(failedOr(start));
     });
   }
+
 
   private runJob(id: string, opts: JobOptions, done: (error?: FluxError) => void): void {
     const dir = `job.${id}`;
@@ -221,6 +224,17 @@ export class JobWorkload {
       else commit();
     };
     run(0);
+  }
+
+  /**
+   * A job's run time, from half to one and a half times `runtimeMs`
+   * (uniform, in 1 % steps): real jobs of one `--cc` batch take 29-236 ms
+   * from start to finish (`flux job eventlog`, six `echo` jobs on real 0.88
+   * here), so jobs that start together do not finish together, and their
+   * events fall into different batches.
+   */
+  private varied(runtimeMs: number): number {
+    return (runtimeMs * this.prng().int(50, 150)) / 100;
   }
 
   /** What job-ingest commits for a job (job-ingest.c batch_add_job): J and the jobspec. */
