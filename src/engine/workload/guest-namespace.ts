@@ -51,7 +51,7 @@ export class GuestNamespace {
       const link: KvsOp = { op: "link", key: `${this.dir}.guest`, treeobj: { ver: 1, type: "symlink", data: { namespace: this.name, target: "." } } };
       this.exec.rpc("kvs.commit", { ops: [link] }, (linked) => {
         if (!linked.ok) return done(linked.errno);
-        this.commit(this.exec, [this.event("init")], () => this.commit(this.exec, [this.event("starting")], done));
+        this.commit(this.exec, [this.append("exec.eventlog", ["init"])], () => this.commit(this.exec, [this.append("exec.eventlog", ["starting"])], done));
       });
     });
   }
@@ -66,17 +66,19 @@ export class GuestNamespace {
           if (last) done(failed);
         }),
       );
-    at(SHELL_INIT, () => [this.output("header", { version: 1, encoding: { stdout: "UTF-8", stderr: "UTF-8" }, count: { stdout: 1, stderr: 1 }, options: {} })]);
-    at(SHELL_INIT, () => [this.event("shell.init", { service: `1000-shell-${this.name}`, leader_rank: 0, size: 1 })]);
-    at(SHELL_START, () => [this.event("shell.start", { taskmap: { version: 1, map: [[0, 1, 1, 1]] } })]);
-    at(TASK_EXIT, () => [this.output("data", { stream: "stdout", rank: "0", data: output })]);
-    at(TASK_EXIT, () => [this.event("shell.task-exit", { localid: 0, rank: 0, state: "Exited", pid: 1, wait_status: 0, signaled: 0, exitcode: 0 })]);
-    at(SHELL_EXIT, () => [this.output("data", { stream: "stdout", rank: "0", eof: true }), this.output("data", { stream: "stderr", rank: "0", eof: true })], true);
+    at(SHELL_INIT, () => [this.append("input", ["header", { version: 1, encoding: { stdin: "UTF-8" }, count: { stdin: 1 }, options: {} }])]);
+    at(SHELL_INIT, () => [this.append("output", ["header", { version: 1, encoding: { stdout: "UTF-8", stderr: "UTF-8" }, count: { stdout: 1, stderr: 1 }, options: {} }])]);
+    at(SHELL_INIT, () => [this.append("exec.eventlog", ["shell.init", { service: `1000-shell-${this.name}`, leader_rank: 0, size: 1 }])]);
+    at(SHELL_START, () => [this.append("exec.eventlog", ["shell.start", { taskmap: { version: 1, map: [[0, 1, 1, 1]] } }])]);
+    at(TASK_EXIT, () => [this.append("exec.eventlog", ["shell.task-exit", { localid: 0, rank: 0, state: "Exited", pid: 1, wait_status: 0, signaled: 0, exitcode: 0 }])]);
+    // what the task printed is written when the shell exits, with both streams' ends
+    const data = (context: object): [string, object] => ["data", { rank: "0", ...context }];
+    at(SHELL_EXIT, () => [this.append("output", data({ stream: "stderr", eof: true }), data({ stream: "stdout", data: output }), data({ stream: "stdout", eof: true }))], true);
   }
 
   /** The job is over: job-exec's last events, then the graft into the primary namespace and the namespace's removal. */
   finalize(done: Done): void {
-    this.commit(this.exec, [this.event("shell-exit", { rank: 0, wait_status: 0 }), this.event("complete", { status: 0 }), this.event("done")], (errno) => {
+    this.commit(this.exec, [this.append("exec.eventlog", ["shell-exit", { rank: 0, wait_status: 0 }], ["complete", { status: 0 }], ["done"])], (errno) => {
       if (errno) return done(errno);
       this.exec.rpc("kvs.getroot", { namespace: this.name }, (root) => {
         if (!root.ok) return done(root.errno);
@@ -94,11 +96,14 @@ export class GuestNamespace {
     h.rpc("kvs.commit", { ops, namespace: this.name }, (r) => next(r.ok ? undefined : r.errno));
   }
 
-  private event(name: string, context: object = {}): KvsOp {
-    return putText("exec.eventlog", eventlogLine(eventTimestamp(this.exec.now()), name, context), true);
-  }
-
-  private output(name: string, context: object): KvsOp {
-    return putText("output", eventlogLine(eventTimestamp(this.exec.now()), name, context), true);
+  /**
+   * One append of `entries` to the guest's `key` (exec.eventlog, input or
+   * output): an eventlogger commits what was posted within its window as one
+   * append, so entries posted together are one blob (measured: the exec
+   * eventlog's 8 entries are 6 blobs, the output's 4 are 2).
+   */
+  private append(key: "exec.eventlog" | "input" | "output", ...entries: [string, object?][]): KvsOp {
+    const t = eventTimestamp(this.exec.now());
+    return putText(key, entries.map(([name, context]) => eventlogLine(t, name, context)).join(""), true);
   }
 }

@@ -26,6 +26,18 @@ const DEFAULT_RUNTIME_MS = 50;
 const DEFAULT_CORES = 2;
 /** job-manager's and job-ingest's batch_timeout, 0.01 s (event.c event_ctx_create, job-ingest.c). */
 const BATCH_WINDOW_MS = 10;
+/**
+ * Between two submissions of `flux submit --cc=1-n`: measured on real 0.88
+ * here, 20 jobs got ids in 7-8 distinct milliseconds (dothex
+ * job.0000.0002.6e00.0000 … job.0000.0002.7400.0001), 2-4 per millisecond.
+ */
+const SUBMIT_INTERVAL_MS = 0.35;
+/**
+ * job-manager's time to post one event (event_job_post_pack: update, action,
+ * the batch entry): consecutive events of a batch are 25-50 µs apart in the
+ * eventlogs of real 0.88 here, so no two entries are the same bytes.
+ */
+const EVENT_POST_MS = 0.03;
 const SUBMIT_CONTEXT = { userid: 1000, urgency: 16, flags: 0, version: 1 };
 const ENVIRONMENT: Record<string, string> = {
   HOME: "/home/flux",
@@ -54,7 +66,8 @@ export function fluidDothex(timestampMs: number, generator: number, sequence: nu
 
 /** Jobs as job-ingest, job-manager and job-exec write them, one after another. */
 export class JobWorkload {
-  private sequence = 0;
+  /** job-ingest's FLUID generator state (fluid.c): the last timestamp used, in ms, and the sequence within it. */
+  private fluid = { timestamp: -1, sequence: 0 };
   private readonly ingest: Endpoint;
   private readonly manager: Endpoint;
   private readonly exec: Endpoint;
@@ -74,12 +87,16 @@ export class JobWorkload {
   }
 
   private newId(): string {
-    return fluidDothex(this.ingest.now(), 0, this.sequence++);
+    // fluid_generate / update_timestamp: the sequence starts again at 0 in each new millisecond
+    const timestamp = Math.floor(this.ingest.now());
+    if (timestamp > this.fluid.timestamp) this.fluid = { timestamp, sequence: 0 };
+    return fluidDothex(timestamp, 0, this.fluid.sequence++);
   }
 
   /** One job eventlog entry, appended (event.c event_batch_commit_event: FLUX_KVS_APPEND to job.<id>.eventlog). */
   private event(dir: string, name: string, context: object = {}): KvsOp {
-    return putText(`${dir}.eventlog`, eventlogLine(this.timestamp(), name, context), true);
+    this.manager.work(EVENT_POST_MS);
+    return putText(`${dir}.eventlog`, eventlogLine(eventTimestamp(this.manager.workClock()), name, context), true);
   }
 
   /**
@@ -154,10 +171,10 @@ export class JobWorkload {
         });
       }
     };
-    for (let index = 0; index < run.count; index++) {
+    const submitOne = (index: number): void => {
       const id = this.newId();
       const dir = `job.${id}`;
-      ingest.add(this.ingestOps(dir), (errno) => {
+      ingest.add(this.ingestOps(dir, index + 1), (errno) => {
         if (errno || run.failure) return errno ? failed(index, id, errno) : run.abandon(1);
         manager.add([this.event(dir, "submit", SUBMIT_CONTEXT), this.event(dir, "validate")], (errno) => {
           if (errno || run.failure) return errno ? failed(index, id, errno) : run.abandon(1);
@@ -166,7 +183,10 @@ export class JobWorkload {
           allocate();
         });
       });
-    }
+    };
+    // `flux submit --cc` sends one job-ingest.submit after another: a few per millisecond, so the ids (and the
+    // job directories above them) spread over several milliseconds
+    for (let index = 0; index < run.count; index++) this.ingest.timer(index * SUBMIT_INTERVAL_MS, "job-ingest.submit", () => submitOne(index));
     if (run.count === 0) run.abandon(0);
   }
 
@@ -238,8 +258,8 @@ export class JobWorkload {
   }
 
   /** What job-ingest commits for a job (job-ingest.c batch_add_job): J and the jobspec. */
-  private ingestOps(dir: string): KvsOp[] {
-    const { signed, jobspec } = (this.submitted ??= submittedJob());
+  private ingestOps(dir: string, cc?: number): KvsOp[] {
+    const { signed, jobspec } = cc === undefined ? (this.submitted ??= submittedJob()) : submittedJob(cc);
     return [
       { op: "put", key: `${dir}.J`, value: signed },
       { op: "put", key: `${dir}.jobspec`, value: jobspec },
@@ -323,14 +343,24 @@ function commitError(service: string, errno: Errno): FluxError {
   return new FluxError(errno, `${service}: flux_kvs_commit: ${strerror(errno)}`);
 }
 
-/** The jobspec of `flux run echo 0123456789` and J, the signed jobspec: header.payload.signature, base64url ("none" signing). */
-function submittedJob(): { signed: Uint8Array; jobspec: Uint8Array } {
-  const jobspec = JSON.stringify({
-    resources: [{ type: "slot", count: 1, with: [{ type: "core", count: 1 }], label: "task" }],
-    tasks: [{ command: ["echo", "0123456789"], slot: "task", count: { per_slot: 1 } }],
-    attributes: { system: { duration: 0, cwd: "/home/flux", environment: ENVIRONMENT, shell: { options: { rlimit: { core: 0 } } } } },
-    version: 1,
-  });
-  const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${btoa(jobspec).replace(/=+$/, "")}.none`;
-  return { signed: encoder.encode(signed), jobspec: encoder.encode(jobspec) };
+/**
+ * The jobspec of `flux run echo 0123456789` and J, the signed jobspec:
+ * header.payload.signature, base64url ("none" signing). `flux submit --cc`
+ * sets FLUX_JOB_CC=<i> in each job's environment (flux-core
+ * src/bindings/python/flux/cli/base.py), so each J differs. job-ingest
+ * stores the jobspec without its environment (job-ingest.c batch_add_job,
+ * flux-core#4520): that one is the same for every job.
+ */
+function submittedJob(cc?: number): { signed: Uint8Array; jobspec: Uint8Array } {
+  const environment = cc === undefined ? ENVIRONMENT : { ...ENVIRONMENT, FLUX_JOB_CC: String(cc) };
+  const jobspecWith = (system: object) =>
+    JSON.stringify({
+      resources: [{ type: "slot", count: 1, with: [{ type: "core", count: 1 }], label: "task" }],
+      tasks: [{ command: ["echo", "0123456789"], slot: "task", count: { per_slot: 1 } }],
+      attributes: { system },
+      version: 1,
+    });
+  const system = { duration: 0, cwd: "/home/flux", shell: { options: { rlimit: { core: 0 } } } };
+  const signed = `eyJ2ZXJzaW9uIjoxLCJtZWNoYW5pc20iOiJub25lIiwidXNlcmlkIjoxMDAwfQ.${btoa(jobspecWith({ ...system, environment })).replace(/=+$/, "")}.none`;
+  return { signed: encoder.encode(signed), jobspec: encoder.encode(jobspecWith(system)) };
 }
