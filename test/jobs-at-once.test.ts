@@ -82,6 +82,26 @@ log((await jobs.submit(2, { atOnce: true })).ids.length);
     expect(after).toBe("2");
   });
 
+  it("40 jobs at once on 4 MiB, as issue #19 ran them: all complete, flush and sync fail at once, rc3 fails, a restart on 64 MiB keeps none of them", async () => {
+    const [line] = await logsOf(`
+scenario({ disk: "4 MiB" });
+await flux.start();
+await kvs.put("synced", 1);
+const done = [...(await jobs.submit(20, { atOnce: true })).ids, ...(await jobs.submit(20, { atOnce: true })).ids];
+await sim.settle(); // the last write-backs answered
+const pairs = flux.dmesg("content store: No space left on device").length;
+const errs = flux.dmesg("store: executing stmt").length;
+await expect(content.flush()).rejects.toThrow("content.flush: No space left on device");
+await expect(kvs.put("x", 1, { sync: true })).rejects.toThrow("flux_kvs_commit: No space left on device");
+const { exitCode } = await flux.shutdown();
+disk.setQuota("64 MiB");
+await flux.start();
+const jobsLeft = await kvs.ls("job").catch((e) => e.errno);
+log(done.length, pairs === errs && pairs > 1000, exitCode, jobsLeft, await kvs.get("synced").catch((e) => e.errno), (await flux.fsck()).ok);
+`);
+    expect(line).toBe("40 true 1 ENOENT ENOENT true");
+  });
+
   it.each([
     ["cores: 0", "jobs.submit: cores must be a whole number from 1 to 1000, got 0"],
     ["cores: 1.5", "jobs.submit: cores must be a whole number from 1 to 1000, got 1.5"],
