@@ -1,12 +1,19 @@
 /**
- * A job workload that writes into the KVS what a Flux job writes: job-ingest
- * commits the signed jobspec J, the jobspec and the first eventlog entry;
- * job-manager appends each state change to job.<id>.eventlog (one commit
- * each), commits R with the alloc event; job-exec's guest namespace (exec
- * eventlog and output) ends up under job.<id>.guest. Like `flux run echo
- * 0123456789` in flux-core's t0090-content-enospc.t, each job is a dozen
- * small commits, and each commit rewrites its job directory and every
- * directory above it.
+ * A job workload that writes into the KVS what a Flux job writes.
+ *
+ * One job at a time (or `concurrency` at a time), like `flux run echo
+ * 0123456789` in flux-core's t0090-content-enospc.t: job-ingest commits the
+ * signed jobspec J, the jobspec and the first eventlog entry; job-manager
+ * appends each state change to job.<id>.eventlog (one commit each), commits
+ * R with the alloc event; the guest data (exec eventlog and output) is
+ * committed under job.<id>.guest in one go. Each job is a dozen small
+ * commits, each rewriting its job directory and every directory above it;
+ * this is the workload the calibration's per-job figures are measured on.
+ *
+ * All at once (`atOnce`), like `flux submit --cc=1-n`: as flux-core 0.88
+ * does it, with job-ingest's and job-manager's commit batches
+ * (commit-batch.ts), the scheduler's R commit, and a guest namespace per job
+ * (guest-namespace.ts): see submitAtOnce.
  */
 import type { Bus, Endpoint } from "../sim/bus.ts";
 import type { Prng } from "../sim/prng.ts";
@@ -64,7 +71,7 @@ export function fluidDothex(timestampMs: number, generator: number, sequence: nu
   return `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8, 12)}.${hex.slice(12, 16)}`;
 }
 
-/** Jobs as job-ingest, job-manager and job-exec write them, one after another. */
+/** Jobs as job-ingest, job-manager, the scheduler, job-exec and the job shell write them. */
 export class JobWorkload {
   /** job-ingest's FLUID generator state (fluid.c): the last timestamp used, in ms, and the sequence within it. */
   private fluid = { timestamp: -1, sequence: 0 };

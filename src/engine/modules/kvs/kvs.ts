@@ -8,7 +8,8 @@
  * 0.77, flushes first); the root is published only if that succeeds.
  * Commits are processed one at a time in order, so one stuck behind a flush
  * holds back all that come after it; adjacent ready commits are merged into
- * one (merge.ts), as flux-core does.
+ * one (merge.ts), as flux-core does. Guest namespaces (namespace.ts) have
+ * their own root and queue; only the primary is checkpointed.
  */
 import { blobref } from "../../common/blobref.ts";
 import { concatBytes } from "../../common/bytes.ts";
@@ -208,17 +209,16 @@ export class Kvs implements FluxModule {
    * the commit count), plus the engine's own.
    */
   stats() {
-    const ready = (ns: Namespace) => transactionsOf(ns);
     const namespace = (ns: Namespace) => ({
-      "#transactions": ready(ns).flatMap(requestsOf).length,
-      "#readytransactions": ready(ns).length,
+      "#transactions": transactionsOf(ns).flatMap(requestsOf).length,
+      "#readytransactions": transactionsOf(ns).length,
       "store revision": ns.root.sequence,
     });
     const guests = Object.fromEntries([...this.guests.values()].map((ns) => [ns.name, namespace(ns)]));
     const primary = this.primary;
     return {
       "cache-count": this.cache.size,
-      "commit-queue": primary ? ready(primary).length : 0,
+      "commit-queue": primary ? transactionsOf(primary).length : 0,
       sequence: primary?.root.sequence ?? null,
       rootref: primary?.root.rootref ?? null,
       "last-checkpoint-sequence": this.lastCheckpointSeq,
