@@ -126,3 +126,48 @@ log(await kvs.get("keep"), (await jobs.submit(1, { atOnce: true })).ids.length);
     expect(result.error?.message).toBe(`jobs.submit: ${option.split(":")[0]} applies only with atOnce: true`);
   });
 });
+
+describe("kvs guest namespaces (the kvs module's messages)", () => {
+  it("create, commit, getroot and remove as kvs.c answers them: EEXIST, EOPNOTSUPP for an unknown one, EINVAL for a sync commit or removing primary", async () => {
+    const answers: string[] = [];
+    const result = await run(`await flux.start();\nawait sim.settle();\n`, {
+      onBroker: (broker) => {
+        let sent = false;
+        broker.trace.onEvent((e) => {
+          if (sent || e.kind !== "state" || e.subject !== "kvs.root") return;
+          sent = true;
+          const h = broker.bus.endpoint("test");
+          const ask = (what: string, topic: string, payload: unknown, then?: () => void) =>
+            h.rpc(topic, payload, (r) => {
+              answers.push(`${what} ${r.ok ? JSON.stringify(r.payload) : r.errno}`);
+              then?.();
+            });
+          const put = { op: "put", key: "a", value: new TextEncoder().encode("1") };
+          // the kvs answers once it has loaded: these wait in its reactor until then
+          ask("create", "kvs.namespace-create", { namespace: "job-1" }, () => {
+            ask("again", "kvs.namespace-create", { namespace: "job-1" });
+            ask("commit", "kvs.commit", { ops: [put], namespace: "job-1" }, () => {
+              ask("getroot", "kvs.getroot", { namespace: "job-1" }, () => {
+                ask("sync", "kvs.commit", { ops: [put], namespace: "job-1", sync: true });
+                ask("primary", "kvs.namespace-remove", { namespace: "primary" });
+                ask("remove", "kvs.namespace-remove", { namespace: "job-1" }, () => ask("gone", "kvs.commit", { ops: [put], namespace: "job-1" }));
+              });
+            });
+          });
+        });
+      },
+    });
+    expect(result.error).toBeUndefined();
+    const maskRootref = (line: string) => line.replace(/"rootref":"sha1-[0-9a-f]{40}"/, '"rootref":"sha1-…"');
+    expect(answers.map(maskRootref)).toEqual([
+      "create {}",
+      "again EEXIST",
+      'commit {"rootref":"sha1-…","sequence":1}',
+      'getroot {"rootref":"sha1-…","sequence":1}',
+      "sync EINVAL",
+      "primary EINVAL",
+      "remove {}",
+      "gone EOPNOTSUPP",
+    ]);
+  });
+});
