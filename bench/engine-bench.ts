@@ -30,6 +30,10 @@
  *   run ROUNDS (3) times, each t0090 run followed at once by its floor, and
  *   report medians (engine_over_floor: the median of the rounds' ratios;
  *   `_all`: every round), since one run on a shared VM varies by ±30 %.
+ * - concurrent_jobs_s: 40 jobs submitted at once on a 4 MiB statedir
+ *   (jobs.submit(40, { atOnce: true }), 2 cores: `flux submit --cc=1-40`),
+ *   from the submit to the last job's clean, the disk full after the first
+ *   few; ROUNDS runs, the median (`_all`: every round).
  * - *_cpu_s, floor_cpu_ms, engine_over_floor_cpu: the same in this process's
  *   CPU time (user + system; a scenario's from the instance's creation, so
  *   flux.start() is in it), which the load of a shared VM inflates far less.
@@ -57,6 +61,8 @@ const SYNCED = 300;
 const FILL_QUOTA_MIB = 64;
 const ASYNC_COMMITS = 2000;
 const T0090_QUOTA_MIB = 64;
+const CONCURRENT_JOBS = 40;
+const CONCURRENT_JOBS_QUOTA_MIB = 4;
 /** Rounds of each of Flux's own workloads (async commits, t0090 with its floor): the figures are their medians. */
 const ROUNDS = 3;
 
@@ -185,6 +191,19 @@ log(JSON.stringify({ ms: performance.now() - t0, jobs: jobsRun }));`,
   );
 }
 
+/** issue #19 part 3: 40 jobs at once on a 4 MiB statedir, run two at a time, most of their write-backs failing with ENOSPC. */
+function concurrentJobsRun(sql: SqlJsWithFS) {
+  return scenario<{ ms: number; dirty: number }>(
+    sql,
+    `scenario({ disk: "${CONCURRENT_JOBS_QUOTA_MIB} MiB" });
+await flux.start();
+const t0 = performance.now();
+await jobs.submit(${CONCURRENT_JOBS}, { atOnce: true });
+const ms = performance.now() - t0;
+log(JSON.stringify({ ms, dirty: (await flux.stats("content")).dirty }));`,
+  );
+}
+
 /** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
 function rawInsertMs(sql: SqlJsWithFS, rows: Row[]): number {
   const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
@@ -300,6 +319,9 @@ const t0090 = {
   overFloor: median(t0090Rounds.map((r) => r.ms / r.floorMs)),
   overFloorCpu: median(t0090Rounds.map((r) => r.cpuMs / r.floorCpuMs)),
 };
+const concurrentRounds = [];
+for (let round = 0; round < ROUNDS; round++) concurrentRounds.push(await concurrentJobsRun(sql));
+const concurrentJobs = { ms: median(concurrentRounds.map((r) => r.ms)), cpuMs: median(concurrentRounds.map((r) => r.cpuMs)), dirty: concurrentRounds[0]!.dirty };
 clearInterval(sampler);
 const floodRunMs = await floodMs();
 
@@ -329,6 +351,10 @@ const figures = {
   engine_over_floor: +t0090.overFloor.toFixed(2),
   floor_cpu_ms: Math.round(t0090.floorCpuMs),
   engine_over_floor_cpu: +t0090.overFloorCpu.toFixed(2),
+  concurrent_jobs_s: +(concurrentJobs.ms / 1000).toFixed(2),
+  concurrent_jobs_cpu_s: +(concurrentJobs.cpuMs / 1000).toFixed(2),
+  concurrent_jobs_dirty: concurrentJobs.dirty,
+  concurrent_jobs_s_all: concurrentRounds.map((r) => +(r.ms / 1000).toFixed(2)),
   async_commits_s_all: asyncRounds.map((r) => +(r.ms / 1000).toFixed(3)),
   t0090_64mib_s_all: t0090Rounds.map((r) => +(r.ms / 1000).toFixed(2)),
   engine_over_floor_all: t0090Rounds.map((r) => +(r.ms / r.floorMs).toFixed(2)),
@@ -350,5 +376,6 @@ else {
   console.log(`t0090 jobs until ${T0090_QUOTA_MIB} MiB report ENOSPC:    ${figures.t0090_64mib_s} s (${figures.t0090_jobs} jobs)`);
   console.log(`its floor (inserts + hashing + LZ4):      ${figures.floor_ms} ms -> engine_over_floor ${figures.engine_over_floor}`);
   console.log(`the same in CPU time:                     ${figures.t0090_64mib_cpu_s} s / ${figures.floor_cpu_ms} ms -> ${figures.engine_over_floor_cpu}`);
+  console.log(`${CONCURRENT_JOBS} jobs at once on ${CONCURRENT_JOBS_QUOTA_MIB} MiB:                ${figures.concurrent_jobs_s} s (${figures.concurrent_jobs_dirty} dirty after)`);
   console.log(`log() lines in the CLI's worker:          ${figures.log_lines_per_s}/s (${FLOOD_LINES} lines in ${Math.round(floodRunMs)} ms)`);
 }

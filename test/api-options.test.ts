@@ -11,7 +11,7 @@ describe("unknown keys", () => {
   });
 
   it.each([
-    ["jobs.submit", `await jobs.submit(1, { atOnse: true })`, 'jobs.submit: unknown option "atOnse"; known: output, runtimeMs, concurrency'],
+    ["jobs.submit", `await jobs.submit(1, { atOnse: true })`, 'jobs.submit: unknown option "atOnse"; known: output, runtimeMs, concurrency, atOnce, cores, batchMs'],
     ["kvs.put", `await kvs.put("a", 1, { synch: true })`, 'kvs.put: unknown option "synch"; known: sync, noMerge, append'],
     ["kvs.commit", `await kvs.commit(kvs.txn().put("a", 1), { sycn: true })`, 'kvs.commit: unknown option "sycn"; known: sync, noMerge'],
     ["flux.fsck", `await flux.fsck({ repiar: true })`, 'flux.fsck: unknown option "repiar"; known: repair, rootref'],

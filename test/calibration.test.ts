@@ -22,6 +22,14 @@ const GROWTH: Record<number, [number, number]> = {
 /** §13 A: jobs until the first ENOSPC in dmesg, by statedir size in MiB. */
 const JOBS_UNTIL_ENOSPC: Record<number, number> = { 1: 2, 4: 6, 16: 197 };
 
+/**
+ * §13-style measurement of `flux submit --cc=1-20 echo 0123456789` twice on a 4 MiB statedir (2 cores):
+ * the content cache's dirty count after each 20 (`flux module stats content`), lowest and highest of six
+ * runs (three in issue #19, three on 2026-12-03 here), and how many jobs had their clean event in the
+ * KVS when the first "No space left on device" was logged (3 in the three runs here; issue #19 says 4).
+ */
+const AT_ONCE = { dirtyAfter20: [900, 1019], dirtyAfter40: [2197, 2447], cleanAtFirstEnospc: [3, 4] } as const;
+
 /** Script lines: used bytes in 4 KiB blocks per file, as df counts them. */
 const MEASURE = `const blocks = () => disk.files().reduce((n, f) => n + Math.ceil(f.bytes / 4096) * 4096, 0);
 const objects = async () => (await flux.stats("content-sqlite")).object_count;`;
@@ -32,13 +40,22 @@ async function logsOf(script: string): Promise<string[]> {
   return result.logs;
 }
 
+/** The jobs whose eventlog holds their clean event, found by walking the job directories (job.<dothex>). */
+const CLEAN_JOBS = `async function cleanJobs() {
+  const walk = async (dir, depth) => depth === 4
+    ? (String(await kvs.get(dir + ".eventlog")).includes('"name":"clean"') ? 1 : 0)
+    : (await Promise.all((await kvs.ls(dir)).map((d) => walk(dir + "." + d, depth + 1)))).reduce((a, b) => a + b, 0);
+  return walk("job", 0);
+}`;
+
 /** Within ±10 %, rounded outward to whole units, and at least ±1. */
 function band(real: number): [number, number] {
   return [Math.min(real - 1, Math.floor(real * 0.9)), Math.max(real + 1, Math.ceil(real * 1.1))];
 }
 
-function expectWithin(engine: number, real: number, what: string): void {
-  const [low, high] = band(real);
+function expectWithin(engine: number, real: number | readonly [number, number], what: string): void {
+  const [lowest, highest] = typeof real === "number" ? [real, real] : real;
+  const [low, high] = [band(lowest)[0], band(highest)[1]];
   expect(engine, `${what}: engine ${engine}, real ${real}, band ${low}..${high}`).toBeGreaterThanOrEqual(low);
   expect(engine, `${what}: engine ${engine}, real ${real}, band ${low}..${high}`).toBeLessThanOrEqual(high);
 }
@@ -90,6 +107,30 @@ for (let n = 1; n <= 350; n++) {
       expectWithin(used, GROWTH[n]![0], `bytes after ${n} jobs`);
       expectWithin(objects, GROWTH[n]![1], `objects after ${n} jobs`);
     }
+  });
+
+  it("20 jobs at once, twice, on 4 MiB: dirty blobs after 20 and 40, clean jobs at the first ENOSPC", async () => {
+    const [line] = await logsOf(`
+scenario({ disk: "4 MiB" });
+${CLEAN_JOBS}
+await flux.start();
+await sim.settle();
+let cleanAtEnospc = -1;
+const first = jobs.submit(20, { atOnce: true });
+let submitted = false;
+first.then(() => (submitted = true));
+while (!submitted && flux.dmesg("No space left on device").length === 0) await sim.advance(1);
+if (!submitted) cleanAtEnospc = await cleanJobs();
+await first;
+const after20 = (await flux.stats("content")).dirty;
+await jobs.submit(20, { atOnce: true });
+log(JSON.stringify({ cleanAtEnospc, after20, after40: (await flux.stats("content")).dirty }));
+`);
+    const { cleanAtEnospc, after20, after40 } = JSON.parse(line!);
+    expectWithin(after20, AT_ONCE.dirtyAfter20, "dirty after 20 jobs at once");
+    expectWithin(after40, AT_ONCE.dirtyAfter40, "dirty after 40 jobs at once");
+    expect(cleanAtEnospc, `jobs clean at the first ENOSPC: engine ${cleanAtEnospc}, real 3-4`).toBeGreaterThanOrEqual(AT_ONCE.cleanAtFirstEnospc[0]);
+    expect(cleanAtEnospc).toBeLessThanOrEqual(AT_ONCE.cleanAtFirstEnospc[1]);
   });
 
   it("2000 asynchronous one-key commits to one directory advance the root by 16-20 (within 2×: 8-40)", async () => {

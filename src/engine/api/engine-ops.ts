@@ -32,7 +32,7 @@ export type EngineOp =
   | { op: "flux.stats"; module: Data }
   | { op: "flux.fsck"; repair: boolean; rootref: Data }
   | { op: "flux.module"; verb: "load" | "remove"; name: Data }
-  | { op: "jobs.submit"; n: Data; output: Data; runtimeMs: Data; concurrency: Data }
+  | { op: "jobs.submit"; n: Data; output: Data; runtimeMs: Data; concurrency: Data; atOnce: Data; cores: Data; batchMs: Data }
   | { op: "sim.advance"; ms: Data }
   | { op: "sim.settle" }
   | { op: "disk.setQuota"; size: Data }

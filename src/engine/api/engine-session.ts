@@ -45,6 +45,9 @@ export const MAX_LOG_LINE = 10_000;
 export const MAX_CONSOLE_CHARS = 16 * 1024 * 1024;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
 const MAX_CONCURRENT_JOBS = 1000;
+/** jobs.submit's cores and batch window: a node's cores at most, and a window up to a second (flux's is 0.01 s). */
+const MAX_CORES = 1000;
+const MAX_BATCH_MS = 1000;
 const STATS_TOPICS = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
 
 export class EngineSession implements EnginePort {
@@ -267,19 +270,18 @@ export class EngineSession implements EnginePort {
   private submitJobs(op: Extract<EngineOp, { op: "jobs.submit" }>): Promise<JobsResult> {
     const n = op.n === undefined ? 1 : op.n;
     if (!Number.isInteger(n) || (n as number) < 0) throw new FluxError("EINVAL", `jobs.submit: n must be a whole number, got ${format(n)}`);
-    const { concurrency, output, runtimeMs } = op;
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && (concurrency as number) >= 1 && (concurrency as number) <= MAX_CONCURRENT_JOBS)) {
-      throw new FluxError("EINVAL", `jobs.submit: concurrency must be a whole number from 1 to ${MAX_CONCURRENT_JOBS}, got ${format(concurrency)}`);
-    }
+    const { output, runtimeMs } = op;
+    const concurrency = wholeNumberOption(op.concurrency, "concurrency", 1, MAX_CONCURRENT_JOBS);
     if (output !== undefined && typeof output !== "string") throw new FluxError("EINVAL", `jobs.submit: output must be a string, got ${format(output)}`);
     if (runtimeMs !== undefined && !(typeof runtimeMs === "number" && Number.isFinite(runtimeMs) && runtimeMs >= 0)) {
       throw new FluxError("EINVAL", `jobs.submit: runtimeMs must be a number >= 0, got ${format(runtimeMs)}`);
     }
+    const batched = this.batchedJobOptions(op, concurrency);
     const broker = this.sim.broker;
     if (broker.state !== "run") throw new FluxError("ECONNREFUSED", `flux run: the instance is ${broker.state}; call flux.start() first`);
-    const opts = { ...(output === undefined ? {} : { output }), ...(runtimeMs === undefined ? {} : { runtimeMs }), ...(concurrency === undefined ? {} : { concurrency: concurrency as number }) };
+    const opts = { ...(output === undefined ? {} : { output }), ...(runtimeMs === undefined ? {} : { runtimeMs }), ...(concurrency === undefined ? {} : { concurrency }), ...batched };
     return this.sim.operation<JobsResult>(
-      `jobs.submit(${n}${concurrency ? `, concurrency ${concurrency}` : ""})`,
+      `jobs.submit(${n}${concurrency ? `, concurrency ${concurrency}` : ""}${batched.atOnce ? `, at once on ${batched.cores ?? "2"} cores` : ""})`,
       (answer) =>
         this.sim.jobs.submit(n as number, opts, (result, error) =>
           answer(() => {
@@ -291,6 +293,24 @@ export class EngineSession implements EnginePort {
         throw new FluxError("ECONNRESET", "flux run: the instance crashed");
       },
     );
+  }
+
+  /** atOnce, cores and batchMs: cores and batchMs only with atOnce, and atOnce not with concurrency. */
+  private batchedJobOptions(op: Extract<EngineOp, { op: "jobs.submit" }>, concurrency: number | undefined): { atOnce?: true; cores?: number; batchMs?: number } {
+    const { atOnce } = op;
+    if (atOnce !== undefined && typeof atOnce !== "boolean") throw new FluxError("EINVAL", `jobs.submit: atOnce must be true or false, got ${format(atOnce)}`);
+    const cores = wholeNumberOption(op.cores, "cores", 1, MAX_CORES);
+    const batchMs = op.batchMs;
+    if (batchMs !== undefined && !(typeof batchMs === "number" && Number.isFinite(batchMs) && batchMs >= 0 && batchMs <= MAX_BATCH_MS)) {
+      throw new FluxError("EINVAL", `jobs.submit: batchMs must be a number from 0 to ${MAX_BATCH_MS}, got ${format(batchMs)}`);
+    }
+    if (!atOnce) {
+      const given = cores !== undefined ? "cores" : batchMs !== undefined ? "batchMs" : undefined;
+      if (given) throw new FluxError("EINVAL", `jobs.submit: ${given} applies only with atOnce: true`);
+      return {};
+    }
+    if (concurrency !== undefined) throw new FluxError("EINVAL", "jobs.submit: atOnce and concurrency cannot be combined (atOnce runs as many at a time as there are cores)");
+    return { atOnce, ...(cores === undefined ? {} : { cores }), ...(batchMs === undefined ? {} : { batchMs }) };
   }
 
   private removeFile(name: Data): DiskFileInfo {
@@ -442,4 +462,13 @@ function checkFileName(name: unknown): string {
 
 function publicFile(file: DiskFileInfo): DiskFileInfo {
   return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner };
+}
+
+/** An optional whole-number option of jobs.submit, from `min` to `max`. */
+function wholeNumberOption(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
+    throw new FluxError("EINVAL", `jobs.submit: ${name} must be a whole number from ${min} to ${max}, got ${format(value)}`);
+  }
+  return value as number;
 }

@@ -52,7 +52,7 @@ const OPTION_KEYS = {
   put: ["sync", "noMerge", "append"],
   txnPut: ["append"],
   fsck: ["repair", "rootref"],
-  jobs: ["output", "runtimeMs", "concurrency"],
+  jobs: ["output", "runtimeMs", "concurrency", "atOnce", "cores", "batchMs"],
   dmesg: ["source", "level", "match"],
 } as const;
 
@@ -200,7 +200,11 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
     submit: (n, opts = {}) =>
       ask(() => {
         checkOptions(opts, OPTION_KEYS.jobs, "jobs.submit");
-        return { op: "jobs.submit", n: dataOf(n), output: dataOf(opts?.output), runtimeMs: dataOf(opts?.runtimeMs), concurrency: dataOf(opts?.concurrency) };
+        return { op: "jobs.submit", n: dataOf(n), output: dataOf(opts?.output), runtimeMs: dataOf(opts?.runtimeMs), concurrency: dataOf(opts?.concurrency),
+          atOnce: dataOf(opts?.atOnce),
+          cores: dataOf(opts?.cores),
+          batchMs: dataOf(opts?.batchMs),
+        };
       }),
   };
 

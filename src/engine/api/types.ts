@@ -153,6 +153,15 @@ export interface JobOptions {
   runtimeMs?: number;
   /** How many jobs run at once, 1 to 1000 (default 1: one after another). Their commits then merge, as on a busy instance. */
   concurrency?: number;
+  /**
+   * Submit all n jobs together, as `flux submit --cc=1-n` does, and run `cores` at a time, with the batching
+   * job-ingest and job-manager do (their updates within `batchMs` share one KVS commit). Not with `concurrency`.
+   */
+  atOnce?: boolean;
+  /** With atOnce: the cores of the instance, one job on each at a time, 1 to 1000 (default 2, like this machine kind). */
+  cores?: number;
+  /** With atOnce: job-ingest's and job-manager's batch window in virtual ms, 0 to 1000 (default 10, flux's 0.01 s). */
+  batchMs?: number;
 }
 
 export interface JobsResult {
@@ -162,7 +171,7 @@ export interface JobsResult {
 }
 
 export interface JobsApi {
-  /** Run n jobs (default 1, `concurrency` at a time) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
+  /** Run n jobs (default 1, `concurrency` at a time, or all at once with `atOnce`) that write jobspec, eventlog and output into the KVS as Flux does. Rejects at the first failing commit. */
   submit(n?: number, opts?: JobOptions): Promise<JobsResult>;
 }
 

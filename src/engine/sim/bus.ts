@@ -127,6 +127,16 @@ export class Bus {
     if (this.current) this.current.cost += ms;
   }
 
+  /**
+   * The clock as the running handler reads it: virtual time plus the work it
+   * has done so far, so that things one handler stamps one after another
+   * (job-manager's events of a batch) get the distinct times a real module
+   * reading clock_gettime would.
+   */
+  workClock(): number {
+    return this.sched.now() + (this.current?.cost ?? 0);
+  }
+
   log(source: string, level: LogLevel, text: string): void {
     this.trace.add({ kind: "log", level, source, text });
   }
@@ -277,6 +287,11 @@ export class Endpoint {
 
   work(ms: number): void {
     this.bus.work(ms);
+  }
+
+  /** Virtual time plus the work this module has done in the handler running now (Bus.workClock). */
+  workClock(): number {
+    return this.bus.workClock();
   }
 
   log(level: LogLevel, text: string): void {

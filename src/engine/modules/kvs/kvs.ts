@@ -8,7 +8,8 @@
  * 0.77, flushes first); the root is published only if that succeeds.
  * Commits are processed one at a time in order, so one stuck behind a flush
  * holds back all that come after it; adjacent ready commits are merged into
- * one (merge.ts), as flux-core does.
+ * one (merge.ts), as flux-core does. Guest namespaces (namespace.ts) have
+ * their own root and queue; only the primary is checkpointed.
  */
 import { blobref } from "../../common/blobref.ts";
 import { concatBytes } from "../../common/bytes.ts";
@@ -21,16 +22,13 @@ import type { Checkpoint } from "../content-sqlite/content-sqlite.ts";
 import type { Done, FluxModule } from "../module.ts";
 import { formatTimestamp, wallClockSeconds } from "../../sim/wallclock.ts";
 import { fallbackParts, requestsOf, takeReady, type Transaction } from "./merge.ts";
+import { newNamespace, PRIMARY_NAMESPACE, transactionsOf, type KvsRoot, type Namespace } from "./namespace.ts";
 import { Tstat } from "./tstat.ts";
 import { applyOps, type KvsOp, parseKey } from "./txn.ts";
 import { decode, dir, dirEntry, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
 
 export type { KvsOp } from "./txn.ts";
-
-export interface KvsRoot {
-  rootref: string;
-  sequence: number;
-}
+export type { KvsRoot } from "./namespace.ts";
 
 export interface KvsSnapshot {
   root: KvsRoot | null;
@@ -48,6 +46,8 @@ export interface KvsCommitRequest {
   sync?: boolean;
   /** FLUX_KVS_NO_MERGE */
   noMerge?: boolean;
+  /** The namespace to commit to (default primary). */
+  namespace?: string;
 }
 
 interface KvsCacheEntry {
@@ -83,12 +83,15 @@ interface PublishedRoot {
 
 export class Kvs implements FluxModule {
   readonly name = "kvs";
-  private root: KvsRoot | undefined;
+  /** The primary namespace, once loaded. */
+  private primary: Namespace | undefined;
+  /** Guest namespaces by name (kvs.namespace-create). */
+  private guests = new Map<string, Namespace>();
+  /** The empty directory's blobref: a new namespace's root. */
+  private emptyRef = "";
   private cache = new Map<string, KvsCacheEntry>();
   /** Parsed directories by blobref, least recently used first (a use re-inserts). */
   private parsedDirs = new Map<string, DirObj>();
-  private queue: Transaction[] = [];
-  private active: Transaction | undefined;
   private lastCheckpointSeq = -1;
   private checkpointTimer: ScheduledEvent | undefined;
   private unloading = false;
@@ -109,7 +112,7 @@ export class Kvs implements FluxModule {
 
   load(done: Done): void {
     const empty = encode(dir());
-    const emptyRef = blobref(this.knobs.contentHash, empty);
+    const emptyRef = (this.emptyRef = blobref(this.knobs.contentHash, empty));
     this.remember(emptyRef, empty);
     this.h.rpc("content.store", empty, (stored) => {
       if (!stored.ok) {
@@ -119,11 +122,14 @@ export class Kvs implements FluxModule {
       this.h.rpc("content.checkpoint-get", {}, (r) => {
         const latest = r.ok ? (r.payload as { value: Checkpoint[] }).value[0] : undefined;
         if (latest) this.h.log("info", `restored KVS from checkpoint on ${formatTimestamp(latest.timestamp)}`);
-        this.setroot(latest ? { rootref: latest.rootref, sequence: latest.sequence } : { rootref: emptyRef, sequence: 0 });
-        this.lastCheckpointSeq = this.root!.sequence;
+        this.primary = newNamespace(PRIMARY_NAMESPACE, { rootref: emptyRef, sequence: 0 });
+        this.setroot(this.primary, latest ? { rootref: latest.rootref, sequence: latest.sequence } : { rootref: emptyRef, sequence: 0 });
+        this.lastCheckpointSeq = this.primary.root.sequence;
         this.h.serve("kvs.commit", (msg) => this.onCommit(msg));
         this.h.serve("kvs.lookup", (msg) => this.onLookup(msg));
-        this.h.serve("kvs.getroot", (msg) => this.h.respond(msg, { ...this.root! }));
+        this.h.serve("kvs.getroot", (msg) => this.onGetroot(msg));
+        this.h.serve("kvs.namespace-create", (msg) => this.onNamespaceCreate(msg));
+        this.h.serve("kvs.namespace-remove", (msg) => this.onNamespaceRemove(msg));
         this.h.serve("kvs.stats-get", (msg) => this.h.respond(msg, this.stats()));
         this.h.serve("kvs.set-readonly", (msg) => this.onSetReadOnly(msg));
         this.startCheckpointPeriod();
@@ -141,14 +147,15 @@ export class Kvs implements FluxModule {
     this.unloading = true;
     this.h.bus.sched.cancel(this.checkpointTimer);
     this.h.stopServing();
-    for (const txn of [this.active, ...this.queue.splice(0)]) {
-      for (const msg of txn ? requestsOf(txn) : []) {
+    for (const ns of this.namespaces()) {
+      for (const msg of transactionsOf(ns).flatMap(requestsOf)) {
         this.h.respondError(msg, "ENOSYS");
         this.h.log("err", "failing pending 'kvs.commit' request");
       }
+      ns.queue.length = 0;
+      ns.active = undefined;
     }
-    this.active = undefined;
-    const root = this.root!;
+    const root = this.primary!.root;
     const checkpoint = (): void => {
       this.h.rpc("content.checkpoint-put", { value: this.checkpointValue(root) }, (r) => {
         if (!r.ok && r.errno !== "ENOSYS") {
@@ -187,13 +194,13 @@ export class Kvs implements FluxModule {
       root: this.getRoot() ?? null,
       readOnly: this.readOnly,
       lastCheckpointSequence: this.lastCheckpointSeq,
-      commitQueue: this.queue.length + (this.active ? 1 : 0),
+      commitQueue: this.primary ? transactionsOf(this.primary).length : 0,
       cacheEntries: this.cache.size,
     };
   }
 
   getRoot(): KvsRoot | undefined {
-    return this.root && { ...this.root };
+    return this.primary && { ...this.primary.root };
   }
 
   /**
@@ -202,20 +209,22 @@ export class Kvs implements FluxModule {
    * the commit count), plus the engine's own.
    */
   stats() {
-    const pending = this.queue.reduce((n, t) => n + requestsOf(t).length, this.active ? requestsOf(this.active).length : 0);
+    const namespace = (ns: Namespace) => ({
+      "#transactions": transactionsOf(ns).flatMap(requestsOf).length,
+      "#readytransactions": transactionsOf(ns).length,
+      "store revision": ns.root.sequence,
+    });
+    const guests = Object.fromEntries([...this.guests.values()].map((ns) => [ns.name, namespace(ns)]));
+    const primary = this.primary;
     return {
       "cache-count": this.cache.size,
-      "commit-queue": this.queue.length + (this.active ? 1 : 0),
-      sequence: this.root?.sequence ?? null,
-      rootref: this.root?.rootref ?? null,
+      "commit-queue": primary ? transactionsOf(primary).length : 0,
+      sequence: primary?.root.sequence ?? null,
+      rootref: primary?.root.rootref ?? null,
       "last-checkpoint-sequence": this.lastCheckpointSeq,
       namespace: {
-        primary: {
-          "#no-op stores": this.noopStores,
-          "#transactions": pending,
-          "#readytransactions": this.queue.length + (this.active ? 1 : 0),
-          "store revision": this.root?.sequence ?? 0,
-        },
+        primary: { "#no-op stores": this.noopStores, ...(primary ? namespace(primary) : { "#transactions": 0, "#readytransactions": 0, "store revision": 0 }) },
+        ...guests,
       },
       "transaction-opcount": { commit: this.opcount.toJSON() },
     };
@@ -227,37 +236,53 @@ export class Kvs implements FluxModule {
     const request = msg.payload as KvsCommitRequest;
     if (!Array.isArray(request?.ops)) return this.h.respondError(msg, "EPROTO");
     if (this.readOnly) return this.h.respondError(msg, "EROFS");
+    const ns = this.namespaceOf(msg, request.namespace);
+    if (!ns) return;
+    // kvstxn.c kvstxn_process: FLUX_KVS_SYNC checkpoints, and only the primary namespace is checkpointed
+    if (request.sync === true && ns !== this.primary) return this.h.respondError(msg, "EINVAL");
     this.h.work(COSTS.kvsRequestMs);
     this.opcount.push(request.ops.length);
-    this.enqueue({ msg, ops: request.ops, sync: request.sync === true, noMerge: request.noMerge === true, internal: false });
+    this.enqueue(ns, { msg, ops: request.ops, sync: request.sync === true, noMerge: request.noMerge === true, internal: false });
   }
 
-  private enqueue(txn: Transaction): void {
-    this.queue.push(txn);
-    this.processNext();
+  /** The namespace a request names (primary when none), or undefined once it is answered EOPNOTSUPP as kvs.c getroot answers ENOTSUP. */
+  private namespaceOf(msg: Message, name: unknown): Namespace | undefined {
+    if (name !== undefined && typeof name !== "string") return void this.h.respondError(msg, "EPROTO");
+    const ns = name === undefined || name === PRIMARY_NAMESPACE ? this.primary : this.guests.get(name);
+    if (!ns) this.h.respondError(msg, "EOPNOTSUPP");
+    return ns;
   }
 
-  private processNext(): void {
-    if (this.active || this.unloading) return;
-    const txn = takeReady(this.queue, this.knobs.transactionMerge);
+  private namespaces(): Namespace[] {
+    return [...(this.primary ? [this.primary] : []), ...this.guests.values()];
+  }
+
+  private enqueue(ns: Namespace, txn: Transaction): void {
+    ns.queue.push(txn);
+    this.processNext(ns);
+  }
+
+  private processNext(ns: Namespace): void {
+    if (ns.active || this.unloading) return;
+    const txn = takeReady(ns.queue, this.knobs.transactionMerge);
     if (!txn) return;
-    this.active = txn;
+    ns.active = txn;
     this.h.work(COSTS.kvsTxnMs);
-    this.applyTransaction(txn);
+    this.applyTransaction(ns, txn);
   }
 
   /** Build the new root; when a directory it needs is not cached, load it and start over (as kvstxn does). */
-  private applyTransaction(txn: Transaction): void {
-    if (this.active !== txn) return;
-    const root = this.root!;
+  private applyTransaction(ns: Namespace, txn: Transaction): void {
+    if (ns.active !== txn) return;
+    const root = ns.root;
     const rootDir = txn.internal ? undefined : this.takeDir(root.rootref);
-    if (!txn.internal && !rootDir) return this.loadThen([root.rootref], txn, () => this.applyTransaction(txn));
+    if (!txn.internal && !rootDir) return this.loadThen(ns, [root.rootref], txn, () => this.applyTransaction(ns, txn));
     const result = txn.internal
       ? { newRoot: root.rootref, blobs: new Map<string, Uint8Array>(), dirs: new Map<string, DirObj>() }
       : applyOps(rootDir!, txn.ops, { hash: this.knobs.contentHash, dirOf: (ref) => this.takeDir(ref), owned: true });
-    if ("missing" in result) return this.loadThen(result.missing, txn, () => this.applyTransaction(txn));
-    if ("errno" in result) return this.finish(txn, result.errno);
-    this.storeBlobs(txn, result.newRoot, result.blobs, result.dirs);
+    if ("missing" in result) return this.loadThen(ns, result.missing, txn, () => this.applyTransaction(ns, txn));
+    if ("errno" in result) return this.finish(ns, txn, result.errno);
+    this.storeBlobs(ns, txn, result.newRoot, result.blobs, result.dirs);
   }
 
   /**
@@ -269,69 +294,102 @@ export class Kvs implements FluxModule {
    * hits ENOSPC is its commit's last write-back and its errno stays
    * remembered (flux-model.md §6, §13 C).
    */
-  private storeBlobs(txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>, dirs: Map<string, DirObj>): void {
+  private storeBlobs(ns: Namespace, txn: Transaction, newRoot: string, blobs: Map<string, Uint8Array>, dirs: Map<string, DirObj>): void {
     const fresh = [...blobs].filter(([ref]) => !this.cache.has(ref)).reverse();
     this.noopStores += blobs.size - fresh.length;
     let waiting = fresh.length;
     let failed: Errno | undefined;
-    if (waiting === 0) return this.afterStores(txn, undefined, newRoot);
+    if (waiting === 0) return this.afterStores(ns, txn, undefined, newRoot);
     this.h.work(COSTS.kvsBlobMs * fresh.length);
     for (const [ref, data] of fresh) {
       this.h.rpc("content.store", data, (r) => {
         if (r.ok) this.remember(ref, data, dirs.get(ref));
         else failed ??= r.errno;
         if (!r.ok && r.errno === "EROFS" && this.knobs.kvsReadOnly && !this.readOnly) this.setReadOnly(true, "after content.store failed with EROFS");
-        if (--waiting === 0 && this.active === txn) this.afterStores(txn, failed, newRoot);
+        if (--waiting === 0 && ns.active === txn) this.afterStores(ns, txn, failed, newRoot);
       });
     }
     txn.stored = fresh.map(([ref]) => ref);
   }
 
   /** Every blob of the commit is stored (or one failed): a sync commit checkpoints, any other is done. */
-  private afterStores(txn: Transaction, failed: Errno | undefined, newRoot: string): void {
-    if (failed) return this.finish(txn, failed);
-    if (txn.sync) this.syncCheckpoint(txn, newRoot);
-    else this.finish(txn, undefined, newRoot);
+  private afterStores(ns: Namespace, txn: Transaction, failed: Errno | undefined, newRoot: string): void {
+    if (failed) return this.finish(ns, txn, failed);
+    if (txn.sync) this.syncCheckpoint(ns, txn, newRoot);
+    else this.finish(ns, txn, undefined, newRoot);
   }
 
   /** FLUX_KVS_SYNC: (flush, before 0.77) then checkpoint the new root; any error fails the commit. */
-  private syncCheckpoint(txn: Transaction, newRoot: string): void {
-    const sequence = txn.internal ? this.root!.sequence : this.root!.sequence + 1;
+  private syncCheckpoint(ns: Namespace, txn: Transaction, newRoot: string): void {
+    const sequence = txn.internal ? ns.root.sequence : ns.root.sequence + 1;
     const put = (): void => {
       this.h.rpc("content.checkpoint-put", { value: this.checkpointValue({ rootref: newRoot, sequence }) }, (r) => {
-        if (this.active !== txn) return;
-        if (!r.ok) return this.finish(txn, r.errno);
+        if (ns.active !== txn) return;
+        if (!r.ok) return this.finish(ns, txn, r.errno);
         this.lastCheckpointSeq = sequence;
-        this.finish(txn, undefined, newRoot);
+        this.finish(ns, txn, undefined, newRoot);
       });
     };
     if (!this.knobs.kvsSyncFlushes) return put();
     this.h.rpc("content.flush", {}, (r) => {
-      if (this.active !== txn) return;
-      if (!r.ok) return this.finish(txn, r.errno);
+      if (ns.active !== txn) return;
+      if (!r.ok) return this.finish(ns, txn, r.errno);
       put();
     });
   }
 
-  private finish(txn: Transaction, errno: Errno | undefined, newRoot?: string): void {
-    if (this.active !== txn) return;
-    this.active = undefined;
+  private finish(ns: Namespace, txn: Transaction, errno: Errno | undefined, newRoot?: string): void {
+    if (ns.active !== txn) return;
+    ns.active = undefined;
     const parts = errno && fallbackParts(txn, errno);
     if (parts) {
-      this.queue.unshift(...parts);
+      ns.queue.unshift(...parts);
     } else if (errno) {
       for (const msg of requestsOf(txn)) this.h.respondError(msg, errno);
       if (txn.internal) this.h.logError("debug", "checkpoint-period", errno);
     } else if (!txn.internal) {
-      this.setroot({ rootref: newRoot!, sequence: this.root!.sequence + 1 });
-      if (txn.sync) this.published = [];
-      else this.published.push({ root: { ...this.root! }, blobs: txn.stored ?? [] });
+      this.setroot(ns, { rootref: newRoot!, sequence: ns.root.sequence + 1 });
+      if (ns === this.primary) this.notePublished(txn);
       if (txn.parts) this.h.log("debug", `aggregated ${txn.parts.length} transactions (${txn.ops.length} ops)`);
-      for (const msg of requestsOf(txn)) this.h.respond(msg, { ...this.root! });
+      for (const msg of requestsOf(txn)) this.h.respond(msg, { ...ns.root });
     } else {
       this.published = []; // a periodic checkpoint covers everything published so far
     }
-    this.processNext();
+    this.processNext(ns);
+  }
+
+  /** A primary root is published: a sync commit's is checkpointed; any other is remembered until the next checkpoint. */
+  private notePublished(txn: Transaction): void {
+    if (txn.sync) this.published = [];
+    else this.published.push({ root: { ...this.primary!.root }, blobs: txn.stored ?? [] });
+  }
+
+  // --- namespaces ---------------------------------------------------------
+
+  private onGetroot(msg: Message): void {
+    const ns = this.namespaceOf(msg, (msg.payload as { namespace?: unknown } | undefined)?.namespace);
+    if (ns) this.h.respond(msg, { ...ns.root });
+  }
+
+  /** kvs.c namespace_create_request_cb: a new namespace starts from an empty directory (EEXIST if it is there). */
+  private onNamespaceCreate(msg: Message): void {
+    const name = (msg.payload as { namespace?: unknown } | undefined)?.namespace;
+    if (typeof name !== "string" || name === "") return this.h.respondError(msg, "EPROTO");
+    if (name === PRIMARY_NAMESPACE || this.guests.has(name)) return this.h.respondError(msg, "EEXIST");
+    this.guests.set(name, newNamespace(name, { rootref: this.emptyRef, sequence: 0 }));
+    this.h.respond(msg, {});
+  }
+
+  /** kvs.c namespace_remove_request_cb: the primary cannot be removed (EINVAL); its pending commits fail with ENOTSUP. */
+  private onNamespaceRemove(msg: Message): void {
+    const name = (msg.payload as { namespace?: unknown } | undefined)?.namespace;
+    if (typeof name !== "string") return this.h.respondError(msg, "EPROTO");
+    if (name === PRIMARY_NAMESPACE) return this.h.respondError(msg, "EINVAL");
+    const ns = this.guests.get(name);
+    this.guests.delete(name);
+    for (const waiting of ns ? transactionsOf(ns).flatMap(requestsOf) : []) this.h.respondError(waiting, "EOPNOTSUPP");
+    if (ns) ns.active = undefined;
+    this.h.respond(msg, {});
   }
 
   private setReadOnly(readOnly: boolean, why: string): void {
@@ -370,7 +428,7 @@ export class Kvs implements FluxModule {
           this.h.logError("err", "error saving the last safe root as checkpoint", r.errno);
           return done(r.errno);
         }
-        const lost = this.root!.sequence - safe.root.sequence;
+        const lost = this.primary!.root.sequence - safe.root.sequence;
         this.h.log("warning", `checkpointed the newest root that is all on disk instead: sequence ${safe.root.sequence} (${lost} commits not on disk are lost)`);
         done();
       });
@@ -384,8 +442,9 @@ export class Kvs implements FluxModule {
     }
   }
 
-  private setroot(root: KvsRoot): void {
-    this.root = root;
+  private setroot(ns: Namespace, root: KvsRoot): void {
+    ns.root = root;
+    if (ns !== this.primary) return; // guest roots are not traced: a job's guest namespace is seen once grafted
     this.h.bus.trace.add({ kind: "state", subject: "kvs.root", value: `${root.sequence} ${root.rootref}` });
   }
 
@@ -400,9 +459,9 @@ export class Kvs implements FluxModule {
       period,
       "checkpoint-period",
       () => {
-        if (this.root!.sequence !== this.lastCheckpointSeq) {
-          this.lastCheckpointSeq = this.root!.sequence;
-          this.enqueue({ msg: undefined, ops: [], sync: true, noMerge: true, internal: true });
+        if (this.primary!.root.sequence !== this.lastCheckpointSeq) {
+          this.lastCheckpointSeq = this.primary!.root.sequence;
+          this.enqueue(this.primary!, { msg: undefined, ops: [], sync: true, noMerge: true, internal: true });
         }
         this.startCheckpointPeriod();
       },
@@ -428,7 +487,7 @@ export class Kvs implements FluxModule {
   /** Walk from the root to `key`; the value's bytes, a directory listing, or the blobs that must be loaded first. */
   private resolve(key: string, list: boolean): { value: Uint8Array | string[] } | { errno: Errno } | { missing: string[] } {
     let path = parseKey(key);
-    let obj: TreeObj = { ver: 1, type: "dirref", data: [this.root!.rootref] };
+    let obj: TreeObj = { ver: 1, type: "dirref", data: [this.primary!.root.rootref] };
     for (let depth = 0, i = 0; ; ) {
       if (obj.type === "dirref") {
         const d = this.cachedDir(obj.data[0]!);
@@ -438,7 +497,7 @@ export class Kvs implements FluxModule {
       if (obj.type === "symlink") {
         if (++depth > SYMLINK_MAX_DEPTH) return { errno: "ELOOP" };
         path = [...parseKey(obj.data.target), ...path.slice(i)];
-        obj = { ver: 1, type: "dirref", data: [this.root!.rootref] };
+        obj = { ver: 1, type: "dirref", data: [this.primary!.root.rootref] };
         i = 0;
         continue;
       }
@@ -460,10 +519,10 @@ export class Kvs implements FluxModule {
 
   // --- the kvs cache ------------------------------------------------------
 
-  private loadThen(refs: string[], txn: Transaction, then: () => void): void {
+  private loadThen(ns: Namespace, refs: string[], txn: Transaction, then: () => void): void {
     this.loadAll(refs, (errno) => {
-      if (this.active !== txn) return;
-      if (errno) this.finish(txn, errno);
+      if (ns.active !== txn) return;
+      if (errno) this.finish(ns, txn, errno);
       else then();
     });
   }
