@@ -5,7 +5,8 @@
  * wall-clock limit and Stop live outside, where the thread can be terminated.
  */
 import { createScenarioGlobals, logWriterOf, type ScenarioGlobals } from "../engine/api/scenario-api.ts";
-import { EngineSession } from "../engine/api/engine-session.ts";
+import { EngineSession, type EnginePort } from "../engine/api/engine-session.ts";
+import type { Site } from "../engine/api/engine-ops.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -64,6 +65,8 @@ export interface RunOptions {
   onTurn?: () => void;
   /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
   beforeDispose?: (sim: Simulation) => void;
+  /** The port the script's calls go through, around the session that carries them out (the exporter records each call here). */
+  wrapPort?: (session: EnginePort, callSite: () => Site) => EnginePort;
   /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
   epilogue?: (globals: ScenarioGlobals) => Promise<void>;
 }
@@ -91,7 +94,7 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
       logs.push(line);
       opts.onLog?.(line);
     });
-    const globals = createScenarioGlobals(session, { callSite: scriptSite });
+    const globals = createScenarioGlobals(opts.wrapPort ? opts.wrapPort(session, scriptSite) : session, { callSite: scriptSite });
     let body: (...args: unknown[]) => Promise<void>;
     try {
       body = new Function(...Object.keys(globals), THROW_SITES, LOG_SITES, `return (async () => {\n${compiled.js}\n})();\n//# sourceURL=${SCENARIO_URL}`) as typeof body;
