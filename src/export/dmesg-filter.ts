@@ -7,9 +7,9 @@
 import { dmesg } from "../engine/api/scenario-api.ts";
 import type { DmesgStep } from "./recording-port.ts";
 
-export type DmesgFilter = { kind: "all" } | { kind: "fixed"; text: string } | { kind: "regex"; source: string; flags: string } | { kind: "unknown"; why: string };
+export type DmesgFilter = { kind: "all" } | { kind: "level"; level: string } | { kind: "fixed"; text: string } | { kind: "regex"; source: string; flags: string } | { kind: "unknown"; why: string };
 
-const CALL = /flux\.dmesg\(\s*(?:\)|"((?:[^"\\]|\\.)*)"\s*\)|'((?:[^'\\]|\\.)*)'\s*\)|`([^`$\\]*)`\s*\)|\/((?:[^/\\\n]|\\.)+)\/([a-z]*)\s*\))/g;
+const CALL = /flux\.dmesg\(\s*(?:\)|"((?:[^"\\]|\\.)*)"\s*\)|'((?:[^'\\]|\\.)*)'\s*\)|`([^`$\\]*)`\s*\)|\/((?:[^/\\\n]|\\.)+)\/([a-z]*)\s*\)|\{\s*level:\s*["'](\w+)["']\s*\}\s*\))/g;
 
 export function dmesgFilterAt(sourceLines: readonly string[], line: number | undefined): DmesgFilter {
   const text = line === undefined ? undefined : sourceLines[line - 1];
@@ -22,7 +22,8 @@ export function dmesgFilterAt(sourceLines: readonly string[], line: number | und
 }
 
 function filterOf(m: RegExpMatchArray): DmesgFilter {
-  const [, dq, sq, bq, re, flags] = m;
+  const [, dq, sq, bq, re, flags, level] = m;
+  if (level !== undefined) return { kind: "level", level };
   try {
     if (dq !== undefined) return { kind: "fixed", text: JSON.parse(`"${dq}"`) as string };
     if (sq !== undefined) return { kind: "fixed", text: JSON.parse(`"${sq.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string };
@@ -37,6 +38,6 @@ function filterOf(m: RegExpMatchArray): DmesgFilter {
 /** How many lines the model's dmesg held for this filter at this read. */
 export function modelCount(step: DmesgStep, filter: DmesgFilter): number {
   if (filter.kind === "unknown") return 0;
-  const arg = filter.kind === "all" ? undefined : filter.kind === "fixed" ? filter.text : new RegExp(filter.source, filter.flags);
+  const arg = filter.kind === "all" ? undefined : filter.kind === "level" ? { level: filter.level as never } : filter.kind === "fixed" ? filter.text : new RegExp(filter.source, filter.flags);
   return dmesg(step.logs, arg).length;
 }

@@ -14,7 +14,7 @@ import type { Knobs } from "../engine/policy/knobs.ts";
 import { dmesgFilterAt, modelCount, type DmesgFilter } from "./dmesg-filter.ts";
 import { fluxSettings } from "./policy-settings.ts";
 import type { CallStep, DmesgStep, Outcome, Step } from "./recording-port.ts";
-import { asText, payloadCommand, printfOf, shq, tmpfsName } from "./shell.ts";
+import { asText, hereDocument, payloadCommand, printfOf, shq, tmpfsName } from "./shell.ts";
 import { groupSteps, signature, type Unit } from "./step-groups.ts";
 
 export interface ExportInput {
@@ -64,7 +64,8 @@ class TestWriter {
 
   write(): ExportOutput {
     const settings = fluxSettings(this.input.knobs);
-    this.problems.push(...settings.unexportable.map((p) => `policy: ${p}`));
+    const scenarioLine = this.lines.findIndex((l) => /(^|[^.\w])scenario\s*\(/.test(l)) + 1;
+    this.problems.push(...settings.unexportable.map((p) => `line ${scenarioLine || "?"}: ${p}`));
     const units = groupSteps(
       this.input.steps,
       (s) => signature(s, (d) => JSON.stringify(this.filterOf(d))),
@@ -75,7 +76,7 @@ class TestWriter {
       const test = this.unit(unit);
       if (test) tests.push(test);
     }
-    if (this.problems.length > 0) return { ok: false, problems: this.problems };
+    if (this.problems.length > 0) return { ok: false, problems: [...new Set(this.problems)] };
     return { ok: true, test: this.assemble(settings, tests), steps: tests.length, quota: this.input.quota };
   }
 
@@ -211,14 +212,14 @@ class TestWriter {
       case "kvs.getroot": {
         const root = value as CommitResult | undefined;
         const v = this.next("root").replace(".", "_");
-        return check(`flux kvs getroot -s | tee seq.${this.counter}`, `the root's sequence is ${root?.sequence ?? "?"}`, root ? [`test "$(cat seq.${this.counter})" = ${root.sequence}`, `${v}=$(flux kvs getroot -b)`, this.bind(root.rootref, v, false)] : []);
+        return check(`flux kvs getroot -s >seq.${this.counter}`, `the root's sequence is ${root?.sequence ?? "?"}`, root ? [`cat seq.${this.counter}`, `test "$(cat seq.${this.counter})" = ${root.sequence}`, `${v}=$(flux kvs getroot -b)`, this.bind(root.rootref, v, false)] : []);
       }
       case "kvs.get":
         return this.kvsGet(String(op.key), value, check);
       case "kvs.ls": {
         const names = (value as string[] | undefined) ?? [];
         const out = this.next("ls");
-        return check(`flux kvs ls -1 ${shq(String(op.dir))} | tee ${out}`, `kvs.ls(${JSON.stringify(op.dir)}) lists ${names.length} names`, [`${printfOf(names.map((n) => `${n}\n`).join(""))} | test_cmp - ${out}`]);
+        return check(`flux kvs ls -1 ${shq(String(op.dir))} >${out}`, `kvs.ls(${JSON.stringify(op.dir)}) lists ${names.length} names`, [`cat ${out}`, `${printfOf(names.map((n) => `${n}\n`).join(""))} | test_cmp - ${out}`]);
       }
       case "content.store": {
         if (!(op.data instanceof Uint8Array)) return this.problem(line, "content.store: the data is neither a string nor a Uint8Array");
@@ -284,7 +285,7 @@ class TestWriter {
     const out = this.next("get");
     if (value instanceof Uint8Array) return check(`flux kvs get --raw ${shq(key)} >${out}`, `kvs get ${key} gives ${value.length} bytes`, [this.sameBytes(value, out)]);
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    return check(`flux kvs get ${shq(key)} | tee ${out}`, `kvs get ${key} is ${JSON.stringify(text ?? "")}`, text === undefined ? [] : [`${printfOf(`${text}\n`)} | test_cmp - ${out}`]);
+    return check(`flux kvs get ${shq(key)} >${out}`, `kvs get ${key}${text === undefined ? "" : ` is ${JSON.stringify(text)}`}`, text === undefined ? [] : [`cat ${out}`, `${printfOf(`${text}\n`)} | test_cmp - ${out}`]);
   }
 
   /** A check that `file` holds these bytes: the payload file they were written from, or a file of them. */
@@ -319,7 +320,7 @@ class TestWriter {
     });
     // while the instance is down the list is read from the statedir, as an admin would: a recovery instance
     const list_ = this.up ? `flux content checkpoint list` : `flux start --recovery="$statedir" flux content checkpoint list`;
-    return check(`${list_} | tee ${out}`, `checkpoint list: sequences ${sequences.join(", ") || "(none)"}`, checks);
+    return check(`${list_} >${out}`, `checkpoint list: sequences ${sequences.join(", ") || "(none)"}`, [`cat ${out}`, ...checks]);
   }
 
   private fsck(op: Extract<EngineOp, { op: "flux.fsck" }>, report: { ok?: boolean } | undefined, check: (c: string, e: string) => Piece): Piece {
@@ -355,7 +356,7 @@ class TestWriter {
     const setup = [
       `rm -rf "$fs"/* &&\nmkdir "$statedir"`,
       INITIAL_PROGRAM,
-      ...(settings.configToml ? [`cat >conf.toml <<-EOT\n${settings.configToml}EOT`] : []),
+      ...(settings.configToml ? [hereDocument("cat >conf.toml", settings.configToml)] : []),
       ...this.payloadSetup,
     ].join(" &&\n");
     const o = settings.release === "0.66" ? "-o," : "";
@@ -439,11 +440,15 @@ function signed(n: number): string {
 function dmesgCount(filter: DmesgFilter): string {
   if (filter.kind === "fixed") return `flux_log_count -F -- ${shq(filter.text)}`;
   if (filter.kind === "regex") return `flux_log_count -E ${filter.flags.includes("i") ? "-i " : ""}-- ${shq(filter.source)}`;
+  if (filter.kind === "level") return `flux_log_count -E -- ${shq(`\\.(${LEVELS.slice(0, LEVELS.indexOf(filter.level) + 1).join("|")})\\[`)}`;
   return "flux_log_count ''";
 }
 
+/** syslog's levels, most severe first: a level filter keeps its own and the worse ones. */
+const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+
 function describeFilter(filter: DmesgFilter): string {
-  return filter.kind === "fixed" ? `"${filter.text}"` : filter.kind === "regex" ? `/${filter.source}/` : "any line";
+  return filter.kind === "fixed" ? `"${filter.text}"` : filter.kind === "regex" ? `/${filter.source}/` : filter.kind === "level" ? `level ${filter.level} or worse` : "any line";
 }
 
 /** The step's first command (what test_must_fail wraps): checks after it do not run for a failure. */

@@ -39,7 +39,7 @@ export function payloadCommand(bytes: Uint8Array, file: string): { command: stri
     let binary = "";
     for (const b of bytes) binary += String.fromCharCode(b);
     const base64 = btoa(binary).replace(/.{1,76}/g, "$&\n");
-    return { command: `base64 -d >${file} <<-EOF\n${base64}EOF`, exact: true };
+    return { command: hereDocument(`base64 -d >${file}`, base64), exact: true };
   }
   return { command: `head -c ${bytes.length} /dev/urandom >${file}`, exact: false };
 }
@@ -49,4 +49,9 @@ export function tmpfsName(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `tmpfs-${bytes / (1024 * 1024)}m`;
   if (bytes % 1024 === 0) return `tmpfs-${bytes / 1024}k`;
   return `tmpfs-${bytes}`;
+}
+
+/** `command` reading `text` from a here-document, braced so that `&&` can follow it (after EOT it would end nothing). */
+export function hereDocument(command: string, text: string): string {
+  return `{ ${command} <<-\\EOT\n${text}EOT\n}`;
 }

@@ -6,7 +6,8 @@
 import type { Simulation } from "../engine/api/simulation.ts";
 import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
 import { runScenario, summarize } from "../runner/run-scenario.ts";
-import type { CompareRequest, RunRequest, WorkerReply } from "./protocol.ts";
+import type { CompareRequest, ExportRequest, RunRequest, WorkerReply } from "./protocol.ts";
+import { exportScenario } from "../export/export-scenario.ts";
 import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
 import { withholdFromScenarios } from "./sandbox.ts";
@@ -18,8 +19,9 @@ const sql = await loadSqlJs();
 // the engine has what it needs from the network; scenarios get none of it
 withholdFromScenarios();
 
-self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest>) => {
+self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequest>) => {
   if (e.data.type === "compare") return compareInWorker(e.data, sql, post);
+  if (e.data.type === "export") return post({ type: "export-result", id: e.data.id, result: await exportScenario(e.data.text, e.data.name, sql) });
   const request = e.data;
   const started = performance.now();
   let sim: Simulation | undefined;
