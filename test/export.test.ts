@@ -72,7 +72,7 @@ describe("export as a flux-core test", () => {
   });
 
   it("turns a repeated block into one repeat, and a dmesg read that changed into the end of a wait", () => {
-    const call = (line: number): Step => ({ kind: "call", line, op: { op: "sim.settle" }, outcome: { ok: true, value: undefined } });
+    const call = (line: number): Step => ({ kind: "call", line, op: { op: "sim.settle" }, outcome: { ok: true, value: undefined }, answeredAfter: 0 });
     const read = (n: number): Step => ({ kind: "dmesg", line: 1, logs: new Array(n) });
     const sig = (s: Step) => `${s.kind}${s.line}`;
     const changed = (a: DmesgStep, b: DmesgStep) => a.logs.length !== b.logs.length;

@@ -17,6 +17,8 @@ export interface CallStep {
   line: number | undefined;
   op: EngineOp;
   outcome: Outcome | undefined;
+  /** How many steps were recorded when the model answered: more than this step's own index + 1 means later steps ran meanwhile. */
+  answeredAfter: number;
 }
 
 /** A read of `flux.dmesg(...)`: the broker's log as it was then (the filter is applied by the script's side). */
@@ -26,7 +28,29 @@ export interface DmesgStep {
   logs: readonly TraceEvent[];
 }
 
-export type Step = CallStep | DmesgStep;
+/** Where a call that ran while later steps went on (the script did not await it at once) was answered. */
+export interface JoinStep {
+  kind: "join";
+  line: number | undefined;
+  call: CallStep;
+}
+
+export type Step = CallStep | DmesgStep | JoinStep;
+
+/**
+ * The steps in the order a test runs them: a call answered only after later steps began runs in the background
+ * from its place, and is waited for where the model answered it.
+ */
+export function withJoins(steps: readonly Step[]): Step[] {
+  const joins = new Map<number, JoinStep[]>();
+  steps.forEach((s, i) => {
+    if (s.kind === "call" && s.outcome && s.answeredAfter > i + 1) joins.set(s.answeredAfter, [...(joins.get(s.answeredAfter) ?? []), { kind: "join", line: s.line, call: s }]);
+  });
+  const out: Step[] = [];
+  steps.forEach((s, i) => out.push(...(joins.get(i) ?? []), s));
+  out.push(...(joins.get(steps.length) ?? []));
+  return out;
+}
 
 /** Operations that only feed the script (its console, its payloads, its reads): nothing in Flux to run for them. */
 const SCRIPT_ONLY: ReadonlySet<EngineOp["op"]> = new Set(["scenario", "log", "bytes", "instance"]);
@@ -55,27 +79,31 @@ export class RecordingPort implements EnginePort {
 
   call(op: EngineOp, site?: Site): unknown {
     if (SCRIPT_ONLY.has(op.op)) return this.inner.call(op, site);
-    const step: CallStep = { kind: "call", line: op.op === "flux.crash" ? op.line : site?.(), op, outcome: undefined };
+    const step: CallStep = { kind: "call", line: op.op === "flux.crash" ? op.line : site?.(), op, outcome: undefined, answeredAfter: 0 };
+    const answer_ = (outcome: Outcome) => {
+      step.outcome = outcome;
+      step.answeredAfter = this.steps.length;
+    };
     this.steps.push(step);
     let answer: unknown;
     try {
       answer = this.inner.call(op, site);
     } catch (e) {
-      step.outcome = failure(e);
+      answer_(failure(e));
       throw e;
     }
     if (!(answer instanceof Promise)) {
-      step.outcome = { ok: true, value: answer };
+      answer_({ ok: true, value: answer });
       return answer;
     }
     // the script gets this derived promise, so a rejection it leaves unhandled stays unhandled
     return answer.then(
       (value: unknown) => {
-        step.outcome = { ok: true, value };
+        answer_({ ok: true, value });
         return value;
       },
       (e: unknown) => {
-        step.outcome = failure(e);
+        answer_(failure(e));
         throw e;
       },
     );

@@ -13,7 +13,7 @@ import type { CheckpointInfo, CommitResult, JobsResult, ShutdownResult } from ".
 import type { Knobs } from "../engine/policy/knobs.ts";
 import { dmesgFilterAt, modelCount, type DmesgFilter } from "./dmesg-filter.ts";
 import { fluxSettings } from "./policy-settings.ts";
-import type { CallStep, DmesgStep, Outcome, Step } from "./recording-port.ts";
+import { withJoins, type CallStep, type DmesgStep, type JoinStep, type Outcome, type Step } from "./recording-port.ts";
 import { asText, hereDocument, payloadCommand, printfOf, shq, tmpfsName } from "./shell.ts";
 import { groupSteps, signature, type Unit } from "./step-groups.ts";
 
@@ -51,9 +51,12 @@ class TestWriter {
   private counter = 0;
   private up = false;
   private readonly filters = new Map<DmesgStep, DmesgFilter>();
+  /** Calls that run in the background, by their number in the test. */
+  private readonly background = new Map<CallStep, number>();
 
   constructor(private readonly input: ExportInput) {
     this.lines = input.source.split("\n");
+    for (const [i, s] of input.steps.entries()) if (s.kind === "call" && s.outcome && s.answeredAfter > i + 1) this.background.set(s, this.background.size + 1);
   }
 
   filterOf(step: DmesgStep): DmesgFilter {
@@ -67,7 +70,7 @@ class TestWriter {
     const scenarioLine = this.lines.findIndex((l) => /(^|[^.\w])scenario\s*\(/.test(l)) + 1;
     this.problems.push(...settings.unexportable.map((p) => `line ${scenarioLine || "?"}: ${p}`));
     const units = groupSteps(
-      this.input.steps,
+      withJoins(this.input.steps),
       (s) => signature(s, (d) => JSON.stringify(this.filterOf(d))),
       (a, b) => modelCount(a, this.filterOf(a)) !== modelCount(b, this.filterOf(b)),
     );
@@ -125,8 +128,10 @@ class TestWriter {
   /** One step as commands and what it expects; `inLoop`: a round of a loop, where only failures are checked. */
   private step(step: Step, inLoop: boolean): Piece | undefined {
     if (step.kind === "dmesg") return this.dmesgRead(step);
+    if (step.kind === "join") return this.join(step);
     const { outcome, op, line } = step;
     if (!outcome) return this.problem(line, `${op.op}: the model never answered this call, so there is no outcome to expect`);
+    if (this.background.has(step)) return this.launch(step, outcome);
     const piece = this.call(step, outcome, inLoop);
     if (!piece) return undefined;
     if (outcome.ok) return piece;
@@ -136,6 +141,27 @@ class TestWriter {
       commands: `test_must_fail ${firstCommand(piece.commands)} 2>${err} &&\ncat ${err} &&\ngrep ${shq(text)} ${err}`,
       expects: `${piece.expects} fails: ${text}${outcome.errno ? ` (${outcome.errno})` : ""}`,
     };
+  }
+
+  /** A call the model answered only after later steps: started in the background here, checked at its join. */
+  private launch(step: CallStep, outcome: Outcome): Piece | undefined {
+    const piece = this.call(step, outcome, true);
+    if (!piece) return undefined;
+    const n = this.background.get(step)!;
+    return { commands: `{ ${firstCommand(piece.commands)} >out.bg${n} 2>err.bg${n}; echo $? >rc.bg${n}; } &
+bg${n}=$!`, expects: `${piece.expects}, in the background (answered later)` };
+  }
+
+  private join(step: JoinStep): Piece {
+    const n = this.background.get(step.call)!;
+    const outcome = step.call.outcome!;
+    const text = outcome.ok ? "" : outcome.errno ? strerror(outcome.errno as Errno) : outcome.message;
+    const commands = `wait $bg${n}
+cat out.bg${n} err.bg${n} &&
+echo "flux: exit code $(cat rc.bg${n})" &&
+${outcome.ok ? `test $(cat rc.bg${n}) -eq 0` : `test $(cat rc.bg${n}) -ne 0 &&
+grep ${shq(text)} err.bg${n}`}`;
+    return { commands, expects: `the call of line ${step.line ?? "?"} ${outcome.ok ? "succeeds" : `fails: ${text}`}` };
   }
 
   private dmesgRead(step: DmesgStep): Piece | undefined {

@@ -18,6 +18,7 @@ const MAX_PERIOD = 8;
 /** What makes two steps the same step of a loop: the line and the data asked for (not what the model answered). */
 export function signature(step: Step, dmesgFilter: (step: DmesgStep) => string): string {
   if (step.kind === "dmesg") return `dmesg@${step.line}:${dmesgFilter(step)}`;
+  if (step.kind === "join") return `join@${step.line}`;
   return `${step.line}:${JSON.stringify(step.op, (_k, v: unknown) => (v instanceof Uint8Array ? `bytes:${v.length}:${Array.from(v.subarray(0, 64)).join(",")}` : v))}`;
 }
 
