@@ -70,7 +70,9 @@ const fs = process.env.FLUX_TEST_TMPFS ?? mount!;
 let run: ReturnType<typeof spawnSync>;
 try {
   const env = { ...process.env, FLUX_TEST_TMPFS: fs, FLUX_TEST_INSTALLED_PATH: dirname(resolve(flux)), FLUX_BUILD_DIR: join(work, "build"), PATH: `${dirname(resolve(flux))}:${process.env.PATH}` };
-  run = spawnSync("sh", [testName, "--verbose"], { cwd: work, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 << 20 });
+  // a process group of its own: whatever the test leaves running (a broker, after a timeout) is killed with it
+  run = spawnSync("setsid", ["sh", testName, "--verbose"], { cwd: work, env, encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 << 20 });
+  killGroup(run.pid);
 } finally {
   if (mount) unmount(mount);
 }
@@ -112,6 +114,15 @@ function mountTmpfs(bytes: number): string {
 }
 
 function unmount(dir: string): void {
-  spawnSync("umount", [dir]);
-  rmdirSync(dir);
+  const done = spawnSync("umount", [dir], { encoding: "utf8" });
+  if (done.status === 0) rmdirSync(dir);
+  else process.stderr.write(`verify:real: could not unmount ${dir} (${done.stderr.trim()}); unmount it by hand\n`);
+}
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, "SIGKILL");
+  } catch {
+    // the group ended with the test: nothing left
+  }
 }
