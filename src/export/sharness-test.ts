@@ -251,7 +251,7 @@ grep ${shq(text)} err.bg${n}`}`;
         if (!(op.data instanceof Uint8Array)) return this.problem(line, "content.store: the data is neither a string nor a Uint8Array");
         const p = this.payload(op.data);
         const v = this.next("ref").replace(".", "_");
-        return check(`${v}=$(flux content store <${p.file}) &&\necho "$${v}"`, `content store of ${op.data.length} bytes`, typeof value === "string" ? [this.bind(value, v, p.exact)] : []);
+        return check(`flux content store <${p.file} >${v}`, `content store of ${op.data.length} bytes`, typeof value === "string" ? [`${v}=$(cat ${v})`, `echo "$${v}"`, this.bind(value, v, p.exact)] : []);
       }
       case "content.load": {
         const out = this.next("load");

@@ -238,59 +238,69 @@ test_expect_success 'line 5: flux start (rc1 done, the initial program runs)' '
 '
 
 test_expect_success 'line 8: content store of 0 bytes' '
-	ref_1=$(flux content store <payload.1) &&
+	flux content store <payload.1 >ref_1 &&
+	ref_1=$(cat ref_1) &&
 	echo "$ref_1" &&
 	test "$ref_1" = sha1-da39a3ee5e6b4b0d3255bfef95601890afd80709
 '
 
 test_expect_success 'line 8: content store of 1 bytes' '
-	ref_2=$(flux content store <payload.2) &&
+	flux content store <payload.2 >ref_2 &&
+	ref_2=$(cat ref_2) &&
 	echo "$ref_2" &&
 	test "$ref_2" = sha1-b68542373c05c0ed25231d09955b2c699d37c45b
 '
 
 test_expect_success 'line 8: content store of 64 bytes' '
-	ref_3=$(flux content store <payload.3) &&
+	flux content store <payload.3 >ref_3 &&
+	ref_3=$(cat ref_3) &&
 	echo "$ref_3" &&
 	test "$ref_3" = sha1-2849f2d5c941976c989a17d8b0849b5145a48af2
 '
 
 test_expect_success 'line 8: content store of 255 bytes' '
-	ref_4=$(flux content store <payload.4) &&
+	flux content store <payload.4 >ref_4 &&
+	ref_4=$(cat ref_4) &&
 	echo "$ref_4" &&
 	test "$ref_4" = sha1-43a97c56ce4e48600ab7d898b59acd8b975f6fb9
 '
 
 test_expect_success 'line 8: content store of 256 bytes' '
-	ref_5=$(flux content store <payload.5) &&
+	flux content store <payload.5 >ref_5 &&
+	ref_5=$(cat ref_5) &&
 	echo "$ref_5" &&
 	test "$ref_5" = sha1-240e991fb4cbfcc2792c26e22738633c99e662f5
 '
 
 test_expect_success 'line 8: content store of 4095 bytes' '
-	ref_6=$(flux content store <payload.6) &&
+	flux content store <payload.6 >ref_6 &&
+	ref_6=$(cat ref_6) &&
 	echo "$ref_6" &&
 	test "$ref_6" = sha1-4020c2d17ddb15e1f39a14909555097106918875
 '
 
 test_expect_success 'line 8: content store of 4096 bytes' '
-	ref_7=$(flux content store <payload.7) &&
+	flux content store <payload.7 >ref_7 &&
+	ref_7=$(cat ref_7) &&
 	echo "$ref_7" &&
 	test "$ref_7" = sha1-4c99e540e14f00369ed5c729101519ad18bdade9
 '
 
 test_expect_success 'line 8: content store of 65536 bytes' '
-	ref_8=$(flux content store <payload.8) &&
+	flux content store <payload.8 >ref_8 &&
+	ref_8=$(cat ref_8) &&
 	echo "$ref_8"
 '
 
 test_expect_success 'line 8: content store of 262144 bytes' '
-	ref_9=$(flux content store <payload.9) &&
+	flux content store <payload.9 >ref_9 &&
+	ref_9=$(cat ref_9) &&
 	echo "$ref_9"
 '
 
 test_expect_success 'line 8: content store of 1048576 bytes' '
-	ref_10=$(flux content store <payload.10) &&
+	flux content store <payload.10 >ref_10 &&
+	ref_10=$(cat ref_10) &&
 	echo "$ref_10"
 '
 
@@ -358,7 +368,8 @@ test_expect_success 'line 13: flux module stats content-sqlite' '
 '
 
 test_expect_success 'line 17: content store of 4096 bytes' '
-	ref_22=$(flux content store <payload.7) &&
+	flux content store <payload.7 >ref_22 &&
+	ref_22=$(cat ref_22) &&
 	echo "$ref_22" &&
 	test "$ref_22" = "$ref_7"
 '
