@@ -9,7 +9,7 @@ import { sqlReady } from "../helpers.ts";
 import { setScenario } from "./launch.ts";
 import { page, problems, servePagePerFile } from "./page-per-file.ts";
 
-servePagePerFile("dist-export");
+servePagePerFile(".tmp/dist-export");
 
 describe("export as a flux-core test", () => {
   it("downloads the test npm run export writes, and refuses an unexportable call by its line", async () => {
