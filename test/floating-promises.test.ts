@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { awaitFixes, FLOATING_PROMISE_CODE, floatingPromises } from "../src/ui/floating-promises.ts";
-import { scenarioProgram } from "./scenario-program.ts";
+import { scenarioProgram } from "../src/runner/scenario-program.ts";
 
 function warnings(text: string): { line: number; text: string }[] {
   const program = scenarioProgram({ "s.ts": text });

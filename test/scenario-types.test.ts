@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { DTS_OUTPUT, generateDts } from "../src/engine/api/dts.ts";
-import { scenarioProgram } from "./scenario-program.ts";
+import { scenarioProgram } from "../src/runner/scenario-program.ts";
 
 const read = (path: string) => readFileSync(path, "utf8");
 

@@ -8,6 +8,7 @@ import { createScenarioGlobals, logWriterOf, type ScenarioGlobals } from "../eng
 import { EngineSession, type EnginePort } from "../engine/api/engine-session.ts";
 import { RecordingPort, type DriveStep, type LogEntry } from "../engine/api/op-log.ts";
 import { host } from "../engine/common/host.ts";
+import type { Site } from "../engine/api/engine-ops.ts";
 import { ScenarioInputError, Simulation, type RunOverrides } from "../engine/api/simulation.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
@@ -66,6 +67,8 @@ export interface RunOptions {
   onTurn?: () => void;
   /** Called with the simulation after the script ended and before it is disposed (tests inspect the statedir here). */
   beforeDispose?: (sim: Simulation) => void;
+  /** The port the script's calls go through, around the session that carries them out (the exporter records each call here). */
+  wrapPort?: (session: EnginePort, callSite: () => Site) => EnginePort;
   /** More steps after the script, with the same globals, whether or not the script succeeded (not after it got stuck). */
   epilogue?: (globals: ScenarioGlobals) => Promise<void>;
   /** Receives the run as a log of operations (op-log.ts), for a realm that replays it: the script's own realm's runner. */
@@ -96,7 +99,7 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
       opts.onLog?.(line);
     });
     const recording = opts.record && new RecordingPort(session, opts.record);
-    const port: EnginePort = recording ?? session;
+    const port: EnginePort = recording ?? (opts.wrapPort ? opts.wrapPort(session, scriptSite) : session);
     let scriptEnded = false;
     // once the script has ended, what it left waiting may still wake (in an epilogue): it calls nothing any more
     const scriptPort: EnginePort = {

@@ -106,6 +106,7 @@ const REPLIES: Record<WorkerReply["type"], Check> = {
   end: shape({ id: int, result: isResult, ms: num, statedir: opt(isStatedir) }),
   "compare-progress": shape({ id: int, done: int, total: int, policy: str }),
   "compare-result": shape({ id: int, outcomes: arrayOf(isOutcome), runs: (v) => isRecord(v) && Object.values(v).every(isRun) }),
+  "export-result": shape({ id: int, result: (v) => shape({ ok: (o) => o === true, test: str, steps: int, quota: num })(v) || shape({ ok: (o) => o === false, problems: arrayOf(str) })(v) }),
 };
 
 /** What a run has piled up in the page so far: the bounds hold over all of its messages together. */

@@ -11,6 +11,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
 import type { StatedirFile } from "./statedir-export.ts";
 import type { PresetOutcome } from "../runner/compare.ts";
+import type { ExportOutput } from "../export/sharness-test.ts";
 
 export interface RunRequest {
   type: "run";
@@ -81,7 +82,22 @@ export interface RunEnd {
   statedir?: StatedirFile[];
 }
 
-export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult;
+export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply;
+
+/** Export the scenario as a flux-core test (src/export/): the worker runs it on the model once, recording each call. */
+export interface ExportRequest {
+  type: "export";
+  id: number;
+  text: string;
+  /** The file name the test's description names. */
+  name: string;
+}
+
+export interface ExportReply {
+  type: "export-result";
+  id: number;
+  result: ExportOutput;
+}
 
 /** Run the scenario under every preset, as `npm run compare` does (src/runner/compare.ts), recording each run. */
 export interface CompareRequest {

@@ -1,8 +1,8 @@
 /** Scenario texts as a TypeScript program against the generated globals, typed as the editor types them. */
 import { readFileSync } from "node:fs";
 import ts from "typescript";
-import { DTS_OUTPUT } from "../src/engine/api/dts.ts";
-import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../src/engine/api/scenario-lib.ts";
+import { DTS_OUTPUT } from "../engine/api/dts.ts";
+import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../engine/api/scenario-lib.ts";
 
 /** Each script is `/scripts/<name>`. */
 export function scenarioProgram(scripts: Record<string, string>): ts.Program {
