@@ -124,7 +124,7 @@ export class EngineClient {
   stop(reason = "stopped"): void {
     const pending = this.pending;
     if (!pending || pending.stopping) return;
-    this.worker?.postMessage({ type: "stop" });
+    this.worker?.postMessage({ type: "stop", reason });
     pending.stopping = { reason, timer: setTimeout(() => this.terminate(reason), SOFT_STOP_MS) };
     // a new run waits for no answer: this one ends now with what it had, and the worker's late answer is ignored
     if (reason === "a new run started") this.endPending((run) => run.cutShort(reason));

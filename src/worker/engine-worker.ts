@@ -29,7 +29,7 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
   // the export runs the script here, in an engine worker started for it alone and ended after (export-client.ts)
   if (e.data.type === "export") return post({ type: "export-result", id: e.data.id, result: await exportScenario(e.data.text, e.data.name, sql) });
   const request = e.data;
-  if (request.type === "stop") return current?.stop("stopped");
+  if (request.type === "stop") return current?.stop(typeof request.reason === "string" ? request.reason.slice(0, 200) : "stopped");
   if (request.type === "compare") return compareInWorker(request, sql, scripts.realm, post);
   current?.stop("a new run started");
   const started = performance.now();

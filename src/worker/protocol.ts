@@ -25,6 +25,8 @@ export interface RunRequest {
 /** End the run in progress (the engine's worker answers with what it had, as a run cut short). */
 export interface StopRequest {
   type: "stop";
+  /** What the run's error will say ("stopped by the Stop button"); bounded by the engine worker. */
+  reason: string;
 }
 
 /** Every layer after trace event `i` (only the layers the page draws, and only when one of them changed). */
