@@ -47,7 +47,8 @@ describe("export as a flux-core test", () => {
     if (!result.ok) throw new Error(result.problems.join("\n"));
     const golden = `test/golden/${name}.t`;
     if (process.env.UPDATE_GOLDEN) writeFileSync(golden, result.test);
-    await expect(result.test).toMatchFileSnapshot(golden);
+    // toMatchFileSnapshot resolves a path against this test file's folder (test/): the same file as above
+    await expect(result.test).toMatchFileSnapshot(`golden/${name}.t`);
   });
 
   it("expects what the model did: an error as test_must_fail with its text, a loop on dmesg as one wait", async () => {

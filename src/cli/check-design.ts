@@ -31,13 +31,6 @@ const COMMAND: CommandSpec = {
 const line = parseCommandLine(COMMAND);
 if (line.positionals.length > 0) line.badInput(`no file is checked, only a design: unexpected "${line.positionals[0]}"`);
 
-function whole(name: string, fallback: number, min: number): number {
-  const text = line.text(name);
-  const n = Number(text ?? fallback);
-  if (!Number.isInteger(n) || n < min) line.badInput(`--${name} must be a whole number >= ${min}, got "${text}"`);
-  return n;
-}
-
 function design() {
   try {
     const policy = policyArgument(line.text("policy") ?? "upstream");
@@ -48,8 +41,8 @@ function design() {
   }
 }
 
-const runs = whole("runs", 200, 1);
-const firstSeed = whole("seed", 1, 1);
+const runs = line.wholeNumber("runs", 1) ?? 200;
+const firstSeed = line.wholeNumber("seed", 1) ?? 1;
 const { policy, without } = design();
 const started = performance.now();
 const checker = new DesignChecker(await loadSqlJs(), {

@@ -33,6 +33,8 @@ export interface CommandLine {
   texts(name: string): string[];
   /** Whether a boolean option was given. */
   flag(name: string): boolean;
+  /** A string option read as a whole number >= min, if given; bad input otherwise. */
+  wholeNumber(name: string, min: number): number | undefined;
   badInput(reason: string): never;
 }
 
@@ -61,7 +63,14 @@ export function parseCommandLine(spec: CommandSpec, argv = process.argv.slice(2)
   try {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
     const texts = (name: string) => [values[name]].flat().filter((v): v is string => typeof v === "string");
-    return { positionals, text: (name) => texts(name).at(-1), texts, flag: (name) => values[name] === true, badInput };
+    const text = (name: string) => texts(name).at(-1);
+    const wholeNumber = (name: string, min: number) => {
+      const given = text(name);
+      if (given === undefined) return undefined;
+      const n = Number(given);
+      return Number.isInteger(n) && n >= min ? n : badInput(`--${name} must be a whole number >= ${min}, got "${given}"`);
+    };
+    return { positionals, text, texts, flag: (name) => values[name] === true, wholeNumber, badInput };
   } catch (e) {
     return badInput(`${(e as Error).message}; --help lists the options`);
   }

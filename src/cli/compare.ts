@@ -36,8 +36,7 @@ const file = oneFile(line, COMMAND);
 const text = readFileSync(file, "utf8");
 const syntax = transpileScenario(text).error;
 if (syntax) badInput(`${file}${syntax.line ? `:${syntax.line}` : ""}: ${syntax.message}`);
-const timeoutMs = Number(line.text("timeout-ms") ?? 60_000);
-if (!Number.isInteger(timeoutMs) || timeoutMs < 1) badInput(`--timeout-ms must be a whole number >= 1, got "${line.text("timeout-ms")}"`);
+const timeoutMs = line.wholeNumber("timeout-ms", 1) ?? 60_000;
 
 function columns(): Column[] | undefined {
   const given = line.texts("policy");

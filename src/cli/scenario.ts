@@ -30,13 +30,6 @@ const COMMAND: CommandSpec = {
 const line = parseCommandLine(COMMAND);
 const { badInput } = line;
 
-function integer(text: string | undefined, what: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) badInput(`${what} must be a whole number >= ${min}, got "${text}"`);
-  return n;
-}
-
 const file = oneFile(line, COMMAND);
 function policyOverride(): PolicySetting | undefined {
   const text = line.text("policy");
@@ -47,8 +40,8 @@ function policyOverride(): PolicySetting | undefined {
   }
 }
 const policy = policyOverride();
-const seed = integer(line.text("seed"), "--seed", Number.MIN_SAFE_INTEGER);
-const timeoutMs = integer(line.text("timeout-ms"), "--timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
+const seed = line.wholeNumber("seed", Number.MIN_SAFE_INTEGER);
+const timeoutMs = line.wholeNumber("timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
 const overrides = {
   ...(policy !== undefined ? { policy } : {}),
   ...(seed !== undefined ? { seed } : {}),
