@@ -9,7 +9,7 @@ import { run, script, sqlReady } from "./helpers.ts";
 
 describe("presets", () => {
   it("are the names of the scenario API, each with a description and a consistent set of knobs", () => {
-    expect(Object.keys(PRESETS)).toEqual(["flux-0.66", "upstream", "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve-file"]);
+    expect(Object.keys(PRESETS)).toEqual(["flux-0.66", "upstream", "read-only", "fail-hard", "rc3-hold", "separate-checkpoint-db", "reserve-file", "safe-mode"]);
     for (const preset of Object.values(PRESETS)) {
       expect(preset.description.length).toBeGreaterThan(100);
       expect(conflicts(preset.knobs)).toEqual([]);

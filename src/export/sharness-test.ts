@@ -9,7 +9,7 @@
 import type { EngineOp } from "../engine/api/engine-ops.ts";
 import type { Errno } from "../engine/sim/errno.ts";
 import { strerror } from "../engine/sim/errno.ts";
-import type { CheckpointInfo, CommitResult, JobsResult, ShutdownResult } from "../engine/api/types.ts";
+import type { CheckpointInfo, CommitResult, JobsResult, QueueStatus, ShutdownResult } from "../engine/api/types.ts";
 import type { Knobs } from "../engine/policy/knobs.ts";
 import { dmesgFilterAt, modelCount, type DmesgFilter } from "./dmesg-filter.ts";
 import { fluxSettings } from "./policy-settings.ts";
@@ -293,6 +293,10 @@ grep ${shq(text)} err.bg${n}`}`;
         return this.problem(line, "disk.failNextWrite(): an injected write fault has no counterpart in a test of real Flux");
       case "flux.readWrite":
         return this.problem(line, "flux.readWrite(): the read-only policy's way back is a proposal no flux-core release has");
+      case "flux.setReadOnly":
+        return this.problem(line, "flux.setReadOnly(): a read-only flag per level is a proposal of #6236 no flux-core release has");
+      case "flux.queue":
+        return this.queue(op, value as QueueStatus | undefined, check);
       default:
         return this.problem(line, `${op.op}: no flux-core command for it`);
     }
@@ -323,6 +327,15 @@ grep ${shq(text)} err.bg${n}`}`;
     if (this.inexact && !this.payloads.has(payloadKey(bytes))) return `test $(wc -c <${file}) -eq ${bytes.length}`;
     const p = this.payload(bytes);
     return p.exact ? `cmp ${p.file} ${file}` : `cmp ${p.file} ${file} # the bytes this test stored`;
+  }
+
+  /** `flux queue`: enable and disable as Flux's command takes them; status checked by its first line. */
+  private queue(op: Extract<EngineOp, { op: "flux.queue" }>, status: QueueStatus | undefined, check: (c: string, e: string, checks?: string[]) => Piece): Piece {
+    if (op.action === "enable") return check("flux queue enable", "job submission enabled");
+    if (op.action === "disable") return check(`flux queue disable --message=${shq(String(op.reason))}`, `job submission disabled: ${String(op.reason)}`);
+    const out = this.next("queue");
+    const first = status?.enabled ? "Job submission is enabled" : `Job submission is disabled: ${status?.reason ?? ""}`;
+    return check(`flux queue status >${out}`, `flux queue status: ${first}`, status ? [`cat ${out}`, `head -n1 ${out} | grep -qxF ${shq(first)}`] : []);
   }
 
   private moduleStats(module: string, value: unknown, check: (c: string, e: string, checks?: string[]) => Piece): Piece {

@@ -88,6 +88,8 @@ const OP_FIELDS: { [K in OpName]: Record<Exclude<keyof Extract<EngineOp, { op: K
   "flux.stats": { module: isData },
   "flux.fsck": { repair: isBoolean, rootref: isData },
   "flux.module": { verb: oneOf("load", "remove"), name: isData },
+  "flux.queue": { action: isData, reason: isData },
+  "flux.setReadOnly": { level: isData, readOnly: isData },
   "jobs.submit": { n: isData, output: isData, runtimeMs: isData, concurrency: isData, atOnce: isData, cores: isData, batchMs: isData },
   "sim.advance": { ms: isData },
   "sim.settle": {},

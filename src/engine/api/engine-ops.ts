@@ -32,6 +32,8 @@ export type EngineOp =
   | { op: "flux.stats"; module: Data }
   | { op: "flux.fsck"; repair: boolean; rootref: Data }
   | { op: "flux.module"; verb: "load" | "remove"; name: Data }
+  | { op: "flux.queue"; action: Data; reason: Data }
+  | { op: "flux.setReadOnly"; level: Data; readOnly: Data }
   | { op: "jobs.submit"; n: Data; output: Data; runtimeMs: Data; concurrency: Data; atOnce: Data; cores: Data; batchMs: Data }
   | { op: "sim.advance"; ms: Data }
   | { op: "sim.settle" }

@@ -14,7 +14,7 @@ import type { TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp } from "../sim/wallclock.ts";
 import { format } from "./expect.ts";
 import type { Simulation } from "./simulation.ts";
-import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, ShutdownResult } from "./types.ts";
+import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, QueueStatus, ReadOnlyLevel, ShutdownResult } from "./types.ts";
 import { decodeValue, parseSize } from "./values.ts";
 import { settingsOf, type Data, type EngineOp, type Site } from "./engine-ops.ts";
 
@@ -43,11 +43,14 @@ export const MAX_BYTES = 1024 * 1024 * 1024;
 export const MAX_LOG_LINE = 10_000;
 /** All of a run's log() lines together: past this the console takes no more, and says so once. */
 export const MAX_CONSOLE_CHARS = 16 * 1024 * 1024;
+/** Jobs one jobs.submit may ask for: 2,000 take about 18 s in the CLI, so more than this could never end within any run limit. */
+const MAX_JOBS = 100_000;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
 const MAX_CONCURRENT_JOBS = 1000;
 /** jobs.submit's cores and batch window: a node's cores at most, and a window up to a second (flux's is 0.01 s). */
 const MAX_CORES = 1000;
 const MAX_BATCH_MS = 1000;
+const READ_ONLY_LEVELS: readonly ReadOnlyLevel[] = ["content-sqlite", "content", "kvs"];
 const STATS_TOPICS = { content: "content.stats-get", "content-sqlite": "content-sqlite.stats-get", kvs: "kvs.stats-get" } as const;
 
 export class EngineSession implements EnginePort {
@@ -124,6 +127,10 @@ export class EngineSession implements EnginePort {
         return this.backingModule(op.verb, op.name);
       case "flux.checkpoints":
         return this.checkpoints();
+      case "flux.queue":
+        return this.queue(op.action, op.reason);
+      case "flux.setReadOnly":
+        return this.setReadOnly(op.level, op.readOnly);
       case "jobs.submit":
         return this.submitJobs(op);
       case "sim.advance":
@@ -245,6 +252,35 @@ export class EngineSession implements EnginePort {
     );
   }
 
+  /** `flux queue enable|disable|status`: job-manager's queue (queue.c); a disable needs a reason, as Flux's does. */
+  private queue(action: Data, reason: Data): Promise<QueueStatus> {
+    if (action !== "enable" && action !== "disable" && action !== "status") {
+      throw new FluxError("EINVAL", `flux queue: unknown action ${format(action)}; known: "enable", "disable", "status"`);
+    }
+    const label = `flux.queue(${JSON.stringify(action)})`;
+    if (action === "status") return this.sim.request(label, "job-manager.queue-status", {}, "flux queue status", (p) => p as QueueStatus);
+    if (action === "disable" && (typeof reason !== "string" || reason === "")) {
+      throw new FluxError("EINVAL", `flux queue disable: reason is required for disable (flux.queue("disable", "why")), got ${format(reason)}`);
+    }
+    if (action === "enable" && reason !== undefined) throw new FluxError("EINVAL", `flux queue enable: takes no reason, got ${format(reason)}`);
+    const payload = action === "enable" ? { enable: true, all: false } : { enable: false, reason, all: false };
+    const status: QueueStatus = action === "enable" ? { enabled: true } : { enabled: false, reason: reason as string };
+    return this.sim.request(label, "job-manager.queue-enable", payload, `flux queue ${action}`, () => status);
+  }
+
+  /**
+   * One level's read-only flag, set or cleared (garlick in #6236: "a way to set/clear a read only flag at each level
+   * would be useful for testing"). Clearing the cache's writes back what stayed dirty and answers as a flush does.
+   */
+  private setReadOnly(level: Data, readOnly: Data): Promise<void> {
+    if (!READ_ONLY_LEVELS.includes(level as ReadOnlyLevel)) {
+      throw new FluxError("EINVAL", `flux.setReadOnly: level is one of ${READ_ONLY_LEVELS.map((l) => JSON.stringify(l)).join(", ")}, got ${format(level)}`);
+    }
+    if (typeof readOnly !== "boolean") throw new FluxError("EINVAL", `flux.setReadOnly: readOnly must be true or false, got ${format(readOnly)}`);
+    const topic = `${level as ReadOnlyLevel}.set-readonly`;
+    return this.sim.request(`flux.setReadOnly(${JSON.stringify(level)}, ${readOnly})`, topic, { readonly: readOnly }, topic, () => undefined);
+  }
+
   private checkpoints(): Promise<CheckpointInfo[]> {
     const broker = this.sim.broker;
     const list = (value: Checkpoint[]): CheckpointInfo[] =>
@@ -269,7 +305,7 @@ export class EngineSession implements EnginePort {
 
   private submitJobs(op: Extract<EngineOp, { op: "jobs.submit" }>): Promise<JobsResult> {
     const n = op.n === undefined ? 1 : op.n;
-    if (!Number.isInteger(n) || (n as number) < 0) throw new FluxError("EINVAL", `jobs.submit: n must be a whole number, got ${format(n)}`);
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_JOBS) throw new FluxError("EINVAL", `jobs.submit: n must be a whole number from 0 to ${MAX_JOBS}, got ${format(n)}`);
     const { output, runtimeMs } = op;
     const concurrency = wholeNumberOption(op.concurrency, "concurrency", 1, MAX_CONCURRENT_JOBS);
     if (output !== undefined && typeof output !== "string") throw new FluxError("EINVAL", `jobs.submit: output must be a string, got ${format(output)}`);

@@ -194,6 +194,8 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
     moduleLoad: (name) => ask(() => ({ op: "flux.module", verb: "load", name: dataOf(name) })),
     moduleRemove: (name) => ask(() => ({ op: "flux.module", verb: "remove", name: dataOf(name) })),
     checkpoints: () => ask(() => ({ op: "flux.checkpoints" })),
+    queue: (action, reason) => ask(() => ({ op: "flux.queue", action: dataOf(action), reason: dataOf(reason) })),
+    setReadOnly: (level, readOnly) => ask(() => ({ op: "flux.setReadOnly", level: dataOf(level), readOnly: dataOf(readOnly) })),
   };
 
   const jobs: JobsApi = {

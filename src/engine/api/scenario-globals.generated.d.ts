@@ -201,6 +201,16 @@ interface DmesgFilter {
   match?: string | RegExp;
 }
 
+/** What `flux queue status` says of job submission. */
+interface QueueStatus {
+  enabled: boolean;
+  /** Why submission is disabled. */
+  reason?: string;
+}
+
+/** The levels of the stack that have a read-only flag (the read-only designs of #6236). */
+type ReadOnlyLevel = "content-sqlite" | "content" | "kvs";
+
 interface FluxApi {
   /** rc1: content cache, content-sqlite, (fsck), kvs; restores the last checkpoint. Rejects when rc1 fails. */
   start(): Promise<void>;
@@ -231,6 +241,19 @@ interface FluxApi {
   readWrite(): Promise<CommitResult>;
   /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard); null while it is up or after a crash. */
   readonly exitCode: number | null;
+  /**
+   * `flux queue enable`, `flux queue disable --message=REASON`, `flux queue status`: job-manager's queue. While it is
+   * disabled every submission fails ("job submission is disabled: REASON", EINVAL), after job-ingest has committed
+   * the job and before it removes it again (two KVS commits per refused job, as in Flux). The safe-mode policy disables
+   * it at the first ENOSPC.
+   */
+  queue(action: "enable" | "disable" | "status", reason?: string): Promise<QueueStatus>;
+  /**
+   * Set or clear one level's read-only flag (a proposal of #6236, no flux-core release has it): content-sqlite and the
+   * content cache then answer stores with EROFS, the kvs refuses commits with EROFS. Clearing the cache's flag writes
+   * back what stayed dirty and rejects as a flush does if that fails.
+   */
+  setReadOnly(level: ReadOnlyLevel, readOnly: boolean): Promise<void>;
 }
 
 interface SimApi {
@@ -309,12 +332,19 @@ interface Knobs {
   failHard: boolean;
   /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */
   reserveBytes: number;
+  /** content-sqlite: start read-only, answering stores and checkpoints with EROFS until set read-write (garlick in #6236: "useful for recovery"). */
+  backingStartsReadOnly: boolean;
   /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
   checkpointDb: "main" | "separate";
   /** content cache: go read-only when a write-back fails with ENOSPC or EROFS: stop write-back, keep dirty blobs, answer EROFS. */
   cacheReadOnly: boolean;
   /** content cache: a flush re-sends entries whose write-back failed (Flux never retries them by itself). */
   cacheRetriesFailedWrites: boolean;
+  /**
+   * content cache: at the first write-back that fails with ENOSPC, disable job submission (`flux queue disable`) so no
+   * new work piles up; running jobs go on (the safe mode of #6236: trws, garlick). `flux.queue("enable")` undoes it.
+   */
+  safeModeOnEnospc: boolean;
   /** kvs: go read-only when a content.store fails with EROFS: refuse commits with EROFS, keep serving lookups. */
   kvsReadOnly: boolean;
   /** kvs: when the unload checkpoint cannot flush, checkpoint instead the newest root whose blobs are all on disk. */
@@ -328,7 +358,7 @@ interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file";
+type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file" | "safe-mode";
 
 /** @deprecated "reserve" is now "reserve-file" (it is this playground's idea, not PR #6217); the old name still runs. */
 type RenamedPresetName = "reserve";

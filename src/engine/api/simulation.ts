@@ -129,7 +129,7 @@ export class Simulation {
       });
       this.brokerValue.onHardStop = () => this.answerLost();
       this.client = this.brokerValue.bus.endpoint("client");
-      this.jobWorkload = new JobWorkload(this.brokerValue.bus, () => this.prng);
+      this.jobWorkload = new JobWorkload(this.brokerValue.bus, () => this.prng, this.brokerValue.queue);
       this.options.onBroker?.(this.brokerValue);
     }
     return this.brokerValue;

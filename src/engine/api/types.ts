@@ -208,6 +208,16 @@ export interface DmesgFilter {
   match?: string | RegExp;
 }
 
+/** What `flux queue status` says of job submission. */
+export interface QueueStatus {
+  enabled: boolean;
+  /** Why submission is disabled. */
+  reason?: string;
+}
+
+/** The levels of the stack that have a read-only flag (the read-only designs of #6236). */
+export type ReadOnlyLevel = "content-sqlite" | "content" | "kvs";
+
 export interface FluxApi {
   /** rc1: content cache, content-sqlite, (fsck), kvs; restores the last checkpoint. Rejects when rc1 fails. */
   start(): Promise<void>;
@@ -238,6 +248,19 @@ export interface FluxApi {
   readWrite(): Promise<CommitResult>;
   /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard); null while it is up or after a crash. */
   readonly exitCode: number | null;
+  /**
+   * `flux queue enable`, `flux queue disable --message=REASON`, `flux queue status`: job-manager's queue. While it is
+   * disabled every submission fails ("job submission is disabled: REASON", EINVAL), after job-ingest has committed
+   * the job and before it removes it again (two KVS commits per refused job, as in Flux). The safe-mode policy disables
+   * it at the first ENOSPC.
+   */
+  queue(action: "enable" | "disable" | "status", reason?: string): Promise<QueueStatus>;
+  /**
+   * Set or clear one level's read-only flag (a proposal of #6236, no flux-core release has it): content-sqlite and the
+   * content cache then answer stores with EROFS, the kvs refuses commits with EROFS. Clearing the cache's flag writes
+   * back what stayed dirty and rejects as a flush does if that fails.
+   */
+  setReadOnly(level: ReadOnlyLevel, readOnly: boolean): Promise<void>;
 }
 
 export interface SimApi {

@@ -27,6 +27,7 @@ import { Scheduler, type ScheduledEvent } from "../sim/scheduler.ts";
 import { Trace } from "../sim/trace.ts";
 import { runFsck } from "../fsck/fsck.ts";
 import { InstanceServices } from "../workload/instance-services.ts";
+import { JobQueue } from "../workload/job-queue.ts";
 import { Startlog } from "./startlog.ts";
 
 export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
@@ -65,6 +66,8 @@ export class Broker {
   private content: ContentCache | undefined;
   private backing: ContentSqlite | undefined;
   private kvsModule: Kvs | undefined;
+  /** job-manager's queue: what `flux queue` enables and disables, and what the safe mode disables. */
+  readonly queue = new JobQueue();
   private loaded: FluxModule[] = [];
   /**
    * Every module instance made since the last power loss, loaded or not: a
@@ -154,12 +157,19 @@ export class Broker {
     this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs));
     this.kvsModule = this.make(new Kvs(h("kvs"), this.knobs));
     const startlog = new Startlog(h("startlog"));
-    const services = new InstanceServices(h("resource"), h("job-manager"), this.knobs);
+    const services = new InstanceServices(h("resource"), h("job-manager"), this.knobs, this.queue);
     const steps: Step[] = [
       this.loadStep(this.content),
       this.loadStep(this.backing),
       { name: "fsck", run: (next) => this.fsckAtStart(next) },
       this.loadStep(this.kvsModule),
+      {
+        name: "job-manager",
+        run: (next) => {
+          this.queue.load(h("job-manager"));
+          next();
+        },
+      },
       // the resource module's first writes beat the startlog's subprocess; its hwloc discovery does not
       { name: "resource", run: (next) => services.loadBeforeStartEvent(() => next()) },
       { name: "post-start-event", run: (next) => startlog.postStart(next) },
@@ -188,7 +198,7 @@ export class Broker {
     this.setState("rc3");
     this.rc3Errors = [];
     const startlog = new Startlog(this.bus.endpoint("startlog"));
-    const services = new InstanceServices(this.bus.endpoint("resource"), this.bus.endpoint("job-manager"), this.knobs);
+    const services = new InstanceServices(this.bus.endpoint("resource"), this.bus.endpoint("job-manager"), this.knobs, this.queue);
     const steps: Step[] = [
       // the hold comes first: under a read-only policy even the startlog's "finish" commit needs the levels read-write again
       ...(this.knobs.rc3HoldFreeBytes > 0 ? [{ name: "hold", run: (next: () => void) => this.holdUntilFlushed(next) }] : []),

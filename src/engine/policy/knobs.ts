@@ -40,12 +40,19 @@ export interface Knobs {
   failHard: boolean;
   /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */
   reserveBytes: number;
+  /** content-sqlite: start read-only, answering stores and checkpoints with EROFS until set read-write (garlick in #6236: "useful for recovery"). */
+  backingStartsReadOnly: boolean;
   /** content-sqlite: checkpoints in the main database, or in a small preallocated one with journaling off (#6236). */
   checkpointDb: "main" | "separate";
   /** content cache: go read-only when a write-back fails with ENOSPC or EROFS: stop write-back, keep dirty blobs, answer EROFS. */
   cacheReadOnly: boolean;
   /** content cache: a flush re-sends entries whose write-back failed (Flux never retries them by itself). */
   cacheRetriesFailedWrites: boolean;
+  /**
+   * content cache: at the first write-back that fails with ENOSPC, disable job submission (`flux queue disable`) so no
+   * new work piles up; running jobs go on (the safe mode of #6236: trws, garlick). `flux.queue("enable")` undoes it.
+   */
+  safeModeOnEnospc: boolean;
   /** kvs: go read-only when a content.store fails with EROFS: refuse commits with EROFS, keep serving lookups. */
   kvsReadOnly: boolean;
   /** kvs: when the unload checkpoint cannot flush, checkpoint instead the newest root whose blobs are all on disk. */
@@ -59,7 +66,7 @@ export interface Knobs {
 }
 
 /** The named policies (presets.ts holds their knobs and descriptions). */
-export type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file";
+export type PresetName = "flux-0.66" | "upstream" | "read-only" | "fail-hard" | "rc3-hold" | "separate-checkpoint-db" | "reserve-file" | "safe-mode";
 /** @deprecated "reserve" is now "reserve-file" (it is this playground's idea, not PR #6217); the old name still runs. */
 export type RenamedPresetName = "reserve";
 
@@ -80,10 +87,12 @@ export const KNOB_NAMES = [
   "purgeOldEntryMs",
   "backingOnEnospc",
   "failHard",
+  "backingStartsReadOnly",
   "reserveBytes",
   "checkpointDb",
   "cacheReadOnly",
   "cacheRetriesFailedWrites",
+  "safeModeOnEnospc",
   "kvsReadOnly",
   "unloadCheckpointFallback",
   "rc3HoldFreeBytes",

@@ -12,10 +12,12 @@ const COMMON = {
   transactionMerge: true,
   backingOnEnospc: "retry",
   failHard: false,
+  backingStartsReadOnly: false,
   reserveBytes: 0,
   checkpointDb: "main",
   cacheReadOnly: false,
   cacheRetriesFailedWrites: false,
+  safeModeOnEnospc: false,
   kvsReadOnly: false,
   unloadCheckpointFallback: false,
   rc3HoldFreeBytes: 0,
@@ -119,6 +121,19 @@ export const PRESETS = {
       "the space never returns to the filesystem. Trade-off here: it only buys time (another consumer can take the freed " +
       "space), and the reserve is space nobody else may use. (Called \"reserve\" before; that name still works.)",
     knobs: { ...UPSTREAM, reserveBytes: 256 * 1024, cacheRetriesFailedWrites: true },
+  },
+  "safe-mode": {
+    name: "safe-mode",
+    title: "Safe mode: stop taking jobs (proposed in #6236)",
+    description:
+      "trws's and garlick's idea: on ENOSPC the instance enters a safe mode, \"a higher level state for the instance that would " +
+      "stop/disable queues at least\", so no new work piles up; running jobs go on. Here the content cache disables job " +
+      "submission (as `flux queue disable` does) at its first write-back that fails for lack of space; `flux.queue(\"enable\")` " +
+      "is the admin's way back. The rest is Flux today: the failed blobs stay dirty, and a restart comes back at the last good " +
+      "checkpoint. Trade-off: a refused submission still costs two KVS commits in Flux (job-ingest commits the job, job-manager " +
+      "refuses it, job-ingest removes it), so the cache still grows, more slowly; and an earlier safe mode (#4861) confused " +
+      "users and was removed (#4898).",
+    knobs: { ...UPSTREAM, safeModeOnEnospc: true },
   },
 } as const satisfies Record<PresetName, Preset>;
 

@@ -33,6 +33,7 @@ import { type Errno, strerror } from "../sim/errno.ts";
 import type { KvsOp } from "../modules/kvs/txn.ts";
 import type { Knobs } from "../policy/knobs.ts";
 import { eventlogLine, eventTimestamp, putText } from "../common/eventlog.ts";
+import type { JobQueue } from "./job-queue.ts";
 
 type Next = (errno?: Errno, text?: string) => void;
 
@@ -44,6 +45,7 @@ export class InstanceServices {
     private readonly resource: Endpoint,
     private readonly jobManager: Endpoint,
     private readonly knobs: Pick<Knobs, "resourceDrainCheckpoint">,
+    private readonly queue: JobQueue,
   ) {}
 
   /** How resource.R was found at load: in the KVS (a restart), or discovered. */
@@ -96,7 +98,7 @@ export class InstanceServices {
       one();
     });
     // queues_save() gives an array of queues; 66 bytes, so a valref as in Flux
-    const state = { version: 1, max_jobid: 0, queue: [{ enable: true, start: true }] };
+    const state = { version: 1, max_jobid: 0, queue: [this.queue.saved()] };
     this.commit(this.jobManager, [putText("checkpoint.job-manager", JSON.stringify(state))], false, "restart_save_state", () => this.drainCheckpoint(one));
   }
 

@@ -24,6 +24,7 @@ import { CommitBatch } from "./commit-batch.ts";
 import { GuestNamespace } from "./guest-namespace.ts";
 import type { JobOptions, JobsResult } from "../api/types.ts";
 import { host } from "../common/host.ts";
+import type { JobQueue } from "./job-queue.ts";
 
 export type { JobOptions, JobsResult };
 
@@ -86,6 +87,8 @@ export class JobWorkload {
     bus: Bus,
     /** The run's PRNG: how long each job of a batch runs varies, as real shells' start-up does. */
     private readonly prng: () => Prng,
+    /** job-manager's queue: a disabled one refuses every job it is announced. */
+    private readonly queue: JobQueue,
   ) {
     this.ingest = bus.endpoint("job-ingest");
     this.manager = bus.endpoint("job-manager");
@@ -184,6 +187,8 @@ export class JobWorkload {
       const dir = `job.${id}`;
       ingest.add(this.ingestOps(dir, index + 1), (errno) => {
         if (errno || run.failure) return errno ? failed(index, id, errno) : run.abandon(1);
+        const refusal = this.queue.submitRefusal();
+        if (refusal) return this.refused(dir, `flux submit: ${refusal}`, (error) => run.settle(index, id, error));
         manager.add([this.event(dir, "submit", SUBMIT_CONTEXT), this.event(dir, "validate")], (errno) => {
           if (errno || run.failure) return errno ? failed(index, id, errno) : run.abandon(1);
           manager.add([this.event(dir, "depend"), this.event(dir, "priority", { priority: 16 })]);
@@ -221,8 +226,26 @@ export class JobWorkload {
   }
 
 
+  /**
+   * job-manager refused the job job-ingest has just committed (queue
+   * disabled): the submitter gets the error, and job-ingest commits the
+   * job's removal (batch_cleanup; the directories above it stay). Measured
+   * on real 0.88 here: two refused submissions advance the root by 4.
+   */
+  private refused(dir: string, text: string, done: (error: FluxError) => void): void {
+    done(new FluxError("EINVAL", text));
+    this.ingest.rpc("kvs.commit", { ops: [{ op: "unlink", key: dir }] }, (r) => {
+      if (!r.ok) this.ingest.log("err", `batch_cleanup_continuation: KVS commit failed: ${strerror(r.errno)}`);
+    });
+  }
+
   private runJob(id: string, opts: JobOptions, done: (error?: FluxError) => void): void {
     const dir = `job.${id}`;
+    const refusal = this.queue.submitRefusal();
+    if (refusal) {
+      this.ingest.rpc("kvs.commit", { ops: this.ingestOps(dir) }, (r) => (r.ok ? this.refused(dir, `flux run: ${refusal}`, done) : done(commitError("job-ingest", r.errno))));
+      return;
+    }
     const output = opts.output ?? DEFAULT_OUTPUT;
     const event = (name: string, context: object = {}) => this.event(dir, name, context);
     const steps: [Endpoint, () => KvsOp[]][] = [

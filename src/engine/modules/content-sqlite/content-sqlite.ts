@@ -34,7 +34,7 @@ export interface Checkpoint {
   timestamp: number;
 }
 
-type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash" | "backingOnEnospc" | "failHard" | "reserveBytes" | "checkpointDb">;
+type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash" | "backingOnEnospc" | "failHard" | "reserveBytes" | "checkpointDb" | "backingStartsReadOnly">;
 
 export interface ContentSqliteSnapshot {
   open: boolean;
@@ -113,6 +113,7 @@ export class ContentSqlite implements FluxModule {
     this.h.serve("content-sqlite.stats-get", (msg) => this.onStats(msg));
     this.h.serve("content-sqlite.set-readonly", (msg) => this.onSetReadOnly(msg));
     this.reserveSpace();
+    if (this.knobs.backingStartsReadOnly) this.setReadOnly(true, "at start (backingStartsReadOnly)");
     this.h.rpc("content.register-backing", { name: this.name }, (r) => done(r.ok ? undefined : r.errno));
   }
 

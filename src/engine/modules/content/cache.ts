@@ -51,7 +51,7 @@ export interface ContentCacheSnapshot extends ContentCacheStats {
 
 type Knob = Pick<
   Knobs,
-  "contentHash" | "blobSizeLimit" | "flushBatchLimit" | "purgeTargetSize" | "purgeOldEntryMs" | "checkpointPutFlushes" | "cacheReadOnly" | "cacheRetriesFailedWrites"
+  "contentHash" | "blobSizeLimit" | "flushBatchLimit" | "purgeTargetSize" | "purgeOldEntryMs" | "checkpointPutFlushes" | "cacheReadOnly" | "cacheRetriesFailedWrites" | "safeModeOnEnospc"
 >;
 
 export class ContentCache implements FluxModule {
@@ -67,6 +67,8 @@ export class ContentCache implements FluxModule {
   private flushBatchCount = 0;
   private flushErrno: Errno | undefined;
   private readOnly = false;
+  /** The safe mode was entered (once per load: the next start has its queue enabled again). */
+  private safeMode = false;
   private acctSize = 0;
   private acctValid = 0;
   private acctDirty = 0;
@@ -230,6 +232,7 @@ export class ContentCache implements FluxModule {
       for (const msg of this.flushRequests.splice(0)) this.h.respondError(msg, errno);
       this.flushErrno = errno;
       if (this.knobs.cacheReadOnly && !this.readOnly && (errno === "ENOSPC" || errno === "EROFS")) this.setReadOnly(true, `after a failed write-back (${strerror(errno)})`);
+      if (this.knobs.safeModeOnEnospc && !this.safeMode && errno === "ENOSPC") this.enterSafeMode();
     } else {
       this.clearDirty(e);
       this.flushErrno = undefined; // the backing store works (again)
@@ -285,6 +288,16 @@ export class ContentCache implements FluxModule {
   private requeueStranded(): void {
     for (const e of this.entries.values()) if (e.dirty && !e.storePending) this.flushList.set(e.ref, e);
     this.flushErrno = undefined;
+  }
+
+  /** The safe mode (#6236): no new jobs once the disk is full; job-manager's queue is disabled as `flux queue disable` does. */
+  private enterSafeMode(): void {
+    this.safeMode = true;
+    const reason = "safe mode: content store: No space left on device";
+    this.h.log("err", `${reason}: disabling job submission`);
+    this.h.rpc("job-manager.queue-enable", { enable: false, reason }, (r) => {
+      if (!r.ok) this.h.log("err", `safe mode: job-manager.queue-enable: ${strerror(r.errno)}`);
+    });
   }
 
   private setReadOnly(readOnly: boolean, why: string): void {
