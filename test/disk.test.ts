@@ -116,6 +116,24 @@ describe("disk", () => {
     disk.dispose();
   });
 
+  it("counts SQLite's WAL index (-shm) as Linux holds it: 32 KiB for one region, where WebAssembly's 64 KiB page makes it 64 KiB", async () => {
+    const sql = await sqlReady;
+    const disk = await newDisk(64 * PAGE_BYTES);
+    const open = () => {
+      const db = new sql.Database();
+      db.exec(`ATTACH '${disk.path("content.sqlite")}' AS c; PRAGMA c.journal_mode=WAL; PRAGMA c.synchronous=NORMAL; PRAGMA c.locking_mode=EXCLUSIVE;
+        CREATE TABLE IF NOT EXISTS c.t(x BLOB)`);
+      return db;
+    };
+    open().close();
+    const db = open(); // an existing WAL database opened before the exclusive lock: SQLite makes its -shm
+    expect(disk.fs.readFile(disk.path("content.sqlite-shm")).length).toBe(64 * 1024);
+    expect(disk.file("content.sqlite-shm")?.bytes).toBe(32 * 1024);
+    expect(disk.used).toBe(disk.files().reduce((n, f) => n + Math.ceil(f.bytes / PAGE_BYTES) * PAGE_BYTES, 0));
+    db.close();
+    disk.dispose();
+  });
+
   it("writes a whole file or fails with ENOSPC, as a careful program does", async () => {
     const disk = await newDisk(2 * PAGE_BYTES);
     disk.writeWhole("fits", new Uint8Array(PAGE_BYTES));
