@@ -1,8 +1,8 @@
-/** The statedir filesystem: a byte quota under SQLite, per-file accounting, other consumers, power loss. */
+/** The statedir filesystem: a tmpfs-like quota under SQLite (whole pages, short writes), per-file accounting, other consumers, power loss. */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { Disk } from "../src/engine/disk/disk.ts";
+import { Disk, PAGE_BYTES } from "../src/engine/disk/disk.ts";
 import { FS_EXPORT_ANCHOR, patchSqlJsSource, RUNTIME_DEBUG_ANCHOR } from "../src/engine/disk/sqljs-patch.ts";
 import { Broker } from "../src/engine/broker/broker.ts";
 import { PRESETS } from "../src/engine/policy/presets.ts";
@@ -39,29 +39,120 @@ describe("disk", () => {
     disk.dispose();
   });
 
-  it("accounts files by owner; another consumer fills what is free and can be removed", async () => {
+  it("accounts files by owner; another consumer fills what is free (dd's last write short, to a page's end) and can be removed", async () => {
     const disk = await newDisk(1024 * 1024);
     disk.claim("content.sqlite", "content-sqlite");
-    disk.fs.writeFile(disk.path("content.sqlite"), new Uint8Array(100_000));
+    disk.fs.writeFile(disk.path("content.sqlite"), new Uint8Array(100_000)); // 25 pages: 102,400 bytes as df counts them
+    expect(disk.used).toBe(25 * PAGE_BYTES);
     const fill = disk.fill(10 * 1024 * 1024, "dd.out"); // dd stops at ENOSPC
-    expect(fill.bytes).toBe(1024 * 1024 - 100_000);
+    expect(fill.bytes).toBe(1024 * 1024 - 25 * PAGE_BYTES);
     expect(disk.free).toBe(0);
     expect(disk.files().map((f) => [f.name, f.owner])).toEqual([
       ["content.sqlite", "content-sqlite"],
       ["dd.out", "other"],
     ]);
     disk.remove("dd.out");
-    expect(disk.used).toBe(100_000);
+    expect(disk.used).toBe(25 * PAGE_BYTES);
     disk.dispose();
   });
 
   it("gives each disk of the shared in-memory FS its own quota", async () => {
-    const a = await newDisk(100_000);
-    const b = await newDisk(100_000);
-    expect(a.fill(1_000_000).bytes).toBe(100_000);
+    const a = await newDisk(100 * PAGE_BYTES);
+    const b = await newDisk(100 * PAGE_BYTES);
+    expect(a.fill(1_000_000).bytes).toBe(100 * PAGE_BYTES);
     expect(b.fill(50_000).bytes).toBe(50_000);
+    expect(b.used).toBe(13 * PAGE_BYTES);
     a.dispose();
     b.dispose();
+  });
+
+  it("counts space in whole 4 KiB pages, as df on a tmpfs does, and rounds its size up to a page as tmpfs's size= does", async () => {
+    const disk = await newDisk(10_000); // 3 pages
+    expect(disk.quota).toBe(3 * PAGE_BYTES);
+    disk.fs.writeFile(disk.path("one-byte"), new Uint8Array(1));
+    disk.fs.writeFile(disk.path("empty"), new Uint8Array(0));
+    expect(disk.used).toBe(PAGE_BYTES);
+    expect(disk.free).toBe(2 * PAGE_BYTES);
+    expect(disk.file("one-byte")?.bytes).toBe(1); // the file's own size is its size
+    disk.dispose();
+  });
+
+  it("cuts a write that reaches the end of the free pages short, and refuses only a write of which nothing fits", async () => {
+    const disk = await newDisk(3 * PAGE_BYTES);
+    const refused: string[] = [];
+    disk.events = { onRefused: (name, bytes, used, errno) => refused.push(`${name} ${bytes} ${used} ${errno}`) };
+    const stream = disk.fs.open(disk.path("f"), "w");
+    expect(disk.fs.write(stream, new Uint8Array(1000), 0, 1000)).toBe(1000);
+    // rewriting and growing inside the file's first page needs no page
+    expect(disk.fs.write(stream, new Uint8Array(3000), 0, 3000, 1000)).toBe(3000);
+    // 10,000 bytes from offset 4,000: the file's own page and the two free ones hold 8,288 of them
+    expect(disk.fs.write(stream, new Uint8Array(10_000), 0, 10_000, 4000)).toBe(3 * PAGE_BYTES - 4000);
+    expect(disk.file("f")?.bytes).toBe(3 * PAGE_BYTES);
+    expect(refused).toEqual([]);
+    expect(() => disk.fs.write(stream, new Uint8Array(1), 0, 1, 3 * PAGE_BYTES)).toThrow();
+    expect(refused).toEqual([`f 1 ${3 * PAGE_BYTES} ENOSPC`]);
+    disk.fs.close(stream);
+    disk.dispose();
+  });
+
+  it("lets SQLite fill the disk to its last page with a failed transaction's WAL, which keeps that size; a small transaction then fits in it", async () => {
+    const sql = await sqlReady;
+    const disk = await newDisk(48 * PAGE_BYTES);
+    const db = new sql.Database();
+    db.exec(`ATTACH '${disk.path("content.sqlite")}' AS c; PRAGMA c.journal_mode=WAL; PRAGMA c.synchronous=NORMAL; PRAGMA c.locking_mode=EXCLUSIVE;
+      CREATE TABLE c.t(x BLOB)`);
+    db.run("INSERT INTO t VALUES (?)", [new Uint8Array(100)]);
+    const walBefore = disk.file("content.sqlite-wal")!.bytes;
+    expect(() => db.run("INSERT INTO t VALUES (?)", [new Uint8Array(400_000)])).toThrow("database or disk is full");
+    expect(disk.free).toBe(0);
+    const walGrown = disk.file("content.sqlite-wal")!.bytes;
+    expect(walGrown % PAGE_BYTES).toBe(0); // the last frame's page write was cut at the end of the last free page
+    expect(walGrown).toBeGreaterThan(walBefore);
+    db.run("INSERT INTO t VALUES (?)", [new Uint8Array(100)]); // written over the failed transaction's frames
+    expect(disk.file("content.sqlite-wal")!.bytes).toBe(walGrown);
+    expect(db.exec("SELECT count(*) FROM t")[0]!.values[0]![0]).toBe(2);
+    expect(db.exec("PRAGMA c.integrity_check")[0]!.values[0]![0]).toBe("ok");
+    db.close();
+    disk.dispose();
+  });
+
+  it("counts SQLite's WAL index (-shm) as Linux holds it: 32 KiB for one region, where WebAssembly's 64 KiB page makes it 64 KiB", async () => {
+    const sql = await sqlReady;
+    const disk = await newDisk(64 * PAGE_BYTES);
+    const open = () => {
+      const db = new sql.Database();
+      db.exec(`ATTACH '${disk.path("content.sqlite")}' AS c; PRAGMA c.journal_mode=WAL; PRAGMA c.synchronous=NORMAL; PRAGMA c.locking_mode=EXCLUSIVE;
+        CREATE TABLE IF NOT EXISTS c.t(x BLOB)`);
+      return db;
+    };
+    open().close();
+    const db = open(); // an existing WAL database opened before the exclusive lock: SQLite makes its -shm
+    expect(disk.fs.readFile(disk.path("content.sqlite-shm")).length).toBe(64 * 1024);
+    expect(disk.file("content.sqlite-shm")?.bytes).toBe(32 * 1024);
+    expect(disk.used).toBe(disk.files().reduce((n, f) => n + Math.ceil(f.bytes / PAGE_BYTES) * PAGE_BYTES, 0));
+    db.close();
+    disk.dispose();
+  });
+
+  it("writes a whole file or fails with ENOSPC, as a careful program does", async () => {
+    const disk = await newDisk(2 * PAGE_BYTES);
+    disk.writeWhole("fits", new Uint8Array(PAGE_BYTES));
+    expect(() => disk.writeWhole("too-big", new Uint8Array(2 * PAGE_BYTES))).toThrow();
+    expect(disk.file("too-big")?.bytes).toBe(PAGE_BYTES); // as far as it got
+    disk.dispose();
+  });
+
+  it.each([
+    [-4096, "-4096"],
+    [Number.NaN, "NaN"],
+    [100, "100"],
+  ])("refuses an impossible quota (%s) with one line naming it, at creation and on resize", async (quota, shown) => {
+    const message = `disk quota: ${shown} bytes is not a filesystem size; it must be a number of at least one 4096-byte page`;
+    await expect(newDisk(quota)).rejects.toThrow(message);
+    const disk = await newDisk(PAGE_BYTES);
+    expect(() => disk.setQuota(quota)).toThrow(message);
+    expect(disk.quota).toBe(PAGE_BYTES);
+    disk.dispose();
   });
 
   it("injects a one-shot write fault on a file", async () => {

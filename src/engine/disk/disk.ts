@@ -1,12 +1,42 @@
 /**
- * The statedir filesystem: a directory of Emscripten's in-memory FS with a
- * byte quota. The quota is enforced inside the filesystem's write() and
- * ftruncate(), below SQLite, so SQLite meets ENOSPC the way it does on a full
- * tmpfs and reports SQLITE_FULL by itself. Nothing above this file is ever
- * told "the disk is full".
+ * The statedir filesystem: a directory of Emscripten's in-memory FS that
+ * behaves as a tmpfs of a given size. The quota is enforced inside the
+ * filesystem's write() and ftruncate(), below SQLite, so SQLite meets a full
+ * disk the way it does on Linux and reports SQLITE_FULL by itself. Nothing
+ * above this file is ever told "the disk is full".
+ *
+ * As on tmpfs, space is counted in whole 4 KiB pages: a file holds
+ * ceil(size / 4096) of them (what `df` reports), and a write that reaches
+ * the end of the free pages writes what fits and returns a short count
+ * (SQLite's unixWrite then writes the rest and meets ENOSPC); only a write
+ * of which nothing fits fails. A file keeps what it grew to when the
+ * transaction that grew it fails.
  */
 import type { EmscriptenFS, FsNode, FsStream, Memfs, MemfsStreamOps, SqlJsWithFS } from "./sqljs-patch.ts";
-import type { Errno } from "../sim/errno.ts";
+import { FluxError, type Errno } from "../sim/errno.ts";
+
+/** tmpfs's unit of space: a page. */
+export const PAGE_BYTES = 4096;
+
+/** The pages a file of `bytes` holds (files here have no holes: MEMFS fills a gap with zeros). */
+const pagesOf = (bytes: number) => Math.ceil(bytes / PAGE_BYTES);
+
+/** SQLite's WAL index maps in regions of this size. */
+const WAL_INDEX_REGION = 32 * 1024;
+
+/**
+ * A file's size as it would be on Linux. SQLite sizes its WAL index (the
+ * -shm file) in whole mappings of max(32 KiB region, the OS page): one
+ * region at a time on Linux's 4 KiB pages, two in WebAssembly, whose page is
+ * 64 KiB, so here it is 64 KiB where real Flux's is 32 KiB (flux-model.md
+ * §13). Counted as Linux holds it: the second region of the first mapping
+ * only once SQLite uses it. Exact for a WAL index of one region, i.e. up to
+ * 4,062 WAL frames (a 16 MiB WAL); beyond, it may count 32 KiB too few.
+ */
+function sizeOnLinux(name: string, bytes: number): number {
+  if (!name.endsWith("-shm") || bytes <= WAL_INDEX_REGION) return bytes;
+  return Math.max(WAL_INDEX_REGION, bytes - WAL_INDEX_REGION);
+}
 
 /** Emscripten (WASI) errno numbers thrown from FS operations. */
 const WASI_ERRNO: Partial<Record<Errno, number>> = { ENOSPC: 51, EIO: 29 };
@@ -19,8 +49,8 @@ export interface DiskFile {
 }
 
 export interface DiskEvents {
-  /** A write (or a growing truncate) was refused: the quota would be exceeded, or a fault was injected. */
-  onRefused(name: string, growth: number, used: number, errno: Errno): void;
+  /** A write (or a growing truncate) of `bytes` was refused: not one more page was free, or a fault was injected. */
+  onRefused(name: string, bytes: number, used: number, errno: Errno): void;
   /** Another consumer changed the free space (fill, remove, resize), as a filesystem watcher would notice. */
   onSpaceChanged?(): void;
 }
@@ -45,7 +75,7 @@ const patchedFs = new WeakSet<EmscriptenFS>();
 export class Disk {
   readonly fs: EmscriptenFS;
   private readonly rootNode: FsNode;
-  private quotaBytes: number;
+  private quotaPages: number;
   private owners: OwnerRule[] = [];
   private faults: Fault[] = [];
   private fillCount = 0;
@@ -67,7 +97,7 @@ export class Disk {
     this.createdDir = firstMissingDir(this.fs, root);
     this.fs.mkdirTree(root);
     this.rootNode = this.fs.lookupPath(root).node;
-    this.quotaBytes = quota;
+    this.quotaPages = pagesOfQuota(quota);
     disks.set(this.rootNode, this);
   }
 
@@ -89,28 +119,23 @@ export class Disk {
     return `${STATEDIR_DISPLAY}/${name}`;
   }
 
+  /** The filesystem's size: whole pages, as tmpfs rounds its `size=` up. */
   get quota(): number {
-    return this.quotaBytes;
+    return this.quotaPages * PAGE_BYTES;
   }
 
-  // fileNodes() without its array: this runs before every write that grows a file
+  /** Bytes in use as `df` counts them: every file's size rounded up to whole pages. */
   get used(): number {
-    let total = 0;
-    const contents = this.rootNode.contents as Record<string, FsNode>;
-    for (const name in contents) {
-      const node = contents[name]!;
-      if (this.fs.isFile(node.mode)) total += node.usedBytes;
-    }
-    return total;
+    return this.usedPages() * PAGE_BYTES;
   }
 
   get free(): number {
-    return Math.max(0, this.quotaBytes - this.used);
+    return Math.max(0, this.quotaPages - this.usedPages()) * PAGE_BYTES;
   }
 
   /** Change the size of the filesystem. Shrinking below what is used is allowed: writes that grow a file then fail. */
   setQuota(bytes: number): void {
-    this.quotaBytes = bytes;
+    this.quotaPages = pagesOfQuota(bytes);
     this.events?.onSpaceChanged?.();
   }
 
@@ -121,7 +146,7 @@ export class Disk {
 
   files(): DiskFile[] {
     return this.fileNodes()
-      .map((node) => ({ path: this.path(node.name), name: node.name, bytes: node.usedBytes, owner: this.ownerOf(node.name) }))
+      .map((node) => ({ path: this.path(node.name), name: node.name, bytes: sizeOnLinux(node.name, node.usedBytes), owner: this.ownerOf(node.name) }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -142,35 +167,36 @@ export class Disk {
 
   /**
    * Another consumer writes a file into the statedir, `dd`-style: 64 KiB at a
-   * time until `size` bytes are written or the filesystem refuses. Returns the
-   * file as it ended up (possibly shorter than asked).
+   * time until `size` bytes are written or the filesystem refuses (dd's last
+   * write is short: up to the end of the last free page). Returns the file
+   * as it ended up (possibly shorter than asked).
    */
   fill(size: number, name?: string): DiskFile {
     const fileName = name ?? `fill-${++this.fillCount}.dat`;
     const stream = this.fs.open(this.path(fileName), "a");
     const chunk = new Uint8Array(64 * 1024).fill(0x5a);
-    let written = 0;
     try {
-      while (written < size) {
-        const n = Math.min(chunk.length, size - written);
-        try {
-          this.fs.write(stream, chunk, 0, n);
-        } catch {
-          // dd stops at the first refused write; try what still fits, as dd's last short write does
-          const room = this.free;
-          if (room > 0 && room < n) {
-            this.fs.write(stream, chunk, 0, room);
-            written += room;
-          }
-          break;
-        }
-        written += n;
-      }
+      for (let written = 0; written < size; ) written += this.fs.write(stream, chunk, 0, Math.min(chunk.length, size - written));
+    } catch {
+      // dd stops at the first refused write
     } finally {
       this.fs.close(stream);
     }
     this.events?.onSpaceChanged?.();
     return this.file(fileName)!;
+  }
+
+  /**
+   * Write a whole file as a careful program does: a short write (the disk
+   * filled up) is an ENOSPC error, with the file left as far as it got.
+   */
+  writeWhole(name: string, bytes: Uint8Array): void {
+    const stream = this.fs.open(this.path(name), "w");
+    try {
+      if (this.fs.write(stream, bytes, 0, bytes.length) < bytes.length) throw refusal(this.fs, WASI_ERRNO.ENOSPC!);
+    } finally {
+      this.fs.close(stream);
+    }
   }
 
   remove(name: string): DiskFile | undefined {
@@ -207,21 +233,52 @@ export class Disk {
     }
   }
 
-  /** Called from the FS hooks before a file of this disk grows by `growth` bytes (on every write: kept free of allocation). */
-  checkGrowth(node: FsNode, growth: number): void {
-    if (this.faults.length > 0) this.consumeFault(node, growth);
-    if (growth > 0 && this.used + growth > this.quotaBytes) this.refuse(node, growth, "ENOSPC");
+  /**
+   * Called from the write hook before `length` bytes are written to a file of
+   * this disk at `position` (on every write: kept free of allocation).
+   * Returns how many of them fit, as tmpfs writes them: all, or up to the end
+   * of the last free page; throws ENOSPC if not one byte fits.
+   */
+  writableBytes(node: FsNode, position: number, length: number): number {
+    if (this.faults.length > 0) this.consumeFault(node, length);
+    const held = pagesOf(sizeOnLinux(node.name, node.usedBytes));
+    const wanted = pagesOf(sizeOnLinux(node.name, Math.max(node.usedBytes, position + length))) - held;
+    if (wanted <= 0) return length;
+    const free = Math.max(0, this.quotaPages - this.usedPages());
+    if (wanted <= free) return length;
+    // SQLite grows its WAL index one byte per page (unixShmMap): nothing to cut short there
+    const fits = node.name.endsWith("-shm") ? 0 : (held + free) * PAGE_BYTES - position;
+    if (fits > 0) return fits;
+    this.refuse(node, length, "ENOSPC");
   }
 
-  private consumeFault(node: FsNode, growth: number): void {
+  /** Called from the truncate hook before a file of this disk is resized to `size`: a truncate cannot be short, so it fits whole or fails. */
+  checkResize(node: FsNode, size: number): void {
+    if (this.faults.length > 0) this.consumeFault(node, size);
+    const wanted = pagesOf(sizeOnLinux(node.name, size)) - pagesOf(sizeOnLinux(node.name, node.usedBytes));
+    if (wanted > 0 && wanted > this.quotaPages - this.usedPages()) this.refuse(node, size - node.usedBytes, "ENOSPC");
+  }
+
+  // fileNodes() without its array: this runs before every write that grows a file
+  private usedPages(): number {
+    let pages = 0;
+    const contents = this.rootNode.contents as Record<string, FsNode>;
+    for (const name in contents) {
+      const node = contents[name]!;
+      if (this.fs.isFile(node.mode)) pages += pagesOf(sizeOnLinux(node.name, node.usedBytes));
+    }
+    return pages;
+  }
+
+  private consumeFault(node: FsNode, bytes: number): void {
     const fault = this.faults.find((f) => node.name.startsWith(f.prefix));
     if (!fault) return;
     this.faults.splice(this.faults.indexOf(fault), 1);
-    this.refuse(node, growth, fault.errno);
+    this.refuse(node, bytes, fault.errno);
   }
 
-  private refuse(node: FsNode, growth: number, errno: Errno): never {
-    this.events?.onRefused(node.name, growth, this.used, errno);
+  private refuse(node: FsNode, bytes: number, errno: Errno): never {
+    this.events?.onRefused(node.name, bytes, this.used, errno);
     throw refusal(this.fs, WASI_ERRNO[errno] ?? WASI_ERRNO.EIO!);
   }
 
@@ -233,6 +290,14 @@ export class Disk {
     const contents = this.rootNode.contents as Record<string, FsNode>;
     return Object.values(contents).filter((node) => this.fs.isFile(node.mode));
   }
+}
+
+/** A filesystem size in pages; a size that is not one (negative, not a number, below one page) is refused with its value. */
+function pagesOfQuota(bytes: number): number {
+  if (!(Number.isFinite(bytes) && bytes >= PAGE_BYTES)) {
+    throw new FluxError("EINVAL", `disk quota: ${String(bytes)} bytes is not a filesystem size; it must be a number of at least one ${PAGE_BYTES}-byte page`);
+  }
+  return pagesOf(bytes);
 }
 
 /**
@@ -271,13 +336,14 @@ function installQuotaHooks(sql: SqlJsWithFS): void {
   const write = ops.stream.write;
   ops.stream.write = (stream: FsStream, buffer, offset, length, position, canOwn) => {
     const disk = diskOf(stream.node);
-    if (disk) disk.checkGrowth(stream.node, Math.max(0, position + length - stream.node.usedBytes));
-    return write(stream, buffer, offset, length, position, canOwn);
+    // Emscripten's write() returns this count to SQLite, which writes the rest of a short write again
+    const fits = disk && length > 0 ? disk.writableBytes(stream.node, position, length) : length;
+    return write(stream, buffer, offset, fits, position, canOwn);
   };
   const setattr = ops.node.setattr;
   ops.node.setattr = (node, attr) => {
     const disk = diskOf(node);
-    if (disk && attr.size !== undefined) disk.checkGrowth(node, Math.max(0, attr.size - node.usedBytes));
+    if (disk && attr.size !== undefined) disk.checkResize(node, attr.size);
     return setattr(node, attr);
   };
   releaseMappingsOnClose(sql, ops.stream);

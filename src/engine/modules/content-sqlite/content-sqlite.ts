@@ -197,7 +197,7 @@ export class ContentSqlite implements FluxModule {
     const bytes = this.knobs.reserveBytes;
     if (bytes <= 0 || this.disk.exists(RESERVE_FILE)) return;
     try {
-      this.disk.fs.writeFile(this.disk.path(RESERVE_FILE), new Uint8Array(bytes));
+      this.disk.writeWhole(RESERVE_FILE, new Uint8Array(bytes));
       this.h.log("info", `reserved ${bytes} bytes in ${this.disk.displayPath(RESERVE_FILE)}`);
     } catch {
       if (this.disk.exists(RESERVE_FILE)) this.disk.remove(RESERVE_FILE);
