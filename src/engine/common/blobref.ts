@@ -39,3 +39,14 @@ export function isBlobref(ref: unknown, hash: HashName): ref is string {
   const hex = ref.slice(hash.length + 1);
   return hex.length === DIGEST_HEX[hash] && /^[0-9a-f]+$/.test(hex);
 }
+
+/**
+ * The raw digest a blobref names (blobref_strtohash): what content-sqlite keys its objects by, 20 bytes for
+ * SHA-1 where the blobref text is 45.
+ */
+export function digestOf(ref: string): Uint8Array {
+  const hex = ref.slice(ref.indexOf("-") + 1);
+  const digest = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < digest.length; i++) digest[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return digest;
+}
