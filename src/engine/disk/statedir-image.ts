@@ -36,16 +36,20 @@ export function checkStatedirImage(image: unknown, what: string): StatedirImage 
   return files as StatedirImage;
 }
 
+/** What a file is by its first bytes: an SQLite database, a write-ahead log, or neither. */
+export function statedirFileKind(bytes: Uint8Array): "database" | "wal" | undefined {
+  if (String.fromCharCode(...bytes.subarray(0, DATABASE_MAGIC.length)) === DATABASE_MAGIC) return "database";
+  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
+  return WAL_MAGICS.includes(magic) ? "wal" : undefined;
+}
+
 function databaseProblem(bytes: Uint8Array): string | undefined {
-  const header = String.fromCharCode(...bytes.subarray(0, DATABASE_MAGIC.length));
-  return header === DATABASE_MAGIC ? undefined : `is not an SQLite database (its first bytes are not "SQLite format 3")`;
+  return statedirFileKind(bytes) === "database" ? undefined : `is not an SQLite database (its first bytes are not "SQLite format 3")`;
 }
 
 function walProblem(bytes: Uint8Array): string | undefined {
   // an empty WAL is what a clean close leaves when the file is kept: nothing to replay
-  if (bytes.length === 0) return undefined;
-  const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : -1;
-  return WAL_MAGICS.includes(magic) ? undefined : "is not an SQLite write-ahead log (no WAL magic number)";
+  return bytes.length === 0 || statedirFileKind(bytes) === "wal" ? undefined : "is not an SQLite write-ahead log (no WAL magic number)";
 }
 
 /**
