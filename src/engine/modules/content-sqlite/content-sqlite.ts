@@ -199,7 +199,9 @@ export class ContentSqlite implements FluxModule {
 
   /** A database 0.66 made has no epoch column: 0.88 adds it (migrate_add_epoch_column). */
   private addEpochColumn(): SqliteError | undefined {
-    if (this.db!.exec(SQL.epochColumn).length > 0) return undefined;
+    let exists = false;
+    const failure = this.exec("querying table_info", () => (exists = this.db!.exec(SQL.epochColumn).length > 0));
+    if (failure || exists) return failure;
     this.h.log("info", "adding epoch column to objects table");
     return this.exec("adding epoch column", () => this.db!.exec(SQL.addEpochColumn));
   }
@@ -207,11 +209,17 @@ export class ContentSqlite implements FluxModule {
   /** 0.66's checkpoint (table checkpt) becomes the first of checkpt_v2's, and the old table goes (content_sqlite_checkpt_migrate). */
   private migrateLegacyCheckpoint(): SqliteError | undefined {
     const db = this.db!;
-    if (db.exec(SQL.hasLegacyCheckpt).length === 0) return undefined;
-    const legacy = db.exec(SQL.legacyCheckptGet, [KVS_DEFAULT_CHECKPOINT])[0]?.values[0]?.[0];
+    let legacy: unknown;
+    let exists = false;
+    const failure = this.exec("checkpt migrate: reading checkpt", () => {
+      exists = db.exec(SQL.hasLegacyCheckpt).length > 0;
+      if (exists) legacy = db.exec(SQL.legacyCheckptGet, [KVS_DEFAULT_CHECKPOINT])[0]?.values[0]?.[0];
+    });
+    if (failure || !exists) return failure;
+    // no checkpoint stored: the table just goes
     if (legacy !== undefined && legacy !== null) {
-      const failure = this.exec("checkpt_put: executing stmt", () => this.stmts!.checkptPut.run([String(legacy)]));
-      if (failure) return failure;
+      const put = this.exec("checkpt_put: executing stmt", () => this.stmts!.checkptPut.run([String(legacy)]));
+      if (put) return put;
     }
     return this.exec("drop checkpt", () => db.exec(SQL.dropLegacyCheckpt));
   }
