@@ -42,6 +42,11 @@ const READ_ALL = `
   else for (let at = 0; at < big.length; at += 4000) show(\`big@\${at}\`, Array.from(big.subarray(at, at + 4000), (b) => b.toString(16).padStart(2, "0")).join(""));
   show("after start", (await flux.checkpoints()).map((c) => c.sequence));
   show("fsck", (await flux.fsck()).ok);
+  // \`flux jobs -a\`: the jobs in the KVS (job.<dothex id>), each with the last event of its eventlog
+  const jobs = async (dir, depth) => depth === 4
+    ? [String(await kvs.get(dir + ".eventlog")).trim().split("\\n").map((line) => JSON.parse(line).name).pop()]
+    : (await Promise.all((await kvs.ls(dir)).map((d) => jobs(dir + "." + d, depth + 1)))).flat();
+  show("jobs", await jobs("job", 0).catch((e) => e.errno));
 `;
 
 /** The SHA-1 of the value the script showed in pieces. */
@@ -64,6 +69,8 @@ describe("a statedir real flux-core 0.88 wrote", () => {
     expect(after.slice(1)).toEqual([34, 34, 28, 27]);
     expect(after[0]).toBeGreaterThan(34);
     expect(values.get("fsck")).toBe(true);
+    // two jobs, COMPLETED: their eventlogs end with "clean"
+    expect(values.get("jobs")).toEqual(["clean", "clean"]);
     expect(dmesg.join("\n")).not.toMatch(/not shut down properly/);
   });
 
@@ -80,6 +87,8 @@ describe("a statedir real flux-core 0.88 wrote", () => {
     expect([6, 8]).toContain(after[0]);
     expect(after.slice(1)).toEqual([5, 1]);
     expect(values.get("fsck")).toBe(true);
+    // `flux jobs -a`: no job (the job ran after the last checkpoint)
+    expect(values.get("jobs")).toBe("ENOENT");
     // `flux startlog` said "crashed": rc1 finds the instance was not shut down properly
     expect(dmesg.join("\n")).toMatch(/Flux was not shut down properly/);
   });
