@@ -1,6 +1,6 @@
 /**
  * Files → Open statedir in the built page: runs start from a statedir real flux-core 0.88 wrote (its data in the
- * WAL), the page downloads what real Flux would have on disk (objects keyed by the raw digest, type TEXT), a file
+ * WAL), Compare's too, the page downloads what real Flux would have on disk (objects keyed by the raw digest, type TEXT), a file
  * that is no statedir is refused in one line, and a forgotten statedir is gone from the next run.
  */
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
@@ -40,6 +40,15 @@ describe("Files → Open statedir", () => {
     const keys = await keyTypes(dir);
     expect(keys).toEqual([["text", 20]]);
     expect(problems).toEqual([]);
+  });
+
+  it("Compare runs every preset from the opened statedir too", async () => {
+    await page.click('[data-testid="compare"]');
+    await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
+    await page.click('[data-testid="compare-show-upstream"]');
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("policy upstream");
+    await expect.poll(consoleText).toContain("synced=yes");
+    await page.keyboard.press("Escape");
   });
 
   it("refuses a file that is neither a database nor a WAL in one line, and a forgotten statedir is gone from the next run", async () => {
