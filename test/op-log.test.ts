@@ -4,7 +4,7 @@
  * generated scripts of every shape (the runner fuzz's), for random operation sequences under every policy, and
  * for Compare. A log that does not replay as it said it ran ends in one error without a trace hash.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PRESETS, type PresetName } from "../src/engine/policy/presets.ts";
 import { compareScenario } from "../src/runner/compare.ts";
@@ -87,6 +87,16 @@ describe("a replayed run is the direct run", () => {
       const direct = await run(text, { retainTrace: false, overrides });
       expect(essentials(await replayed(text, inProcess(), overrides))).toEqual(essentials(direct));
     }
+  });
+
+  it("for a run from a statedir real flux-core wrote, opened (--statedir, Open statedir) or loaded by the script (disk.load)", async () => {
+    const killed = new URL("./fixtures/real-statedir-0.88/killed/", import.meta.url);
+    const statedir = Object.fromEntries(readdirSync(killed).map((name) => [name, new Uint8Array(readFileSync(new URL(name, killed)))]));
+    const opened = "await flux.start();\nlog(await kvs.get('synced'));\nawait flux.shutdown();\ndisk.load({ 'content.sqlite': bytes(4096) });";
+    const direct = await run(opened, { retainTrace: false, overrides: { statedir } });
+    expect(direct.logs).toEqual(["yes"]);
+    expect(direct.error?.message).toMatch(/disk.load: content.sqlite is not an SQLite database/);
+    expect(essentials(await replayed(opened, inProcess(), { statedir }))).toEqual(essentials(direct));
   });
 });
 

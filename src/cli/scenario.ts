@@ -1,10 +1,13 @@
 /**
- * npm run -s scenario -- FILE [--policy NAME] [--seed N] [--disk SIZE] [--json] [--timeout-ms N]   (--help: the options)
+ * npm run -s scenario -- FILE [--policy NAME] [--seed N] [--disk SIZE] [--statedir DIR] [--save-statedir DIR] [--json] [--timeout-ms N]
+ *   (--help: the options)
  *
  * Exit 0: the script ran to the end; 1: an expect failed or an error escaped
  * the script (or it was stopped); 2: bad input, with one line on stderr.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { STATEDIR_FILE_NAMES, type StatedirImage } from "../engine/disk/statedir-image.ts";
 import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
 import { policyArgument, type PolicySetting } from "../engine/policy/presets.ts";
 import { formatSize } from "../engine/api/values.ts";
@@ -22,6 +25,8 @@ const COMMAND: CommandSpec = {
     policy: { type: "string", value: "NAME|JSON", help: 'the policy instead of the script\'s: a preset, or knobs over one: \'{"preset":"read-only","rc3HoldFreeBytes":0}\'' },
     seed: { type: "string", value: "N", help: "the PRNG seed, instead of the script's" },
     disk: { type: "string", value: "SIZE", help: "the statedir's quota, e.g. 4MiB, instead of the script's" },
+    statedir: { type: "string", value: "DIR", help: `start from this statedir (its ${STATEDIR_FILE_NAMES.join(", ")}; other files are left out), e.g. one real flux-core wrote` },
+    "save-statedir": { type: "string", value: "DIR", help: "at the end, write the statedir's files into DIR as the quota filesystem holds them (flux start -Sstatedir=DIR opens it)" },
     json: { type: "boolean", help: "print the whole result as one JSON line (the scenario API's contract)" },
     "timeout-ms": { type: "string", value: "N", help: `wall-clock limit of the run (default ${DEFAULT_TIMEOUT_MS})` },
   },
@@ -46,7 +51,9 @@ const overrides = {
   ...(policy !== undefined ? { policy } : {}),
   ...(seed !== undefined ? { seed } : {}),
   ...(line.text("disk") !== undefined ? { disk: line.text("disk") } : {}),
+  ...(line.text("statedir") !== undefined ? { statedir: readStatedir(line.text("statedir")!) } : {}),
 };
+const saveTo = line.text("save-statedir");
 
 // a reader that stops early (`| head`) is no failure of the run: end quietly, as other command-line tools do
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -57,10 +64,12 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 const result = await runScenarioInWorker(readFileSync(file, "utf8"), {
   overrides,
   timeoutMs,
+  saveStatedir: saveTo !== undefined,
   ...(line.flag("json") ? {} : { onLogs: (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`) }),
 });
 
 if (result.badInput) badInput(`${file}${result.error?.line ? `:${result.error.line}` : ""}: ${result.error?.message}`);
+const saved = saveTo === undefined || saveStatedir(saveTo, result.statedir);
 if (line.flag("json")) {
   const { badInput: _b, policy: _p, seed: _s, ...contract } = result;
   process.stdout.write(`${JSON.stringify(contract)}\n`);
@@ -68,11 +77,40 @@ if (line.flag("json")) {
   process.stdout.write(summary(file, result));
 }
 // not process.exit(): into a pipe, stdout is written asynchronously, and exiting now would cut a long line short
-process.exitCode = result.ok ? 0 : 1;
+process.exitCode = result.ok && saved ? 0 : 1;
 
 function summary(path: string, r: ScenarioResult): string {
   const where = r.error?.line ? `${path}:${r.error.line}` : path;
   const head = r.ok ? `ok: ${path} ran to the end` : `FAILED: ${where}: ${r.error?.message}`;
   const detail = `policy ${r.policy}, seed ${r.seed}; ${r.events} trace events, trace hash ${r.traceHash || "-"}; disk ${formatSize(r.disk.used)} of ${formatSize(r.disk.quota)} used; instance ${r.state}`;
   return `${head}\n  ${detail}\n`;
+}
+
+/** content-sqlite's files of a statedir directory (the engine checks what they are). */
+function readStatedir(dir: string): StatedirImage {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => STATEDIR_FILE_NAMES.includes(name));
+  } catch (e) {
+    return badInput(`--statedir ${dir}: ${(e as Error).message}`);
+  }
+  if (names.length === 0) return badInput(`--statedir ${dir}: no ${STATEDIR_FILE_NAMES.join(", ")} in it`);
+  return Object.fromEntries(names.map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))]));
+}
+
+/**
+ * Write the run's statedir files into `dir` (made if missing). A database file left there from before and not
+ * written now goes: an old WAL beside a new database would be replayed into it. A run whose worker was ended
+ * from outside has no files to write: false.
+ */
+function saveStatedir(dir: string, files: StatedirImage | undefined): boolean {
+  if (!files) {
+    process.stderr.write(`--save-statedir ${dir}: the run was ended from outside before it could hand over its statedir; nothing written\n`);
+    return false;
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) if (/^(content|checkpoint)\.sqlite/.test(name) && !(name in files)) rmSync(join(dir, name));
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+  process.stderr.write(`--save-statedir: wrote ${Object.keys(files).sort().join(", ") || "no file"} to ${dir}\n`);
+  return true;
 }

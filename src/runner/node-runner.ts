@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { NodeWorkerMessage } from "./node-worker.ts";
 import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
+import type { StatedirImage } from "../engine/disk/statedir-image.ts";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const HARD_STOP_GRACE_MS = 1_000;
@@ -17,16 +18,19 @@ export interface NodeRunOptions {
   timeoutMs?: number;
   /** The log lines as the run goes, a batch at a time (one write per batch: a flood of lines stays cheap). */
   onLogs?: (lines: string[]) => void;
+  /** Answer with the statedir's files as the run left them on the quota filesystem (the CLI's --save-statedir). */
+  saveStatedir?: boolean;
 }
 
-export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult> {
+export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult & { statedir?: StatedirImage }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData: { text, overrides: opts.overrides ?? {}, timeoutMs } });
+  const workerData = { text, overrides: opts.overrides ?? {}, timeoutMs, saveStatedir: opts.saveStatedir === true };
+  const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData });
   const logs: string[] = [];
   let summary: RunSummary | undefined;
-  return new Promise<ScenarioResult>((resolve) => {
+  return new Promise<ScenarioResult & { statedir?: StatedirImage }>((resolve) => {
     let done = false;
-    const end = (result: ScenarioResult) => {
+    const end = (result: ScenarioResult & { statedir?: StatedirImage }) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -46,7 +50,7 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
         summary = msg.summary ?? summary;
         return;
       }
-      end({ ...msg.result, logs });
+      end({ ...msg.result, logs, ...(msg.statedir ? { statedir: msg.statedir } : {}) });
     });
     worker.on("error", (e) => stop(`the run's worker failed: ${e.message}`));
     worker.on("exit", (code) => stop(`the run's worker exited with code ${code}`));

@@ -7,11 +7,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { loadSqlJs } from "../engine/disk/sqljs-node.ts";
 import type { RunOverrides, Simulation } from "../engine/api/simulation.ts";
 import { ProgressClock } from "./progress.ts";
+import { statedirFiles, type StatedirImage } from "../engine/disk/statedir-image.ts";
 import { runScenario, summarize, type RunSummary } from "./run-scenario.ts";
 
-export type NodeWorkerMessage = { type: "progress"; logs: string[]; summary: RunSummary | undefined } | { type: "result"; result: Awaited<ReturnType<typeof runScenario>> };
+export type NodeWorkerMessage =
+  | { type: "progress"; logs: string[]; summary: RunSummary | undefined }
+  | { type: "result"; result: Awaited<ReturnType<typeof runScenario>>; statedir?: StatedirImage };
 
-const { text, overrides, timeoutMs } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number };
+const { text, overrides, timeoutMs, saveStatedir } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number; saveStatedir: boolean };
 const post = (message: NodeWorkerMessage) => parentPort!.postMessage(message);
 const sql = await loadSqlJs();
 const clock = new ProgressClock();
@@ -23,6 +26,7 @@ const PROGRESS_EVERY_MS = 50;
 let sim: Simulation | undefined;
 let lines: string[] = [];
 let reportedEvents = -1;
+let statedir: StatedirImage | undefined;
 
 const report = () => {
   const summary = sim && summarize(sim, []);
@@ -37,6 +41,7 @@ const result = await runScenario(text, {
   timeLimitMs: timeoutMs,
   retainTrace: false,
   onSimulation: (s) => (sim = s),
+  ...(saveStatedir ? { beforeDispose: (s: Simulation) => (statedir = s.existingBroker && statedirFiles(s.existingBroker.disk)) } : {}),
   onLog: (line) => {
     lines.push(line);
     if (clock.due(lines.length)) report();
@@ -47,4 +52,4 @@ const result = await runScenario(text, {
 });
 // the log lines went out as the run went: the parent has them all
 if (lines.length > 0) report();
-post({ type: "result", result: { ...result, logs: [] } });
+post({ type: "result", result: { ...result, logs: [] }, ...(statedir ? { statedir } : {}) });

@@ -97,6 +97,7 @@ const OP_FIELDS: { [K in OpName]: Record<Exclude<keyof Extract<EngineOp, { op: K
   "disk.fill": { size: isData, name: isData },
   "disk.remove": { name: isData },
   "disk.failNextWrite": { errno: isData, file: isData },
+  "disk.load": { files: (v) => v === null || (isRecord(v) && Object.values(v).every((bytes) => bytes === null || isBytes(bytes))) },
   log: { text: isString, line: isLine },
   bytes: { n: isData },
   instance: {},

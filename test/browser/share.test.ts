@@ -219,7 +219,7 @@ describe("files", () => {
     const { page, problems } = await openPage(served);
     await setScenario(page, `// work in progress\nlog(1);\n`);
     await page.click('[data-testid="download"]');
-    await page.setInputFiles('input[type="file"]', { name: "mine.ts", mimeType: "text/plain", buffer: Buffer.from(`scenario({ title: "Picked" });\nlog("picked");\n`) });
+    await page.setInputFiles('[data-testid="scenario-picker"]', { name: "mine.ts", mimeType: "text/plain", buffer: Buffer.from(`scenario({ title: "Picked" });\nlog("picked");\n`) });
     await expect.poll(() => editorText(page)).toContain("Picked");
     await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Opened mine.ts");
     const drop = (name: string, bytes: number[] | string, size = 0) =>

@@ -41,6 +41,8 @@ export type EngineOp =
   | { op: "disk.fill"; size: Data; name: Data }
   | { op: "disk.remove"; name: Data }
   | { op: "disk.failNextWrite"; errno: Data; file: Data }
+  /** Files by name; a value that is not bytes is carried as null (refused like the value itself). */
+  | { op: "disk.load"; files: Record<string, Uint8Array | null> | null }
   | { op: "log"; text: string; line: number | undefined }
   | { op: "bytes"; n: Data }
   /** A read of the instance (its state, its disk) made it: the instance exists from here on. */

@@ -16,6 +16,7 @@ import { format } from "./expect.ts";
 import type { Simulation } from "./simulation.ts";
 import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, QueueStatus, ReadOnlyLevel, ShutdownResult } from "./types.ts";
 import { decodeValue, parseSize } from "./values.ts";
+import { checkStatedirImage } from "../disk/statedir-image.ts";
 import { settingsOf, type Data, type EngineOp, type Site } from "./engine-ops.ts";
 
 /** What the script may read of the instance without asking it anything (no message, no trace event). */
@@ -153,6 +154,8 @@ export class EngineSession implements EnginePort {
         return this.removeFile(op.name);
       case "disk.failNextWrite":
         return this.failNextWrite(op.errno, op.file);
+      case "disk.load":
+        return this.loadStatedir(op.files);
       case "log":
         return this.log(op.text, op.line);
       case "bytes":
@@ -365,6 +368,14 @@ export class EngineSession implements EnginePort {
     const name = file === undefined ? "content.sqlite" : String(file);
     this.sim.broker.disk.injectFault(name, chosen);
     this.sim.broker.trace.add({ kind: "disk", op: "fault", path: `statedir/${name}`, bytes: 0, used: this.sim.broker.disk.used, errno: chosen });
+  }
+
+  private loadStatedir(files: Data | Record<string, unknown>): DiskFileInfo[] {
+    const image = checkStatedirImage(files, "disk.load");
+    const broker = this.sim.broker;
+    if (isUp(broker)) throw new FluxError("EBUSY", `disk.load: the instance is ${broker.state} and content-sqlite has the statedir open; flux.shutdown() first`);
+    this.sim.loadStatedir(image, "disk.load");
+    return Object.keys(image).map((name) => publicFile(broker.disk.file(name)!));
   }
 
   private diskEvent(op: "fill" | "remove" | "quota", path: string, bytes: number): void {

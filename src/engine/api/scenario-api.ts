@@ -168,6 +168,7 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
     fill: (size, name) => call({ op: "disk.fill", size: dataOf(size), name: dataOf(name) }),
     failNextWrite: (errno, file) => call({ op: "disk.failNextWrite", errno: dataOf(errno), file: dataOf(file) }),
     remove: (file) => call({ op: "disk.remove", name: dataOf(typeof file === "string" ? file : (file as DiskFileInfo | undefined)?.name) }),
+    load: (files) => call({ op: "disk.load", files: filesOf(files) }),
   };
 
   const flux: FluxApi = {
@@ -274,3 +275,11 @@ export function formatLogLine(e: Extract<TraceEvent, { kind: "log" }>): string {
   return `${formatTimestamp(seconds)}.${micros}Z ${e.source}.${e.level}[0]: ${e.text}`;
 }
 
+
+/** disk.load's files as plain data: a record of byte arrays (anything else is carried as null and refused by the engine). */
+function filesOf(files: unknown): Record<string, Uint8Array | null> | null {
+  if (typeof files !== "object" || files === null || Array.isArray(files)) return null;
+  const out: Record<string, Uint8Array | null> = {};
+  for (const [name, bytes] of Object.entries(files)) out[name] = bytes instanceof Uint8Array ? bytes : null;
+  return out;
+}

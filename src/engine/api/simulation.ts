@@ -21,6 +21,7 @@ import { Prng } from "../sim/prng.ts";
 import { JobWorkload } from "../workload/jobs.ts";
 import type { ScenarioSettings } from "./types.ts";
 import { formatSize, parseSize } from "./values.ts";
+import { checkStatedirImage, loadStatedir, type StatedirImage } from "../disk/statedir-image.ts";
 
 export type { ScenarioSettings };
 
@@ -29,6 +30,8 @@ export interface RunOverrides {
   policy?: PolicySetting;
   seed?: number;
   disk?: string | number;
+  /** The statedir to start from (the CLI's --statedir, the page's Files → Open statedir): loaded as disk.load() loads. */
+  statedir?: StatedirImage;
 }
 
 export interface ResolvedSettings {
@@ -131,8 +134,17 @@ export class Simulation {
       this.client = this.brokerValue.bus.endpoint("client");
       this.jobWorkload = new JobWorkload(this.brokerValue.bus, () => this.prng, this.brokerValue.queue);
       this.options.onBroker?.(this.brokerValue);
+      const opened = this.options.overrides?.statedir;
+      if (opened) this.loadStatedir(opened, "--statedir");
     }
     return this.brokerValue;
+  }
+
+  /** Put a statedir's files on the disk (the instance is down), and say so in the trace: a run from another statedir is another run. */
+  loadStatedir(image: StatedirImage, what: string): void {
+    const disk = this.broker.disk;
+    const bytes = loadStatedir(disk, image, what);
+    this.broker.trace.add({ kind: "disk", op: "load", path: `statedir/${Object.keys(image).sort().join("+")}`, bytes, used: disk.used });
   }
 
   /** The instance if anything has made it yet (reading `broker` would make it, and scenario({...}) must come first). */
@@ -353,6 +365,7 @@ export class Simulation {
     if (!Number.isInteger(seed)) throw new FluxError("EINVAL", `seed must be an integer, got ${JSON.stringify(seed)}`);
     const quota = parseSize(overrides.disk ?? script.disk ?? DEFAULTS.disk, "disk");
     if (quota < 64 * 1024) throw new FluxError("EINVAL", `disk: ${formatSize(quota)} is too small for a statedir; use at least 64 KiB`);
+    if (overrides.statedir) checkStatedirImage(overrides.statedir, "--statedir");
     this.resolved = { title: script.title, quota, policy: policy.name, knobs: policy.knobs, seed };
     return this.resolved;
   }

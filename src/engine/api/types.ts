@@ -144,6 +144,15 @@ export interface DiskApi {
   remove(file: DiskFileInfo | string): DiskFileInfo;
   /** A flaky disk: the next write to `file` (default "content.sqlite", which covers its WAL) fails once with `errno` (default EIO). */
   failNextWrite(errno?: "EIO" | "ENOSPC", file?: string): void;
+  /**
+   * Bring in a statedir while the instance is down: content-sqlite's files by name, `content.sqlite` with or
+   * without its `content.sqlite-wal` (and `checkpoint.sqlite` of policy checkpointDb "separate"), in place of
+   * the ones there. Real flux-core's statedirs load as they are; `flux.start()` then restores what Flux would.
+   * The files take their space on the quota (ENOSPC if they do not fit). A statedir opened in the page
+   * (Files → Open statedir) or given to the CLI (`--statedir DIR`) is loaded this way before the script starts.
+   * @example disk.load({ "content.sqlite": db, "content.sqlite-wal": wal }); await flux.start();
+   */
+  load(files: Record<string, Uint8Array>): DiskFileInfo[];
 }
 
 export interface JobOptions {

@@ -39,3 +39,20 @@ export function isBlobref(ref: unknown, hash: HashName): ref is string {
   const hex = ref.slice(hash.length + 1);
   return hex.length === DIGEST_HEX[hash] && /^[0-9a-f]+$/.test(hex);
 }
+
+/**
+ * The raw digest a blobref names (blobref_strtohash): what content-sqlite keys its objects by, 20 bytes for
+ * SHA-1 where the blobref text is 45.
+ */
+export function digestOf(ref: string): Uint8Array {
+  const start = ref.indexOf("-") + 1;
+  const digest = new Uint8Array((ref.length - start) / 2);
+  // every store and load takes this path: digits by char code, no substrings
+  for (let i = 0, at = start; i < digest.length; i++, at += 2) digest[i] = (nibble(ref.charCodeAt(at)) << 4) | nibble(ref.charCodeAt(at + 1));
+  return digest;
+}
+
+/** A lowercase hex digit's value (isBlobref has checked that it is one). */
+function nibble(code: number): number {
+  return code <= 57 ? code - 48 : code - 87;
+}

@@ -16,7 +16,7 @@ export type TraceEvent =
   /** A broker log line, as `flux dmesg` shows it. */
   | { kind: "log"; t: number; level: LogLevel; source: string; text: string }
   /** A filesystem event on the statedir disk. */
-  | { kind: "disk"; t: number; op: "write-refused" | "fill" | "remove" | "quota" | "fault"; path: string; bytes: number; used: number; errno?: Errno }
+  | { kind: "disk"; t: number; op: "write-refused" | "fill" | "remove" | "quota" | "fault" | "load"; path: string; bytes: number; used: number; errno?: Errno }
   /** A state change of the instance or of one module. */
   | { kind: "state"; t: number; subject: string; value: string }
   /** A call of the scenario API and how it ended. */

@@ -6,7 +6,7 @@
  * tried again.
  */
 import type { Database, Statement } from "sql.js";
-import { blobref, isBlobref, type HashName } from "../../common/blobref.ts";
+import { blobref, digestOf, isBlobref, type HashName } from "../../common/blobref.ts";
 import { lz4Compress, lz4Decompress } from "../../common/lz4.ts";
 import type { Disk } from "../../disk/disk.ts";
 import type { SqlJsWithFS } from "../../disk/sqljs-patch.ts";
@@ -48,22 +48,37 @@ export interface ContentSqliteSnapshot {
   loads: number;
 }
 
+/**
+ * flux-core's statements, character for character (content-sqlite.c of 0.88 for v2, of 0.66 for v1; SQLite
+ * keeps a CREATE statement's text in the database, so a database the engine makes is the one Flux makes), with
+ * one change: where flux binds a key, `CAST(?1 AS TEXT)`. flux binds the raw digest with sqlite3_bind_text, so
+ * the key is stored with type TEXT; sql.js binds a JavaScript string as its UTF-8 and a digest is not UTF-8, so
+ * the digest is bound as a blob and the cast makes it TEXT, the same bytes (and the key index is still used).
+ */
 const SQL = {
   v1: {
-    objects: "CREATE TABLE if not exists objects(hash BLOB PRIMARY KEY, size INT, object BLOB);",
-    store: "INSERT INTO objects (hash,size,object) values (?1, ?2, ?3)",
-    checkpt: "CREATE TABLE if not exists checkpt(key TEXT UNIQUE, value TEXT);",
-    checkptGet: "SELECT value FROM checkpt WHERE key = ?1",
-    checkptPut: "REPLACE INTO checkpt (key,value) values (?1, ?2)",
+    objects: "CREATE TABLE if not exists objects(  hash BLOB PRIMARY KEY,  size INT,  object BLOB);",
+    // a blob that is already there fails the primary key: content-sqlite ignores SQLITE_CONSTRAINT (insert())
+    store: "INSERT INTO objects (hash,size,object)   values (CAST(?1 AS TEXT), ?2, ?3)",
+    checkpt: "CREATE TABLE if not exists checkpt(  key TEXT UNIQUE,  value TEXT);",
+    checkptGet: "SELECT value FROM checkpt  WHERE key = ?1",
+    checkptPut: "REPLACE INTO checkpt (key,value)   values (?1, ?2)",
   },
   v2: {
-    objects: "CREATE TABLE if not exists objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0);",
-    store: "INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch",
-    checkpt: "CREATE TABLE if not exists checkpt_v2(id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, value TEXT);",
+    objects: "CREATE TABLE if not exists objects(  hash BLOB PRIMARY KEY,  size INT,  object BLOB,  epoch INT DEFAULT 0);",
+    store: "INSERT INTO objects (hash,size,object,epoch)   values (CAST(?1 AS TEXT), ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch",
+    checkpt: "CREATE TABLE if not exists checkpt_v2(  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,  value TEXT);",
     checkptGet: "SELECT value FROM checkpt_v2 ORDER BY id DESC",
     checkptPut: "INSERT INTO checkpt_v2 (value) values (?1)",
-    checkptPrune: "DELETE FROM checkpt_v2 WHERE id IN (SELECT id FROM checkpt_v2 ORDER BY id DESC LIMIT -1 OFFSET ?1);",
+    checkptPrune: "DELETE FROM checkpt_v2 WHERE id IN (   SELECT id FROM checkpt_v2 ORDER BY id DESC LIMIT -1 OFFSET ?1 );",
   },
+  load: "SELECT object,size FROM objects  WHERE hash = CAST(?1 AS TEXT) LIMIT 1",
+  /** 0.88 opening a database of 0.66 (content_sqlite_checkpt_migrate, migrate_add_epoch_column). */
+  hasLegacyCheckpt: "SELECT tbl_name FROM content.sqlite_master where type = 'table' AND tbl_name = 'checkpt'",
+  legacyCheckptGet: "SELECT value FROM content.checkpt  WHERE key = ?1",
+  dropLegacyCheckpt: "DROP TABLE IF EXISTS content.checkpt",
+  epochColumn: "SELECT 1 FROM pragma_table_info('objects', 'content') WHERE name = 'epoch'",
+  addEpochColumn: "ALTER TABLE content.objects ADD COLUMN epoch INT DEFAULT 0",
 } as const;
 
 /** Point a checkpoint statement at the schema that holds the checkpoint table. */
@@ -156,21 +171,58 @@ export class ContentSqlite implements FluxModule {
       const failure = this.exec(site, () => this.db!.exec(statement));
       if (failure) return failure;
     }
-    return this.exec("preparing statements", () => {
+    const v2 = this.knobs.sqliteSchema === "v2";
+    const failure = (v2 ? this.addEpochColumn() : undefined) ?? this.prepareStatements(schema, cp) ?? (v2 ? this.migrateLegacyCheckpoint() : undefined);
+    if (failure) return failure;
+    return this.exec("querying objects count", () => {
       const db = this.db!;
-      this.stmts = {
-        load: db.prepare("SELECT object,size FROM objects WHERE hash = ?1 LIMIT 1"),
-        store: db.prepare(schema.store),
-        checkptGet: db.prepare(inSchema(schema.checkptGet, cp)),
-        checkptPut: db.prepare(inSchema(schema.checkptPut, cp)),
-        ...("checkptPrune" in schema ? { checkptPrune: db.prepare(inSchema(schema.checkptPrune, cp)) } : {}),
-      };
-      if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec(`SELECT MAX(id) FROM ${cp}.checkpt_v2`)[0]?.values[0]?.[0] ?? 0);
       const latest = db.exec(inSchema(schema.checkptGet, cp).replace("?1", `'${KVS_DEFAULT_CHECKPOINT}'`))[0]?.values[0]?.[0];
       this.lastCheckpoint = latest === undefined ? undefined : (JSON.parse(String(latest)) as Checkpoint);
       const count = db.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0];
       this.h.log("debug", `${this.dbfileShown} (${count} objects) journal_mode=WAL synchronous=NORMAL`);
     });
+  }
+
+  private prepareStatements(schema: (typeof SQL)["v1" | "v2"], cp: string): SqliteError | undefined {
+    return this.exec("preparing statements", () => {
+      const db = this.db!;
+      this.stmts = {
+        load: db.prepare(SQL.load),
+        store: db.prepare(schema.store),
+        checkptGet: db.prepare(inSchema(schema.checkptGet, cp)),
+        checkptPut: db.prepare(inSchema(schema.checkptPut, cp)),
+        ...("checkptPrune" in schema ? { checkptPrune: db.prepare(inSchema(schema.checkptPrune, cp)) } : {}),
+      };
+      // init_current_epoch: before a legacy checkpoint is moved over, as flux does it
+      if (this.knobs.sqliteSchema === "v2") this.epoch = Number(db.exec(`SELECT MAX(id) FROM ${cp}.checkpt_v2`)[0]?.values[0]?.[0] ?? 0);
+    });
+  }
+
+  /** A database 0.66 made has no epoch column: 0.88 adds it (migrate_add_epoch_column). */
+  private addEpochColumn(): SqliteError | undefined {
+    let exists = false;
+    const failure = this.exec("querying table_info", () => (exists = this.db!.exec(SQL.epochColumn).length > 0));
+    if (failure || exists) return failure;
+    this.h.log("info", "adding epoch column to objects table");
+    return this.exec("adding epoch column", () => this.db!.exec(SQL.addEpochColumn));
+  }
+
+  /** 0.66's checkpoint (table checkpt) becomes the first of checkpt_v2's, and the old table goes (content_sqlite_checkpt_migrate). */
+  private migrateLegacyCheckpoint(): SqliteError | undefined {
+    const db = this.db!;
+    let legacy: unknown;
+    let exists = false;
+    const failure = this.exec("checkpt migrate: reading checkpt", () => {
+      exists = db.exec(SQL.hasLegacyCheckpt).length > 0;
+      if (exists) legacy = db.exec(SQL.legacyCheckptGet, [KVS_DEFAULT_CHECKPOINT])[0]?.values[0]?.[0];
+    });
+    if (failure || !exists) return failure;
+    // no checkpoint stored: the table just goes
+    if (legacy !== undefined && legacy !== null) {
+      const put = this.exec("checkpt_put: executing stmt", () => this.stmts!.checkptPut.run([String(legacy)]));
+      if (put) return put;
+    }
+    return this.exec("drop checkpt", () => db.exec(SQL.dropLegacyCheckpt));
   }
 
   /** The separate checkpoint database: journaling off, so a checkpoint needs no journal file either. */
@@ -280,7 +332,7 @@ export class ContentSqlite implements FluxModule {
     const stmt = this.stmts!.load;
     let row: [Uint8Array, number] | undefined;
     const failure = this.exec("load: executing stmt", () => {
-      stmt.bind([ref]);
+      stmt.bind([digestOf(ref)]);
       if (stmt.step()) row = stmt.get() as [Uint8Array, number];
       stmt.reset();
     });
@@ -302,7 +354,8 @@ export class ContentSqlite implements FluxModule {
     const object = compressed ? lz4Compress(data) : data;
     this.h.work(sqliteCost(object.length));
     const size = compressed ? data.length : -1;
-    const params = this.knobs.sqliteSchema === "v2" ? [ref, size, object, this.epoch] : [ref, size, object];
+    const key = digestOf(ref);
+    const params = this.knobs.sqliteSchema === "v2" ? [key, size, object, this.epoch] : [key, size, object];
     let failure = this.insert(params);
     if (failure?.errno === "ENOSPC" && this.releaseReserve()) failure = this.insert(params);
     if (failure) {
@@ -364,7 +417,7 @@ export class ContentSqlite implements FluxModule {
     const stmt = this.stmts?.load;
     if (!stmt) return undefined;
     try {
-      stmt.bind([ref]);
+      stmt.bind([digestOf(ref)]);
       const row = stmt.step() ? (stmt.get() as [Uint8Array, number]) : undefined;
       return row && (row[1] === -1 ? row[0] : lz4Decompress(row[0], row[1]));
     } catch {
