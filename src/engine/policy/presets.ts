@@ -184,13 +184,16 @@ export function policyArgument(text: string): PolicySetting {
   return parsed as PolicySetting;
 }
 
-/** A policy in words: its preset, and the knobs it changes from it as "name=value" (the preset's description says the rest). */
+/** A policy in words: its preset, and the knobs it changes from it as "name=value" (not the preset's description: that is of the preset). */
 export function describePolicy(policy: PolicySetting | undefined): string {
   if (typeof policy !== "object" || policy === null) return currentPresetName(policy ?? "upstream");
   const preset = currentPresetName(policy.preset ?? "upstream") as PresetName;
-  const base = PRESETS[preset].knobs;
-  const changed = Object.entries(policy)
-    .filter(([key, value]) => key !== "preset" && base[key as keyof Knobs] !== value)
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  const changed = describeKnobs(preset, { ...PRESETS[preset].knobs, ...policy });
   return changed.length > 0 ? `${preset} with ${changed.join(", ")}` : preset;
+}
+
+/** The knobs of `knobs` that differ from `preset`'s, as "name=value", in KNOB_NAMES order. */
+export function describeKnobs(preset: PresetName, knobs: Partial<Knobs>): string[] {
+  const base = PRESETS[preset].knobs;
+  return KNOB_NAMES.filter((name) => Object.hasOwn(knobs, name) && knobs[name] !== base[name]).map((name) => `${name}=${JSON.stringify(knobs[name])}`);
 }
