@@ -168,7 +168,7 @@ export function resolvePolicy(policy: PolicySetting | undefined): { name: string
   return { name, knobs };
 }
 
-/** A policy as the command line gives it: a preset's name, or a JSON object of knobs (checked as resolvePolicy checks it). */
+/** A policy as the command line, the page's menu and links give it: a preset's name, or a JSON object of knobs (checked as resolvePolicy checks it). */
 export function policyArgument(text: string): PolicySetting {
   if (!text.trimStart().startsWith("{")) {
     if (!isPresetName(currentPresetName(text))) throw unknownPolicy(text);
@@ -178,10 +178,20 @@ export function policyArgument(text: string): PolicySetting {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new FluxError("EINVAL", `--policy is a preset's name or a JSON object of knobs; this JSON does not parse: ${(e as Error).message}`);
+    throw new FluxError("EINVAL", `a policy is a preset's name or a JSON object of knobs; this JSON does not parse: ${(e as Error).message}`);
   }
   resolvePolicy(parsed as PolicySetting);
   return parsed as PolicySetting;
+}
+
+/** Why a policy as text (a preset's name or a JSON knob set: the command line, the page's menu, a link) is none; undefined when it is one. */
+export function policyTextProblem(text: string): string | undefined {
+  try {
+    policyArgument(text);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** A policy in words: its preset, and the knobs it changes from it as "name=value" (not the preset's description: that is of the preset). */
