@@ -3,9 +3,9 @@
  * script ended, what the instance was left in, and a verdict in words for each
  * policy. `npm run compare` prints it; the page shows it.
  *
- * After the script, an epilogue does what an admin would: let a shutdown in
- * progress finish (or kill the instance after 10 s of virtual time), free
- * the space other consumers took, start again (twice when rc1's fsck repaired
+ * After the script, an epilogue does what an admin would: free the space
+ * other consumers took, let the instance stop (or kill it when it has not
+ * stopped after 10 s of virtual time), start again (twice when rc1's fsck repaired
  * and so failed the first start, flux-model.md §8), read back every key a
  * synced kvs.put wrote and look for every job that finished, to say what was
  * kept and what was lost.
@@ -202,13 +202,14 @@ interface Ending {
   diskQuota: number;
 }
 
-/** The admin's epilogue: get the instance down, free what other consumers took, start, read back the synced keys and jobs, fsck. */
+/** The admin's epilogue: free what other consumers took, get the instance down, start, read back the synced keys and jobs, fsck. */
 async function restartAndCheck(g: ScenarioGlobals, synced: Set<string>, refused: { writes: number }): Promise<Omit<Ending, "state" | "exitCode" | "diskUsed" | "diskQuota">> {
+  // the runbook's order: free the space first, then stop (a design that holds or retries can use the room), then start
+  for (const file of g.disk.files()) if (file.owner === "other") g.disk.remove(file);
   if (g.flux.state === "run") void g.flux.shutdown().catch(() => {});
   await g.sim.advance(SHUTDOWN_WAIT_MS);
   const killed = g.flux.state !== "down" && g.flux.state !== "failed";
   if (killed) g.flux.crash();
-  for (const file of g.disk.files()) if (file.owner === "other") g.disk.remove(file);
   let restart = "ok";
   const refusedBefore = refused.writes;
   try {
@@ -262,8 +263,9 @@ const DISK_STILL_FULL = /disk is still full|No space left on device/;
 function upVerdict({ state, exitCode }: Ending): string {
   if (state === "run") return "stayed up";
   if (state === "hold") return "held in rc3, waiting for space";
-  if (state === "down" && exitCode === 0) return "stopped cleanly (exit 0)";
-  return `went down (${state}${exitCode === null ? "" : `, exit ${exitCode}`})`;
+  const exit = exitCode === null ? "" : `exit ${exitCode}`;
+  if (state === "down") return exitCode === 0 ? "stopped cleanly (exit 0)" : `went down${exit ? ` (${exit})` : ""}`;
+  return `went down (${[state, exit].filter(Boolean).join(", ")})`;
 }
 
 function humanVerdict(end: Ending, calls: readonly CallOutcome[]): string {
@@ -299,14 +301,17 @@ export function rowsByLine(outcomes: readonly PresetOutcome[]): { line: number |
   const byLine = new Map<string, { line: number | undefined; labels: Set<string> }>();
   const keyOf = (c: CallOutcome) => (c.line === undefined ? `call ${c.call}` : `line ${c.line}`);
   for (const o of outcomes) for (const c of o.calls) (byLine.get(keyOf(c)) ?? byLine.set(keyOf(c), { line: c.line, labels: new Set() }).get(keyOf(c))!).labels.add(c.call);
+  // each policy's outcomes by line, gathered once (a long script has thousands of lines)
+  const byOutcome = outcomes.map((o) => {
+    const lines = new Map<string, string[]>();
+    for (const c of o.calls) (lines.get(keyOf(c)) ?? lines.set(keyOf(c), []).get(keyOf(c))!).push(c.outcome);
+    return lines;
+  });
   const rows = [...byLine.entries()].sort(([, a], [, b]) => (a.line ?? Infinity) - (b.line ?? Infinity));
   return rows.map(([key, { line, labels }]) => ({
     line,
     label: `${line === undefined ? "" : `line ${line}: `}${sharedLabel([...labels])}`,
-    cells: outcomes.map((o) => {
-      const here = o.calls.filter((c) => keyOf(c) === key).map((c) => c.outcome);
-      return here.length ? collapse(here) : "—";
-    }),
+    cells: byOutcome.map((lines) => (lines.has(key) ? collapse(lines.get(key)!) : "—")),
   }));
 }
 

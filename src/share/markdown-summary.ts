@@ -41,7 +41,7 @@ function render({ link, outcomes, title }: SummaryInput, maxRows: number, maxDme
   out.push(...linkLines(link), "");
   out.push("**Policies**", "");
   for (const o of outcomes) out.push(`- \`${o.policy}\`${o.knobs.length ? `: knobs ${o.knobs.map((k) => `\`${k}\``).join(", ")}` : ": a preset as it is"}`);
-  out.push("", "**Verdicts** (after the script, each instance is stopped, the other consumers' files removed, and it is started again)", "");
+  out.push("", "**Verdicts** (after the script, the other consumers' files are removed, each instance is stopped, killed if it has not stopped after 10 s, and started again)", "");
   out.push(...table(["", ...outcomes.map((o) => o.policy)], VERDICT_ROWS.map(({ label, of }) => [label, ...outcomes.map((o) => o.verdicts[of])])));
   const rows = rowsByLine(outcomes).filter((r) => r.cells.some((c) => c !== "ok"));
   out.push("", "**Outcomes by line** (only the lines where a policy did not simply succeed; — is a line that did not run)", "");

@@ -53,6 +53,8 @@ describe("compare in the page", () => {
     expect(rowHeads[0]).toBe("line 6: flux.start()");
     for (const verdict of ["synced data", "job data", "the instance", "needed a human", "waited forever"]) expect(rowHeads).toContain(verdict);
     await page.locator('[data-testid="compare-panel"]').screenshot({ path: ".tmp/compare-panel.png" });
+    await page.locator('[data-testid="compare-table"] tbody th:text-is("waited forever")').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="compare-panel"]').screenshot({ path: ".tmp/compare-verdicts.png" });
     // a column's run is the CLI's run of the same policy: the same trace hash
     for (const [column, policy] of [
       ["the script's own (flux-0.66)", undefined],
