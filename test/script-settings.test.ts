@@ -12,8 +12,11 @@ describe("the settings a script asks for", () => {
       seed: 7,
       policy: "read-only",
       knobs: true,
+      knobValues: { rc3HoldFreeBytes: 262144 },
     });
-    expect(scriptSettings(`scenario({ policy: { checkpointOnUnload: "flush-first" } })`)).toEqual({ policy: "upstream", knobs: true });
+    expect(scriptSettings(`scenario({ policy: { checkpointOnUnload: "flush-first" } })`)).toEqual({ policy: "upstream", knobs: true, knobValues: { checkpointOnUnload: "flush-first" } });
+    // flags are literals too; a computed knob is left out
+    expect(scriptSettings(`scenario({ policy: { preset: "read-only", failHard: false, rc3HoldFreeBytes: 1 << 18 } })`)).toEqual({ policy: "read-only", knobs: true, knobValues: { failHard: false } });
     expect(scriptSettings(`const n = 3;\nscenario({ seed: n, disk: "1" + " MiB", policy: \`flux-\${"0.66"}\`, title: f({ a: 1 }) });`)).toEqual({});
   });
 
@@ -31,7 +34,7 @@ describe("the settings a script asks for", () => {
     expect(scriptSettings(`scenario({ disk: "4 MiB", ) })`)).toEqual({ disk: "4 MiB" });
     expect(scriptSettings(`scenario({ ]`)).toEqual({});
     expect(scriptSettings(`scenario({ seed: 3 )\nawait flux.start();`)).toEqual({ seed: 3 });
-    expect(scriptSettings(`scenario({ policy: { preset: "read-only" ] , disk: 5 })`)).toEqual({ policy: "read-only", knobs: true });
+    expect(scriptSettings(`scenario({ policy: { preset: "read-only" ] , disk: 5 })`)).toEqual({ policy: "read-only", knobs: true, knobValues: {} });
     for (const stray of [")", "]", "}", "`", "${", "/", "/[", "'", '"', ":", ",", "...", "=>", "#", "@"]) {
       expect(scriptSettings(`scenario({ ${stray} ${stray}`), stray).toEqual({});
     }

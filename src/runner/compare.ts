@@ -1,75 +1,126 @@
 /**
- * One scenario under every policy preset, side by side: how each call ended,
- * the state the instance was left in, what a restart loses, what fsck says,
- * how full the disk is. `npm run compare` prints it; the page can show it.
+ * One scenario under several policies, side by side: how each line of the
+ * script ended, what the instance was left in, and a verdict in words for each
+ * policy. `npm run compare` prints it; the page shows it.
  *
- * After the script, an epilogue does what an admin would: let a shutdown in
- * progress finish (or kill the instance after 10 s of virtual time), free
- * the space other consumers took, start again, and read back every key a
- * synced kvs.put wrote, to count what was lost.
+ * After the script, an epilogue does what an admin would: free the space
+ * other consumers took, let the instance stop (or kill it when it has not
+ * stopped after 10 s of virtual time), start again (twice when rc1's fsck repaired
+ * and so failed the first start, flux-model.md §8), read back every key a
+ * synced kvs.put wrote and look for every job that finished, to say what was
+ * kept and what was lost.
  */
 import type { Broker } from "../engine/broker/broker.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
-import { describePolicy, PRESETS, type PolicySetting } from "../engine/policy/presets.ts";
+import type { Knobs } from "../engine/policy/knobs.ts";
+import { describeKnobs, describePolicy, PRESETS, type PolicySetting } from "../engine/policy/presets.ts";
 import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { RunOverrides } from "../engine/api/simulation.ts";
+import type { TraceEvent } from "../engine/sim/trace.ts";
 import { runScenario, type ScenarioResult } from "./run-scenario.ts";
 
-/** What a preset's run is given: its settings, a look at its instance, and the epilogue to run after the script. */
+/** What a column's run is given: its settings, a look at its instance, and the epilogue to run after the script. */
 export interface PresetRunOptions {
   overrides: RunOverrides;
   onBroker: (broker: Broker) => void;
   epilogue: (globals: ScenarioGlobals) => Promise<void>;
 }
 
-/** Runs one preset's run: here (runScenario), or replayed from the script's own realm (the page: src/worker/replayed-run.ts). */
+/** Runs one column's run: here (runScenario), or replayed from the script's own realm (the page: src/worker/replayed-run.ts). */
 export type PresetRunner = (text: string, opts: PresetRunOptions) => Promise<ScenarioResult>;
 
-/** What the page adds to a comparison: the controls' disk and seed, and a look at each preset's run as it happens. */
+/** What the page adds to a comparison: the controls' disk and seed, and a look at each column's run as it happens. */
 export interface CompareOptions {
-  /** How each preset's run is run (default: runScenario in this thread, on `sql`). */
+  /** How each column's run is run (default: runScenario in this thread, on `sql`). */
   runner?: PresetRunner;
   overrides?: Omit<RunOverrides, "policy">;
-  /** Called before each preset's run; its hooks see that run's instance as it starts and its result at the end. */
-  observe?: (policy: Column) => { onBroker: (broker: Broker) => void; onResult: (result: ScenarioResult) => void };
+  /** Called before each column's run; its hooks see that run's instance as it starts, the script's end, and the result. */
+  observe?: (policy: Column) => {
+    onBroker: (broker: Broker) => void;
+    /** Where the script ended, before the epilogue: what `npm run scenario` reports of the same run. */
+    onScriptEnd: (end: Pick<ScenarioResult, "state" | "disk" | "events">) => void;
+    onResult: (result: ScenarioResult, outcome: PresetOutcome) => void;
+  };
+}
+
+/** A call of the script: the source line it was made from, its label, and "ok" or its errno. */
+export interface CallOutcome {
+  line?: number;
+  call: string;
+  outcome: string;
+}
+
+/** Each policy's verdict in words (what an admin wants to know first). */
+export interface Verdicts {
+  synced: string;
+  jobs: string;
+  up: string;
+  human: string;
+  waits: string;
 }
 
 export interface PresetOutcome {
   /** The policy in words: a preset's name, or its preset and the knobs it changes. */
   policy: string;
+  /** The knobs this policy changes from its preset, as name=value (empty for a preset as it is). */
+  knobs: string[];
   /** The script's own result: "ok", or where and why it stopped. */
   script: string;
-  /** Each call of the script in order: its label and "ok" or its errno. */
-  calls: { call: string; outcome: string }[];
+  /** Each call of the script in order. */
+  calls: CallOutcome[];
   /** The instance state when the script ended, and the exit code of its last stop. */
   state: string;
   exitCode: number | null;
   /** Keys written by a synced kvs.put that succeeded but are missing after the epilogue's restart. */
   lost: string[];
+  /** How the epilogue's restart went: "ok", "ok after a second start (...)", or "failed: ...". */
+  restart: string;
   /** fsck of the latest checkpoint after the restart: "clean", the damaged keys, or why it could not run. */
   fsck: string;
+  verdicts: Verdicts;
+  /** The broker's different err and worse lines while the script ran, as `flux dmesg` prints them (without the time). */
+  dmesg: string[];
   diskUsed: number;
   diskQuota: number;
+  /** The trace hash where the script ended: the same as `npm run scenario -- --policy` of this policy gives. */
   traceHash: string;
 }
 
 /** A column of a comparison: a preset's name, a knob set of one's own, or undefined for the script's own policy. */
 export type Column = PolicySetting | undefined;
 
-/** The script under each policy (the presets unless told). */
-export async function compareScenario(text: string, sql: SqlJsWithFS, presets: readonly Column[] = Object.keys(PRESETS) as PolicySetting[], options: CompareOptions = {}): Promise<PresetOutcome[]> {
+/** What Compare runs unless told: the script's own policy, then every preset (the one the script names is its own column). */
+export const DEFAULT_COLUMNS: readonly Column[] = [undefined, ...(Object.keys(PRESETS) as PolicySetting[])];
+
+/** How long the epilogue lets a shutdown run before it kills the instance (virtual ms). */
+const SHUTDOWN_WAIT_MS = 10_000;
+/** The different dmesg lines kept per policy: the first ones tell the story; a flood would hide the table. */
+const MAX_DMESG = 8;
+const SERIOUS = new Set(["emerg", "alert", "crit", "err"]);
+
+/** The script under each column's policy (the script's own and every preset unless told). */
+export async function compareScenario(text: string, sql: SqlJsWithFS, columns: readonly Column[] = DEFAULT_COLUMNS, options: CompareOptions = {}): Promise<PresetOutcome[]> {
   const outcomes: PresetOutcome[] = [];
   const runner: PresetRunner = options.runner ?? ((script, opts) => runScenario(script, { sql, retainTrace: false, ...opts }));
-  for (const policy of presets) outcomes.push(await underPolicy(text, runner, policy, options));
+  for (const policy of columns) {
+    // the script's own policy as it is is a column already: a preset of the same name would repeat it
+    if (typeof policy === "string" && outcomes.some((o) => o.policy === ownLabel(policy))) continue;
+    outcomes.push(await underPolicy(text, runner, policy, options));
+  }
   return outcomes;
 }
 
+const ownLabel = (described: string) => `the script's own (${described})`;
+
 async function underPolicy(text: string, runner: PresetRunner, policy: Column, options: CompareOptions): Promise<PresetOutcome> {
-  const calls: { call: string; outcome: string }[] = [];
+  const calls: CallOutcome[] = [];
+  const dmesg: string[] = [];
   const synced = new Set<string>();
+  let jobsFinished = 0;
+  const refused = { writes: 0 };
   let broker: Broker | undefined;
-  let scriptDone = false;
-  let ending: Pick<PresetOutcome, "state" | "exitCode" | "lost" | "fsck" | "diskUsed" | "diskQuota"> | undefined;
+  let scriptEnd: { hash: string; state: string; exitCode: number | null } | undefined;
+  let ending: Omit<Ending, "state" | "exitCode"> | undefined;
   const observer = options.observe?.(policy);
   const result = await runner(text, {
     overrides: { ...options.overrides, ...(policy === undefined ? {} : { policy }) },
@@ -77,71 +128,229 @@ async function underPolicy(text: string, runner: PresetRunner, policy: Column, o
       broker = b;
       observer?.onBroker(b);
       b.trace.onEvent((e) => {
-        if (e.kind !== "api" || scriptDone) return;
-        calls.push({ call: e.call, outcome: e.outcome });
+        if (e.kind === "disk" && e.op === "write-refused") refused.writes++;
+        if (scriptEnd) return;
+        const logged = e.kind === "log" && SERIOUS.has(e.level) ? `${e.source}.${e.level}[0]: ${e.text}` : undefined;
+        if (logged && dmesg.length < MAX_DMESG && !dmesg.includes(logged)) dmesg.push(logged);
+        if (e.kind !== "api") return;
+        calls.push({ ...(e.line ? { line: e.line } : {}), call: e.call, outcome: e.outcome });
+        if (e.outcome !== "ok") return;
         const key = /^kvs\.put\((".*"), sync\)$/.exec(e.call)?.[1];
-        if (key && e.outcome === "ok") synced.add(JSON.parse(key) as string);
+        if (key) synced.add(JSON.parse(key) as string);
+        jobsFinished += jobsOf(e);
       });
     },
     epilogue: async (g) => {
-      scriptDone = true;
-      const state = g.flux.state;
-      const exitCode = g.flux.exitCode;
-      ending = { state, exitCode, ...(await restartAndCheck(g, synced)), diskUsed: broker?.disk.used ?? 0, diskQuota: broker?.disk.quota ?? 0 };
+      scriptEnd = { hash: broker?.trace.hash() ?? "", state: g.flux.state, exitCode: g.flux.exitCode };
+      observer?.onScriptEnd({ state: g.flux.state, disk: { quota: g.disk.quota, used: g.disk.used }, events: broker?.trace.length ?? 0 });
+      ending = { ...(await restartAndCheck(g, synced, refused)), diskUsed: broker?.disk.used ?? 0, diskQuota: broker?.disk.quota ?? 0 };
     },
   });
-  observer?.onResult(result);
   const script = result.ok ? "ok" : `${result.error?.line ? `line ${result.error.line}: ` : ""}${result.error?.message ?? "failed"}`;
-  return {
-    policy: policy === undefined ? `the script's own (${result.policy})` : describePolicy(policy),
+  const end: Ending = {
+    state: scriptEnd?.state ?? result.state,
+    exitCode: scriptEnd?.exitCode ?? null,
+    ...(ending ?? { killed: false, lost: [], restart: "not run (the script could not finish)", jobsFound: 0, fsck: "not run (the script could not finish)", diskUsed: result.disk.used, diskQuota: result.disk.quota }),
+  };
+  const { lost, restart, fsck, diskUsed, diskQuota } = end;
+  const outcome: PresetOutcome = {
+    ...labelOf(policy, result.policy, broker?.knobs),
     script,
     calls,
-    ...(ending ?? { state: result.state, exitCode: null, lost: [], fsck: "not run (the script could not finish)", diskUsed: result.disk.used, diskQuota: result.disk.quota }),
-    traceHash: result.traceHash,
+    state: end.state,
+    exitCode: end.exitCode,
+    lost,
+    restart,
+    fsck,
+    verdicts: verdictsOf(end, result, calls, synced.size, jobsFinished),
+    dmesg,
+    diskUsed,
+    diskQuota,
+    // a run the epilogue never reached (bad input) ended where its result says
+    traceHash: scriptEnd?.hash ?? result.traceHash,
   };
+  observer?.onResult(result, outcome);
+  return outcome;
 }
 
-/** The admin's epilogue: get the instance down, free what other consumers took, start, read back the synced keys, fsck. */
-async function restartAndCheck(g: ScenarioGlobals, synced: Set<string>): Promise<Pick<PresetOutcome, "lost" | "fsck">> {
-  if (g.flux.state === "run") void g.flux.shutdown().catch(() => {});
-  await g.sim.advance(10_000);
-  if (g.flux.state !== "down" && g.flux.state !== "failed") g.flux.crash();
+/** Jobs a jobs.submit call that succeeded ran to the end ("jobs.submit(3, ...)" ran 3). */
+function jobsOf(e: Extract<TraceEvent, { kind: "api" }>): number {
+  const n = /^jobs\.submit\((\d+)/.exec(e.call)?.[1];
+  return n === undefined ? (e.call === "jobs.submit()" ? 1 : 0) : Number(n);
+}
+
+function labelOf(policy: Column, resolved: string, knobs: Knobs | undefined): Pick<PresetOutcome, "policy" | "knobs"> {
+  const preset = resolved.replace(/\+custom$/, "");
+  const changed = knobs && Object.hasOwn(PRESETS, preset) ? describeKnobs(preset as keyof typeof PRESETS, knobs) : [];
+  const described = changed.length ? `${preset} with ${changed.join(", ")}` : preset;
+  if (policy === undefined) return { policy: ownLabel(described), knobs: changed };
+  // a knob set that resolves to nothing changed from its preset is that preset
+  return { policy: knobs ? described : describePolicy(policy), knobs: changed };
+}
+
+/** What the epilogue found, with the state the script left. */
+interface Ending {
+  state: string;
+  exitCode: number | null;
+  /** The shutdown did not finish in SHUTDOWN_WAIT_MS: the instance was killed. */
+  killed: boolean;
+  lost: string[];
+  restart: string;
+  jobsFound: number;
+  fsck: string;
+  diskUsed: number;
+  diskQuota: number;
+}
+
+/** The admin's epilogue: free what other consumers took, get the instance down, start, read back the synced keys and jobs, fsck. */
+async function restartAndCheck(g: ScenarioGlobals, synced: Set<string>, refused: { writes: number }): Promise<Omit<Ending, "state" | "exitCode" | "diskUsed" | "diskQuota">> {
+  // the runbook's order: free the space first, then stop (a design that holds or retries can use the room), then start
   for (const file of g.disk.files()) if (file.owner === "other") g.disk.remove(file);
+  if (g.flux.state === "run") void g.flux.shutdown().catch(() => {});
+  await g.sim.advance(SHUTDOWN_WAIT_MS);
+  const killed = g.flux.state !== "down" && g.flux.state !== "failed";
+  if (killed) g.flux.crash();
+  let restart = "ok";
+  const refusedBefore = refused.writes;
   try {
-    await g.flux.start();
+    await g.flux.start().catch(async (e: Error) => {
+      // rc1's fsck exits 1 after a repair, so that start fails; the admin starts again (flux-model.md §8)
+      if (!/flux fsck found errors/.test(e.message)) throw e;
+      await g.flux.start();
+      restart = "ok after a second start (rc1's fsck repaired the content store, which fails the first start)";
+    });
   } catch (e) {
-    return { lost: [...synced], fsck: `not run: the restart failed (${(e as Error).message})` };
+    // the statedir itself can fill the disk (WAL, data): removing the other consumers' files does not free it
+    const full = refused.writes > refusedBefore ? " (the disk is still full: a write was refused during the start)" : "";
+    return { killed, lost: [...synced], restart: `failed: ${(e as Error).message}${full}`, jobsFound: 0, fsck: `not run: the restart failed` };
   }
   const lost: string[] = [];
   for (const key of synced) await g.kvs.get(key).catch(() => lost.push(key));
+  const jobsFound = await countJobs(g);
   const report = await g.flux.fsck().catch((e: Error) => e);
   const fsck = report instanceof Error ? `not run: ${report.message}` : report.ok ? "clean" : `damaged: ${report.missing.map((m) => m.key).join(", ")}`;
-  return { lost, fsck };
+  return { killed, lost, restart, jobsFound, fsck };
 }
 
-/** The comparison as rows: one per call, one column per preset, then the summary rows (after an empty one), and notes. */
+/** Jobs in the KVS: their directories sit four levels under `job` (dothex ids, job.0000.0002.6e00.0000). */
+async function countJobs(g: ScenarioGlobals): Promise<number> {
+  let dirs = ["job"];
+  for (let level = 0; level < 4; level++) {
+    const next: string[] = [];
+    for (const dir of dirs) for (const name of await g.kvs.ls(dir).catch(() => [] as string[])) next.push(`${dir}.${name}`);
+    dirs = next;
+  }
+  return dirs.length;
+}
+
+function verdictsOf(end: Ending, result: ScenarioResult, calls: readonly CallOutcome[], syncedCount: number, jobsFinished: number): Verdicts {
+  const restartFailed = end.restart.startsWith("failed");
+  const unknown = restartFailed ? `not known: the restart failed${DISK_STILL_FULL.test(end.restart) ? " because the disk is still full" : " (below)"}` : undefined;
+  const synced =
+    syncedCount === 0 ? "none written" : (unknown ?? (end.lost.length === 0 ? `kept (all ${syncedCount})` : `lost ${end.lost.length} of ${syncedCount}: ${end.lost.join(", ")}`));
+  const found = Math.min(end.jobsFound, jobsFinished);
+  const jobs =
+    jobsFinished === 0
+      ? "no job finished"
+      : (unknown ?? (found === jobsFinished ? `kept (all ${jobsFinished} jobs)` : found === 0 ? `lost: all ${jobsFinished} jobs (no job directory after the restart)` : `lost ${jobsFinished - found} of ${jobsFinished} jobs`));
+  return { synced, jobs, up: upVerdict(end), human: humanVerdict(end, calls), waits: waitsVerdict(end, result) };
+}
+
+/** The calls that write to the KVS: whether the last one worked says whether the instance still takes writes. */
+const WRITES = /^(kvs\.(put|commit|sync|unlink|mkdir)|jobs\.submit)\(/;
+const DISK_STILL_FULL = /disk is still full|No space left on device/;
+
+function upVerdict({ state, exitCode }: Ending): string {
+  if (state === "run") return "stayed up";
+  if (state === "hold") return "held in rc3, waiting for space";
+  const exit = exitCode === null ? "" : `exit ${exitCode}`;
+  if (state === "down") return exitCode === 0 ? "stopped cleanly (exit 0)" : `went down${exit ? ` (${exit})` : ""}`;
+  return `went down (${[state, exit].filter(Boolean).join(", ")})`;
+}
+
+function humanVerdict(end: Ending, calls: readonly CallOutcome[]): string {
+  const needs: string[] = [];
+  const lastWrite = [...calls].reverse().find((c) => WRITES.test(c.call));
+  if (end.state === "hold") needs.push("rc3 holds until someone frees space");
+  else if (end.state !== "run" && end.exitCode !== 0) needs.push("the instance is down: someone must start it");
+  else if (end.state === "run" && lastWrite && lastWrite.outcome !== "ok") needs.push(`it is up, but its last write failed (${lastWrite.outcome}): the way back is an admin's`);
+  if (end.restart.startsWith("ok after")) needs.push("rc1's fsck repaired, so the first start failed and someone must start again");
+  if (end.restart.startsWith("failed")) needs.push(`the restart failed${DISK_STILL_FULL.test(end.restart) ? ": the disk is still full with the other files removed" : " (below)"}`);
+  return needs.length ? `yes: ${needs.join("; ")}` : "no";
+}
+
+function waitsVerdict(end: Ending, result: ScenarioResult): string {
+  const stuck = result.error?.message.match(/^stuck at [^:]+: the script waits for (.*?), and nothing left/)?.[1];
+  const waits = [...(stuck ? [`the script waited for ${stuck}`] : []), ...(end.killed ? [`the shutdown did not end in ${SHUTDOWN_WAIT_MS / 1000} s and the instance was killed`] : [])];
+  return waits.length ? `yes: ${waits.join("; ")}` : "no";
+}
+
+/** A line's outcomes in the order they happened, runs of the same collapsed: "ok ×3 → ENOSPC ×2". */
+export function collapse(outcomes: readonly string[]): string {
+  const runs: { outcome: string; n: number }[] = [];
+  for (const outcome of outcomes) {
+    const last = runs.at(-1);
+    if (last?.outcome === outcome) last.n++;
+    else runs.push({ outcome, n: 1 });
+  }
+  return runs.map((r) => (r.n > 1 ? `${r.outcome} ×${r.n}` : r.outcome)).join(" → ");
+}
+
+/** One row per line of the script that made a call under any policy, in line order: its label and each policy's calls there. */
+export function rowsByLine(outcomes: readonly PresetOutcome[]): { line: number | undefined; label: string; cells: string[] }[] {
+  const byLine = new Map<string, { line: number | undefined; labels: Set<string> }>();
+  const keyOf = (c: CallOutcome) => (c.line === undefined ? `call ${c.call}` : `line ${c.line}`);
+  for (const o of outcomes) for (const c of o.calls) (byLine.get(keyOf(c)) ?? byLine.set(keyOf(c), { line: c.line, labels: new Set() }).get(keyOf(c))!).labels.add(c.call);
+  // each policy's outcomes by line, gathered once (a long script has thousands of lines)
+  const byOutcome = outcomes.map((o) => {
+    const lines = new Map<string, string[]>();
+    for (const c of o.calls) (lines.get(keyOf(c)) ?? lines.set(keyOf(c), []).get(keyOf(c))!).push(c.outcome);
+    return lines;
+  });
+  const rows = [...byLine.entries()].sort(([, a], [, b]) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  return rows.map(([key, { line, labels }]) => ({
+    line,
+    label: `${line === undefined ? "" : `line ${line}: `}${sharedLabel([...labels])}`,
+    cells: byOutcome.map((lines) => (lines.has(key) ? collapse(lines.get(key)!) : "—")),
+  }));
+}
+
+/** The label of a line's calls: the call itself, or, when a loop called it with different arguments, its name and "…". */
+function sharedLabel(labels: string[]): string {
+  if (labels.length === 1) return labels[0]!;
+  const names = new Set(labels.map((l) => l.replace(/\(.*$/s, "")));
+  return names.size === 1 ? `${[...names][0]}(…)` : labels.join(" / ");
+}
+
+export const VERDICT_ROWS: readonly { label: string; of: keyof Verdicts }[] = [
+  { label: "synced data", of: "synced" },
+  { label: "job data", of: "jobs" },
+  { label: "the instance", of: "up" },
+  { label: "needed a human", of: "human" },
+  { label: "waited forever", of: "waits" },
+];
+
+/** The comparison as rows: one per line of the script, then (after an empty one) the verdicts and the summary rows, and notes. */
 export function comparisonTable(outcomes: readonly PresetOutcome[]): { header: string[]; rows: string[][]; notes: string[] } {
   const header = ["", ...outcomes.map((o) => o.policy)];
-  const longest = Math.max(...outcomes.map((o) => o.calls.length));
-  const rows: string[][] = [];
-  for (let i = 0; i < longest; i++) {
-    const label = outcomes.find((o) => o.calls[i])!.calls[i]!.call;
-    rows.push([`${i + 1}. ${label}`, ...outcomes.map((o) => (o.calls[i] ? (o.calls[i]!.call === label ? o.calls[i]!.outcome : `${o.calls[i]!.outcome} (${o.calls[i]!.call})`) : "—"))]);
-  }
+  const rows: string[][] = rowsByLine(outcomes).map((r) => [r.label, ...r.cells]);
+  rows.push(header.map(() => ""));
+  for (const { label, of } of VERDICT_ROWS) rows.push([label, ...outcomes.map((o) => o.verdicts[of])]);
   rows.push(header.map(() => ""));
   rows.push(["script", ...outcomes.map((o) => (o.script === "ok" ? "ran to the end" : `stopped (${/^line (\d+)/.exec(o.script)?.[0] ?? "see below"})`))]);
   rows.push(["state at the end", ...outcomes.map((o) => `${o.state}${o.exitCode === null ? "" : ` (exit ${o.exitCode})`}`)]);
-  rows.push(["synced data lost", ...outcomes.map((o) => (o.lost.length === 0 ? "none" : o.lost.join(", ")))]);
+  rows.push(["restart after it", ...outcomes.map((o) => (o.restart.startsWith("failed") ? "failed (below)" : o.restart.startsWith("ok after") ? "ok, second start" : o.restart))]);
   rows.push(["fsck after restart", ...outcomes.map((o) => (o.fsck.startsWith("not run") ? "not run (below)" : o.fsck))]);
   rows.push(["disk used", ...outcomes.map((o) => `${(o.diskUsed / 1024).toFixed(0)} of ${(o.diskQuota / 1024).toFixed(0)} KiB`)]);
+  rows.push(["trace hash", ...outcomes.map((o) => o.traceHash)]);
   const notes = outcomes.flatMap((o) => [
     ...(o.script === "ok" ? [] : [`${o.policy}: the script stopped: ${o.script}`]),
-    ...(o.fsck.startsWith("not run") ? [`${o.policy}: fsck ${o.fsck}`] : []),
+    ...(o.restart.startsWith("ok") ? [] : [`${o.policy}: the restart ${o.restart}`]),
   ]);
   return { header, rows, notes };
 }
 
-/** The comparison as a table a person can read: one row per call, one column per preset, then the summary rows. */
+/** The comparison as a table a person can read: one row per line, one column per policy, then the verdicts. */
 export function formatComparison(outcomes: readonly PresetOutcome[]): string {
   const { header, rows, notes } = comparisonTable(outcomes);
   const widths = header.map((_, c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));

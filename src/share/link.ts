@@ -11,7 +11,7 @@
  * piece's expansion beyond the limit.
  */
 import { concatBytes } from "../engine/common/bytes.ts";
-import { currentPresetName } from "../engine/policy/presets.ts";
+import { currentPresetName, policyTextProblem } from "../engine/policy/presets.ts";
 
 export const LINK_FORMAT = 1;
 /** The largest scenario JSON a link may hold once decoded. */
@@ -110,6 +110,8 @@ function toWire(s: SharedScenario): Wire {
 const ENGINE_VERSION_FORMAT = /^\d{1,5}\.\d{1,5}\.\d{1,5}(?:-[0-9A-Za-z.]{1,20})?$/;
 /** A trace hash is lowercase hex (src/engine/sim/trace.ts: hash()). */
 const TRACE_HASH_FORMAT = /^[0-9a-f]{8,128}$/;
+/** Every knob changed, each with a long value, stays under this. */
+const MAX_POLICY_CHARS = 4000;
 const NOT_A_SCENARIO = "its content is not a scenario (was it made by another version of the playground?)";
 
 /** The scenario a link's JSON holds, or why it is refused. */
@@ -122,10 +124,13 @@ function fromWire(json: Uint8Array): SharedScenario | string {
   }
   if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return NOT_A_SCENARIO;
   const w = wire as Record<string, unknown>;
-  const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= 200);
+  // a policy may be a knob set (JSON), longer than the other settings
+  const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= (key === "p" ? MAX_POLICY_CHARS : 200));
   if (typeof w.t !== "string" || typeof w.e !== "string" || !["p", "d", "s", "h"].every(optional)) return NOT_A_SCENARIO;
   if (!ENGINE_VERSION_FORMAT.test(w.e)) return "the engine version it names is not a version (one reads like 0.4.0)";
   if (w.h && !TRACE_HASH_FORMAT.test(w.h as string)) return "the author's trace hash it carries is not a trace hash (lowercase hex)";
+  const policyProblem = w.p ? policyTextProblem(currentPresetName(w.p as string)) : undefined;
+  if (policyProblem) return `the policy it names is none: ${policyProblem}`;
   const settings: LinkSettings = {
     ...(w.p ? { policy: currentPresetName(w.p as string) } : {}), // a link made before a preset was renamed still opens
     ...(w.d ? { disk: w.d as string } : {}),

@@ -1,12 +1,12 @@
 /**
  * The object literal of a script's first `scenario({...})` call, read from its text without running it (the page
- * runs scripts only in the engine's worker): string and number literals, nested objects (`policy: {...}`); a value
+ * runs scripts only in the engine's worker): string, number and true/false literals, nested objects (`policy: {...}`); a value
  * computed in any way is left unread (undefined). The text is anyone's, so the reader is total and linear: it reads
  * the tokens of src/share/script-tokens.ts once, every step consumes one, nesting is bounded, and it never throws.
  */
 import { ScriptTokens, stringValue, type Token } from "./script-tokens.ts";
 
-export type LiteralValue = string | number | LiteralObject | undefined;
+export type LiteralValue = string | number | boolean | LiteralObject | undefined;
 /** Without a prototype: a key such as `__proto__` or `constructor` is a key like any other. */
 export type LiteralObject = { [key: string]: LiteralValue };
 
@@ -70,6 +70,8 @@ function readLiteral(tokens: ScriptTokens, depth: number): LiteralValue {
   const t = tokens.peek();
   if (t.kind === "string") return (tokens.next(), stringValue(t.raw));
   if (t.kind === "number") return (tokens.next(), t.value);
+  // a knob that is a flag (policy: { failHard: true })
+  if (t.kind === "name" && (t.text === "true" || t.text === "false")) return (tokens.next(), t.text === "true");
   if (isToken(t, "punct", "-")) {
     tokens.next();
     const n = tokens.peek();

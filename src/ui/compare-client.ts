@@ -3,26 +3,30 @@
  * kept warm between comparisons; Stop or the time limit terminates it, and the next comparison starts a new one.
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
+import type { PolicySetting } from "../engine/policy/presets.ts";
 import { startEngineWorker } from "../worker/engine-worker-start.ts";
 import type { CompareProgress, CompareResult, WorkerReply } from "../worker/protocol.ts";
 import { checkReply } from "./reply-check.ts";
 
-/** Seven presets, each up to the page's 10 s run limit in the worst case. */
-export const COMPARE_TIME_LIMIT_MS = 70_000;
+/** Eight columns (the script's own and seven presets), each up to the page's 10 s run limit in the worst case; each added column adds that. */
+const COLUMN_TIME_LIMIT_MS = 10_000;
+export const COMPARE_TIME_LIMIT_MS = 8 * COLUMN_TIME_LIMIT_MS;
 
 export class CompareClient {
   private worker: { worker: Worker; ready: Promise<void> } | undefined;
   private nextId = 1;
   private pending: { id: number; resolve: (r: CompareResult) => void; reject: (e: Error) => void; onProgress: (p: CompareProgress) => void; timer: ReturnType<typeof setTimeout> } | undefined;
 
-  compare(text: string, overrides: Omit<RunOverrides, "policy">, onProgress: (p: CompareProgress) => void): Promise<CompareResult> {
+  /** `columns`: each a policy, or null for the script's own. */
+  compare(text: string, overrides: Omit<RunOverrides, "policy">, columns: (PolicySetting | null)[], onProgress: (p: CompareProgress) => void): Promise<CompareResult> {
     this.stop("a new comparison started");
     const id = this.nextId++;
     const { worker, ready } = (this.worker ??= this.spawn());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(`stopped after ${COMPARE_TIME_LIMIT_MS / 1000} s (the time limit)`), COMPARE_TIME_LIMIT_MS);
+      const limit = Math.max(COMPARE_TIME_LIMIT_MS, columns.length * COLUMN_TIME_LIMIT_MS);
+      const timer = setTimeout(() => this.stop(`stopped after ${limit / 1000} s (the time limit)`), limit);
       this.pending = { id, resolve, reject, onProgress, timer };
-      void ready.then(() => worker.postMessage({ type: "compare", id, text, overrides }));
+      void ready.then(() => worker.postMessage({ type: "compare", id, text, overrides, columns }));
     });
   }
 

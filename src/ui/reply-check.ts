@@ -89,12 +89,16 @@ const isStatedir = arrayOf(shape({ name: (v) => typeof v === "string" && /^(cont
 const isRun: Check = shape({ type: (v) => v === "result", id: int, result: isResult, events: arrayOf(isEvent), frames: arrayOf(isFrame), trees: isTrees, ms: num, statedir: opt(isStatedir) });
 const isOutcome = shape({
   policy: str,
+  knobs: arrayOf(str),
   script: str,
-  calls: arrayOf(shape({ call: str, outcome: str })),
+  calls: arrayOf(shape({ line: opt(int), call: str, outcome: str })),
   state: str,
   exitCode: orNull(int),
   lost: arrayOf(str),
+  restart: str,
   fsck: str,
+  verdicts: shape({ synced: str, jobs: str, up: str, human: str, waits: str }),
+  dmesg: arrayOf(str),
   diskUsed: num,
   diskQuota: num,
   traceHash: str,

@@ -13,6 +13,8 @@ export interface ScriptSettings {
   policy?: string;
   /** The policy sets knobs over its preset (the engine calls it "<preset>+custom"). */
   knobs?: boolean;
+  /** The knobs it sets that are written as literals (a computed one is left out). */
+  knobValues?: Record<string, string | number | boolean>;
   /** As written ("4 MiB") or, for a number of bytes, formatted. */
   disk?: string;
   seed?: number;
@@ -33,6 +35,7 @@ export function scriptSettings(text: string): ScriptSettings {
     const preset = literal.policy.preset;
     out.policy = typeof preset === "string" ? preset : DEFAULT_SETTINGS.policy;
     out.knobs = true;
+    out.knobValues = Object.fromEntries(Object.entries(literal.policy).filter((e): e is [string, string | number | boolean] => e[0] !== "preset" && typeof e[1] !== "object" && e[1] !== undefined));
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
 import type { StatedirFile } from "./statedir-export.ts";
 import type { PresetOutcome } from "../runner/compare.ts";
+import type { PolicySetting } from "../engine/policy/presets.ts";
 import type { ExportOutput } from "../export/sharness-test.ts";
 
 export interface RunRequest {
@@ -106,14 +107,16 @@ export interface CompareRequest {
   type: "compare";
   id: number;
   text: string;
-  /** The controls' disk and seed; the policy is each preset in turn. */
+  /** The controls' disk and seed; the policy is each column's in turn. */
   overrides: Omit<RunOverrides, "policy">;
+  /** The columns: a preset, a knob set, or null for the script's own policy (default: the script's own and every preset). */
+  columns?: (PolicySetting | null)[];
 }
 
 export interface CompareProgress {
   type: "compare-progress";
   id: number;
-  /** Presets finished so far, and the one running now. */
+  /** Columns finished so far, and the one running now. */
   done: number;
   total: number;
   policy: string;
@@ -123,7 +126,7 @@ export interface CompareResult {
   type: "compare-result";
   id: number;
   outcomes: PresetOutcome[];
-  /** Each preset's run, to show in the stack view and timeline. */
+  /** Each column's run as far as its script went, by the column's policy in words, to show in the stack view and timeline. */
   runs: Record<string, RunResult>;
 }
 

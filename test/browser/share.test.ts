@@ -2,15 +2,13 @@
  * Links, examples and drafts in the built page (issue 9): a shared link opened in a fresh browser shows the
  * scenario without running it, and its run gives the author's trace hash and says so; a corrupted link says what
  * is wrong and leaves the editor usable; drafts survive a reload and the opening of a link; every example is in
- * the menu and runs from it.
+ * the menu and runs from it. (Compare in the page: compare.test.ts.)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
-import { PRESETS } from "../../src/engine/policy/presets.ts";
-import { compareScenario } from "../../src/runner/compare.ts";
 import { decodeScenario } from "../../src/share/link.ts";
 import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
@@ -247,33 +245,6 @@ describe("files", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
-});
-
-describe("compare in the page", () => {
-  it("runs the scenario under every preset, marks what differs, and shows a preset's run in the panels", async () => {
-    const { page, problems } = await openPage(served);
-    await page.goto(`${served.url}#example/dangling-checkpoint-flux-0.66`);
-    await waitForEditor(page);
-    await expect.poll(() => editorText(page)).toContain("Dangling checkpoint");
-    // Stop ends a comparison in progress
-    await page.click('[data-testid="compare"]');
-    await page.click('[data-testid="compare-stop"]');
-    await expect.poll(() => page.textContent('[data-testid="compare-panel"]')).toContain("The comparison stopped: stopped by the Stop button.");
-    await page.click('[data-testid="compare"]');
-    await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
-    await page.screenshot({ path: ".tmp/compare.png" });
-    const headers = await page.locator('[data-testid="compare-table"] thead button').allTextContents();
-    expect(headers).toEqual(Object.keys(PRESETS));
-    await expect.poll(() => page.locator('[data-testid="compare-table"] td.differs').count()).toBeGreaterThan(0);
-    const headless = await compareScenario(readFileSync("playground-scripts/dangling-checkpoint-flux-0.66.ts", "utf8"), await sqlReady);
-    for (const policy of ["upstream", "flux-0.66"]) {
-      await page.click(`[data-testid="compare-show-${policy}"]`);
-      await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe(headless.find((o) => o.policy === policy)!.traceHash);
-      await expect.poll(() => page.textContent('[data-testid="console"]')).toContain(`policy ${policy}`);
-    }
-    expect(problems).toEqual([]);
-    await page.context().close();
-  }, 120_000);
 });
 
 describe("embedded and published", () => {

@@ -183,7 +183,7 @@ export function resolvePolicy(policy: PolicySetting | undefined): { name: string
   return { name, knobs };
 }
 
-/** A policy as the command line gives it: a preset's name, or a JSON object of knobs (checked as resolvePolicy checks it). */
+/** A policy as the command line, the page's menu and links give it: a preset's name, or a JSON object of knobs (checked as resolvePolicy checks it). */
 export function policyArgument(text: string): PolicySetting {
   if (!text.trimStart().startsWith("{")) {
     if (!isPresetName(currentPresetName(text))) throw unknownPolicy(text);
@@ -193,19 +193,32 @@ export function policyArgument(text: string): PolicySetting {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new FluxError("EINVAL", `--policy is a preset's name or a JSON object of knobs; this JSON does not parse: ${(e as Error).message}`);
+    throw new FluxError("EINVAL", `a policy is a preset's name or a JSON object of knobs; this JSON does not parse: ${(e as Error).message}`);
   }
   resolvePolicy(parsed as PolicySetting);
   return parsed as PolicySetting;
 }
 
-/** A policy in words: its preset, and the knobs it changes from it as "name=value" (the preset's description says the rest). */
+/** Why a policy as text (a preset's name or a JSON knob set: the command line, the page's menu, a link) is none; undefined when it is one. */
+export function policyTextProblem(text: string): string | undefined {
+  try {
+    policyArgument(text);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** A policy in words: its preset, and the knobs it changes from it as "name=value" (not the preset's description: that is of the preset). */
 export function describePolicy(policy: PolicySetting | undefined): string {
   if (typeof policy !== "object" || policy === null) return currentPresetName(policy ?? "upstream");
   const preset = currentPresetName(policy.preset ?? "upstream") as PresetName;
-  const base = PRESETS[preset].knobs;
-  const changed = Object.entries(policy)
-    .filter(([key, value]) => key !== "preset" && base[key as keyof Knobs] !== value)
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  const changed = describeKnobs(preset, { ...PRESETS[preset].knobs, ...policy });
   return changed.length > 0 ? `${preset} with ${changed.join(", ")}` : preset;
+}
+
+/** The knobs of `knobs` that differ from `preset`'s, as "name=value", in KNOB_NAMES order. */
+export function describeKnobs(preset: PresetName, knobs: Partial<Knobs>): string[] {
+  const base = PRESETS[preset].knobs;
+  return KNOB_NAMES.filter((name) => Object.hasOwn(knobs, name) && knobs[name] !== base[name]).map((name) => `${name}=${JSON.stringify(knobs[name])}`);
 }
