@@ -65,4 +65,5 @@ for (let n = 1; n <= runs; n++) {
   if (r.code !== 0) process.stdout.write(`${r.output.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => /FAIL|Error|✗|×|expected/.test(l)).slice(0, 40).join("\n")}\n`);
 }
 process.stdout.write(`test:stress: ${passed} of ${runs} rounds passed in ${((Date.now() - started) / 1000).toFixed(0)} s of wall time\n`);
+stopBurners(); // (their processes would keep this one alive)
 process.exitCode = passed === runs ? 0 : 1;
