@@ -150,14 +150,27 @@ describe("npm run scenario", () => {
     expect(hash("--seed", "8")).not.toBe(a);
   });
 
-  it("--help prints the usage and every option, and exits 0, for both CLIs", () => {
-    for (const command of ["scenario", "compare"]) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", `src/cli/${command}.ts`, "--help"], { encoding: "utf8", timeout: 60_000 });
-      expect(r.status, command).toBe(0);
-      expect(r.stdout).toContain(`usage: npm run -s ${command} -- FILE`);
-      expect(r.stdout).toMatch(/--timeout-ms N +wall-clock limit/);
-      expect(r.stderr).toBe("");
-    }
+  it.each([
+    ["scenario", "FILE", /--timeout-ms N +wall-clock limit/],
+    ["compare", "FILE", /--timeout-ms N +wall-clock limit/],
+    ["check-design", "", /--runs N +/],
+    ["export", "FILE", /--out FILE\.t +/],
+    ["verify-real", "FILE", /--keep +/],
+  ])("--help of %s prints its usage and every option, and exits 0", (file, positionals, option) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", `src/cli/${file}.ts`, "--help"], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const name = { "check-design": "check", "verify-real": "verify:real" }[file] ?? file;
+    expect(r.stdout.split("\n")[0]).toMatch(new RegExp(`^usage: npm run -s ${name} -- ${positionals ? `${positionals} ` : ""}\\[--`));
+    expect(r.stdout).toMatch(option);
+    expect(r.stdout).toMatch(/--help +print this and exit/);
+    expect(r.stderr).toBe("");
+  });
+
+  it("refuses an unknown scenario({...}) setting as bad input: one line naming the file, the line and the allowed keys, exit 2", () => {
+    const r = cli(`scenario({ instanse: "system" });\nawait flux.start();\nlog("ran");\n`);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`scenario: ${r.file}:1: scenario(): unknown setting "instanse"; known: title, disk, policy, seed\n`);
   });
 
   it("an unknown option is one line naming it and pointing to --help, exit 2", () => {

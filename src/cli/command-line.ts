@@ -40,7 +40,7 @@ export interface CommandLine {
 
 export function usageLine(spec: CommandSpec): string {
   const options = Object.entries(spec.options).map(([name, o]) => `[--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}]${o.multiple ? "..." : ""}`);
-  return `usage: npm run -s ${spec.name} -- ${spec.positionals} ${options.join(" ")}`;
+  return `usage: npm run -s ${spec.name} -- ${[spec.positionals, ...options].filter(Boolean).join(" ")}`;
 }
 
 export function helpText(spec: CommandSpec): string {

@@ -116,5 +116,14 @@ export async function setScenario(page: Page, text: string): Promise<void> {
 export async function runWithKeyboard(page: Page): Promise<void> {
   const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
   await page.keyboard.press("Control+Enter");
-  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { timeout: 30_000 });
+  await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${runs + 1}"]`, { state: "attached", timeout: 30_000 }); // (empty, so hidden, after a script that could not run)
+}
+
+/** Wait until the console lists more than `n` lines, as it does while a run streams them: the run is under way. */
+export async function waitForConsoleLines(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => Number(/(\d+) lines/.exec(document.querySelector('[data-testid="console"] .download')?.textContent ?? "")?.[1] ?? 0) > n,
+    n,
+    { timeout: 30_000 },
+  );
 }

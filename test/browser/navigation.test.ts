@@ -184,8 +184,8 @@ describe("Back and Forward", () => {
     const { page, problems } = await openHoldingPage();
     await inPage(page, [{ open: "#lesson/1" }, { wait: 100 }, { click: '[data-testid="lesson-solution"]' }]);
     await settle(page);
+    await expect.poll(() => address(page)).toMatch(/^#s=1\./);
     const solved = await address(page);
-    expect(solved).toMatch(/^#s=1\./);
     await inPage(page, [{ click: NEXT_LESSON }]);
     await settle(page);
     await expect.poll(() => heading(page)).toContain(lessonTitle(2));
@@ -225,8 +225,8 @@ describe("Back and Forward", () => {
     await settle(page);
     await inPage(page, [{ seed: "5" }]);
     await settle(page);
+    await expect.poll(() => address(page)).toMatch(/^#s=1\./);
     const edited = await address(page);
-    expect(edited).toMatch(/^#s=1\./);
 
     await page.goBack();
     await settle(page);

@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { run, sqlReady } from "../helpers.ts";
 import { decodeScenario } from "../../src/share/link.ts";
-import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
+import { openPage, runWithKeyboard, setScenario, waitForConsoleLines } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 import { serveStatic } from "./static-server.ts";
 
@@ -31,9 +31,9 @@ describe("links, examples and drafts", () => {
     const { page, problems } = await openPage(served);
     await setScenario(page, `await flux.start();\nfor (let i = 0; ; i++) await kvs.put("k" + i, i);\n`);
     await page.keyboard.press("Control+Enter");
-    await page.waitForTimeout(500);
+    await waitForConsoleLines(page, 10); // the run is under way
     await page.click('[data-testid="stop"]');
-    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 5_000 });
+    await page.waitForSelector('[data-testid="run-error"]:has-text("stopped by the Stop button")', { timeout: 15_000 });
     await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).not.toBe(""); // the page shows what the stopped run did...
     const link = await shareLink(page);
     const decoded = await decodeScenario(link.slice(link.indexOf("#s=") + 3));
@@ -108,7 +108,8 @@ describe("links, examples and drafts", () => {
 
     const { page, problems } = await openPage(served);
     await setScenario(page, `scenario({ title: "My unsaved work" });\nawait flux.start();\nlog(42);\n`);
-    await page.waitForTimeout(500); // the address and the stored draft follow the editor
+    // the stored draft follows the editor (a moment later): reload once it holds the text
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("flux-enospc-playground:own-draft"))).toContain("My unsaved work");
     await page.reload();
     await waitForEditor(page);
     await expect.poll(() => editorText(page)).toContain("My unsaved work");
@@ -239,9 +240,9 @@ describe("files", () => {
     await expect.poll(() => page.textContent('[data-testid="notice"]')).toContain("Not opened: huge.ts is 1.1 MB; a scenario file may be at most 1 MB.");
     await expect.poll(() => editorText(page)).toContain("Dropped"); // a refusal loses nothing
     await page.click('[data-testid="drafts"]');
-    const drafts = await page.locator('[data-testid="draft-item"]').allTextContents();
-    expect(drafts.join(" ")).toContain("work in progress");
-    expect(drafts.join(" ")).toContain("Picked");
+    const drafts = async () => (await page.locator('[data-testid="draft-item"]').allTextContents()).join(" ");
+    await expect.poll(drafts).toContain("work in progress");
+    await expect.poll(drafts).toContain("Picked");
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -28,7 +28,8 @@ describe("the editor", () => {
     expect((await suggestions(page)).some((s) => s.startsWith("AbortController"))).toBe(false);
     // typing narrows the list: with the DOM library AbortController would be the best match
     await page.keyboard.type("AbortC");
-    await page.waitForTimeout(500);
+    // wait for the list to narrow to what was typed (no flux row left), then look for the DOM's name
+    await expect.poll(() => suggestions(page)).not.toContainEqual(expect.stringMatching(/^flux\b/));
     expect((await suggestions(page)).filter((s) => s.startsWith("AbortController"))).toEqual([]);
     await page.keyboard.press("Escape");
   });
@@ -179,8 +180,8 @@ describe("accessibility and layout", () => {
     for (const theme of ["light", "dark"]) {
       if ((await page.getAttribute("html", "data-theme")) !== theme) await page.click('button[aria-label$="theme"]');
       await expect.poll(() => page.getAttribute("html", "data-theme")).toBe(theme);
-      await page.waitForTimeout(300); // Monaco repaints its tokens in the new theme
-      expect(await axeViolations(page), theme).toEqual([]);
+      // Monaco repaints its tokens in the new theme a moment later: until then axe may see the old colours
+      await expect.poll(() => axeViolations(page), { message: theme }).toEqual([]);
     }
   });
 
@@ -203,15 +204,11 @@ describe("accessibility and layout", () => {
     try {
       await phone.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
       await runWithKeyboard(phone);
-      const box = (id: string) => phone.locator(`[data-testid="${id}"]`).boundingBox();
-      const [editor, stack, consoleBox] = [(await box("editor"))!, (await box("stack-view"))!, (await box("console"))!];
-      expect(stack.y).toBeGreaterThan(editor.y);
-      expect(stack.y).toBeLessThan(consoleBox.y);
+      const y = async (id: string) => (await phone.locator(`[data-testid="${id}"]`).boundingBox())?.y ?? NaN;
+      await expect.poll(async () => (await y("stack-view")) > (await y("editor")) && (await y("stack-view")) < (await y("console"))).toBe(true);
       const label = phone.locator('[data-testid="timeline-position"]');
       await expect.poll(() => label.isVisible()).toBe(true);
-      const labelBox = (await label.boundingBox())!;
-      expect(labelBox.y + labelBox.height).toBeLessThanOrEqual(844);
-      expect(labelBox.width).toBeGreaterThan(200);
+      await expect.poll(async () => { const b = await label.boundingBox(); return !!b && b.y + b.height <= 844 && b.width > 200; }).toBe(true);
       await expect.poll(() => label.textContent()).toMatch(/^event \d+ of \d+/);
       expect(phoneProblems).toEqual([]);
     } finally {

@@ -9,7 +9,6 @@
  * would have refused the value itself.
  */
 import type { KvsOp } from "../modules/kvs/txn.ts";
-import type { ScenarioSettings } from "./types.ts";
 import type { ValueKind } from "./values.ts";
 
 /** A plain value a check will look at: anything that is not plain data becomes null (refused like the value itself). */
@@ -72,9 +71,4 @@ export function plainData(value: unknown, depth = 4): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) out[key] = plainData((value as Record<string, unknown>)[key], depth - 1);
   return out;
-}
-
-/** The settings as the engine reads them, or the reason they cannot be (not an object). */
-export function settingsOf(value: unknown): ScenarioSettings | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as ScenarioSettings) : undefined;
 }

@@ -17,7 +17,7 @@ import type { Simulation } from "./simulation.ts";
 import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, QueueStatus, ReadOnlyLevel, ShutdownResult } from "./types.ts";
 import { decodeValue, parseSize } from "./values.ts";
 import { checkStatedirImage } from "../disk/statedir-image.ts";
-import { settingsOf, type Data, type EngineOp, type Site } from "./engine-ops.ts";
+import { type Data, type EngineOp, type Site } from "./engine-ops.ts";
 
 /** What the script may read of the instance without asking it anything (no message, no trace event). */
 export interface InstanceView {
@@ -70,7 +70,7 @@ export class EngineSession implements EnginePort {
     this.sim.currentSite = site;
     switch (op.op) {
       case "scenario":
-        return this.sim.configure(settingsOf(op.settings) ?? {});
+        return this.sim.configure(op.settings);
       case "kvs.put": {
         const key = checkKey(op.key);
         const put: KvsOp = { op: "put", key, value: op.value, ...(op.append ? { append: true } : {}) };

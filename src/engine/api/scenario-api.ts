@@ -13,6 +13,7 @@ import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
 import { expect, format } from "./expect.ts";
 import { checkByteCount, checkKey, type EnginePort } from "./engine-session.ts";
 import { dataOf, plainData, type EngineOp, type Site } from "./engine-ops.ts";
+import { keysOf, optionsProblem } from "./option-keys.ts";
 import type {
   CommitOptions,
   ContentApi,
@@ -21,11 +22,15 @@ import type {
   DmesgFilter,
   FluxApi,
   FluxErrorConstructor,
+  FsckOptions,
+  JobOptions,
   JobsApi,
   KvsApi,
   KvsTxn,
+  PutOptions,
   ScenarioGlobals,
   SimApi,
+  TxnPutOptions,
 } from "./types.ts";
 
 export type { ScenarioGlobals };
@@ -46,15 +51,15 @@ export function logWriterOf(log: unknown): ((line: number | undefined, values: u
   return logWriters.get(log as (...values: unknown[]) => void);
 }
 
-/** The options each call takes: any other key is a typo the script would otherwise never hear about. */
+/** The options each call takes, derived from its options type (option-keys.ts): any other key is refused. */
 const OPTION_KEYS = {
-  commit: ["sync", "noMerge"],
-  put: ["sync", "noMerge", "append"],
-  txnPut: ["append"],
-  fsck: ["repair", "rootref"],
-  jobs: ["output", "runtimeMs", "concurrency", "atOnce", "cores", "batchMs"],
-  dmesg: ["source", "level", "match"],
-} as const;
+  commit: keysOf<CommitOptions>({ sync: true, noMerge: true }),
+  put: keysOf<PutOptions>({ sync: true, noMerge: true, append: true }),
+  txnPut: keysOf<TxnPutOptions>({ append: true }),
+  fsck: keysOf<FsckOptions>({ repair: true, rootref: true }),
+  jobs: keysOf<JobOptions>({ output: true, runtimeMs: true, concurrency: true, atOnce: true, cores: true, batchMs: true }),
+  dmesg: keysOf<DmesgFilter>({ source: true, level: true, match: true }),
+};
 
 export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): ScenarioGlobals {
   const kinds = new Map<string, ValueKind>();
@@ -246,10 +251,8 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
 
 /** An options object may name only the keys its call knows: one line naming the stray key and the allowed ones. */
 function checkOptions(opts: unknown, allowed: readonly string[], call: string): void {
-  if (typeof opts !== "object" || opts === null) return;
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) throw new FluxError("EINVAL", `${call}: unknown option ${JSON.stringify(key)}; known: ${allowed.join(", ")}`);
-  }
+  const problem = optionsProblem(opts, allowed, call);
+  if (problem) throw new FluxError("EINVAL", problem);
 }
 
 /** `flux dmesg` lines from the trace: "2026-11-24T00:00:01.234567Z content.crit[0]: content store: No space left on device". */

@@ -20,6 +20,7 @@ import { FluxError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
 import { JobWorkload } from "../workload/jobs.ts";
 import type { ScenarioSettings } from "./types.ts";
+import { keysOf, optionsProblem } from "./option-keys.ts";
 import { formatSize, parseSize } from "./values.ts";
 import { checkStatedirImage, loadStatedir, type StatedirImage } from "../disk/statedir-image.ts";
 
@@ -69,8 +70,8 @@ interface Waiter {
 export class ScenarioInputError extends FluxError {}
 
 const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
-/** What scenario({...}) understands: any other key is a typo the script would otherwise never hear about. */
-const SETTING_KEYS: readonly string[] = ["title", "disk", "policy", "seed"] satisfies (keyof ScenarioSettings)[];
+/** What scenario({...}) understands, derived from its type (option-keys.ts): any other key is refused. */
+const SETTING_KEYS = keysOf<ScenarioSettings>({ title: true, disk: true, policy: true, seed: true });
 let instances = 0;
 
 export class Simulation {
@@ -99,12 +100,12 @@ export class Simulation {
   constructor(readonly options: SimulationOptions) {}
 
   /** scenario({...}): only before anything touched the instance. */
-  configure(settings: ScenarioSettings): void {
+  configure(settings: unknown): void {
     if (this.brokerValue) throw new ScenarioInputError("EINVAL", "scenario({...}) must come before any other call that uses the instance or its disk");
     if (this.scriptSettings) throw new ScenarioInputError("EINVAL", "scenario({...}) may be called only once");
-    const unknown = Object.keys(settings).find((key) => !SETTING_KEYS.includes(key));
-    if (unknown !== undefined) throw new ScenarioInputError("EINVAL", `scenario(): unknown setting ${JSON.stringify(unknown)}; known: ${SETTING_KEYS.join(", ")}`);
-    this.scriptSettings = { ...settings };
+    const problem = optionsProblem(settings, SETTING_KEYS, "scenario()", "setting");
+    if (problem) throw new ScenarioInputError("EINVAL", problem);
+    this.scriptSettings = { ...(settings as ScenarioSettings) };
     try {
       this.resolveSettings();
     } catch (e) {

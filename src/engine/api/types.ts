@@ -59,9 +59,16 @@ export interface CommitOptions {
   noMerge?: boolean;
 }
 
+export interface TxnPutOptions {
+  /** FLUX_KVS_APPEND: add to the key's value instead of replacing it (as eventlogs grow). */
+  append?: boolean;
+}
+
+export type PutOptions = CommitOptions & TxnPutOptions;
+
 export interface KvsTxn {
   /** Set a key; with append, add to its value (FLUX_KVS_APPEND, as eventlogs grow). */
-  put(key: string, value: KvsValue, opts?: { append?: boolean }): KvsTxn;
+  put(key: string, value: KvsValue, opts?: TxnPutOptions): KvsTxn;
   unlink(key: string): KvsTxn;
   mkdir(key: string): KvsTxn;
   symlink(key: string, target: string): KvsTxn;
@@ -71,7 +78,7 @@ export interface KvsTxn {
 
 export interface KvsApi {
   /** One-operation commit (`flux kvs put`). Answers when the blobs are cached, not when they are on disk. */
-  put(key: string, value: KvsValue, opts?: CommitOptions & { append?: boolean }): Promise<CommitResult>;
+  put(key: string, value: KvsValue, opts?: PutOptions): Promise<CommitResult>;
   /** The value as it was put (`flux kvs get`). ENOENT for a missing key, EISDIR for a directory. */
   get(key: string): Promise<KvsValue>;
   unlink(key: string, opts?: CommitOptions): Promise<CommitResult>;
@@ -190,6 +197,13 @@ export interface ShutdownResult {
   errors: string[];
 }
 
+export interface FsckOptions {
+  /** Repair what is missing (lost+found, as `flux fsck --repair`); only while the instance is down. */
+  repair?: boolean;
+  /** Check this root instead of the latest checkpoint's. */
+  rootref?: string;
+}
+
 export interface FsckReport {
   ok: boolean;
   rootref?: string;
@@ -242,7 +256,7 @@ export interface FluxApi {
   /** Like `flux module stats <module>`. */
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
-  fsck(opts?: { repair?: boolean; rootref?: string }): Promise<FsckReport>;
+  fsck(opts?: FsckOptions): Promise<FsckReport>;
   /** Like `flux content checkpoint list`: newest first. Works while down too (reads the statedir). */
   checkpoints(): Promise<CheckpointInfo[]>;
   /** `flux module remove content-sqlite`: the content cache loses its backing store; stores stay dirty, flush fails ENOSYS. */
