@@ -45,8 +45,9 @@ describe("Files → Open statedir", () => {
   it("Compare runs every preset from the opened statedir too", async () => {
     await page.click('[data-testid="compare"]');
     await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
-    await page.click('[data-testid="compare-show-upstream"]');
-    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("policy upstream");
+    // a preset's column (the script's own policy, upstream, is its own column)
+    await page.click('[data-testid="compare-show-read-only"]');
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("policy read-only");
     await expect.poll(consoleText).toContain("synced=yes");
     await page.keyboard.press("Escape");
   });

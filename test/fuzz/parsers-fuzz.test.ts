@@ -160,7 +160,7 @@ afterAll(() => {
   console.log(`main-thread parsers, ${INPUTS.toLocaleString("en")} inputs each (bound ${PER_INPUT_MS} ms of CPU time, the link decoder 150 ms):\n${lines.join("\n")}`);
 });
 
-const SETTINGS_KEYS = new Set(["policy", "knobs", "disk", "seed"]);
+const SETTINGS_KEYS = new Set(["policy", "knobs", "knobValues", "disk", "seed"]);
 const TEXTS = [...SCRIPTS, ...ATTACKS];
 
 describe("main-thread parsers of untrusted text, fuzzed", () => {
@@ -168,6 +168,10 @@ describe("main-thread parsers of untrusted text, fuzzed", () => {
     await fuzz("scriptSettings", inputs(1, TEXTS, PIECES), scriptSettings, (settings) => {
       for (const [key, value] of Object.entries(settings)) {
         expect(SETTINGS_KEYS.has(key), key).toBe(true);
+        if (key === "knobValues") {
+          for (const knob of Object.values(value as object)) expect(["string", "number", "boolean"], key).toContain(typeof knob);
+          continue;
+        }
         expect(typeof value, key).toBe(key === "seed" ? "number" : key === "knobs" ? "boolean" : "string");
       }
     });

@@ -62,7 +62,8 @@ export function loadStatedir(disk: Disk, image: StatedirImage, what: string): nu
   let total = 0;
   try {
     for (const [name, bytes] of Object.entries(image)) {
-      disk.fs.writeFile(disk.path(name), bytes);
+      // a write that reaches the last free page is cut short, not refused (tmpfs): only a whole file counts
+      disk.writeWhole(name, bytes);
       total += bytes.length;
     }
   } catch {
