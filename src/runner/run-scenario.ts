@@ -16,7 +16,6 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import { InternalError } from "../engine/sim/internal-error.ts";
 import { format } from "../engine/api/expect.ts";
-import { LOG_SITES, THROW_SITES, transpileScenario } from "./transpile.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
@@ -75,7 +74,17 @@ export interface RunOptions {
   record?: (entry: LogEntry) => void;
 }
 
+/**
+ * The transpiler (sucrase: 190 KB, more than a fifth of the page's engine worker), loaded by the first run that
+ * needs it: the page's engine worker replays runs that a script's own realm transpiled, and runs a script itself
+ * only for an export. A realm that cuts itself down before its script runs loads it first (script-run.ts).
+ */
+export function loadTranspiler(): Promise<typeof import("./transpile.ts")> {
+  return import("./transpile.ts");
+}
+
 export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
+  const { LOG_SITES, THROW_SITES, transpileScenario } = await loadTranspiler();
   const compiled = transpileScenario(text);
   const logs: string[] = [];
   const sim = new Simulation({
