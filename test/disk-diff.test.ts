@@ -1,7 +1,9 @@
 /**
  * The differential test: the same seeded sequences of SQLite operations on sql.js over the engine's quota FS
  * and on native SQLite (python3's sqlite3) over a real tmpfs of the same size. They must agree on which
- * statement fails, with which error, and on every file's size within a page after each step. A mismatch the
+ * statement fails, with which error, and on every file's size after each step: to the byte (stricter than the
+ * issue's "within a page", and it holds; within a page would hide writes that are not cut short), the -shm within
+ * a page (a growing ftruncate on tmpfs makes a hole, here it costs pages: docs/disk.md). A mismatch the
  * same sequence also has with no quota is the two SQLite versions' (counted and printed), not the filesystem's.
  * DISK_DIFF_RUNS=n runs more sequences; DISK_DIFF_SEED=s runs one.
  */
@@ -60,7 +62,7 @@ function mountTmpfs(): string {
   return dir;
 }
 
-/** The first step where the two sides disagree: outcome, or any file's size by more than a page. */
+/** The first step where the two sides disagree: outcome, or any file's size (the -shm's by more than a page). */
 function firstMismatch(a: StepResult[], b: StepResult[]): number {
   return a.findIndex((step, i) => !sameStep(step, b[i]!));
 }
@@ -68,7 +70,7 @@ function firstMismatch(a: StepResult[], b: StepResult[]): number {
 function sameStep(a: StepResult, b: StepResult): boolean {
   if (a.failed !== b.failed || a.error !== b.error) return false;
   const names = new Set([...Object.keys(a.sizes), ...Object.keys(b.sizes)]);
-  return [...names].every((n) => Math.abs((a.sizes[n] ?? 0) - (b.sizes[n] ?? 0)) <= PAGE_BYTES);
+  return [...names].every((n) => Math.abs((a.sizes[n] ?? 0) - (b.sizes[n] ?? 0)) <= (n.endsWith("-shm") ? PAGE_BYTES : 0));
 }
 
 function describeMismatch(seq: Sequence, steps: string[][], step: number, sqljs: StepResult[], native: StepResult[]): string {
@@ -104,11 +106,13 @@ describe("disk-diff: sql.js over the quota FS vs native SQLite over a real tmpfs
     const seeds = ONE_SEED ? [Number(ONE_SEED)] : Array.from({ length: RUNS }, (_, i) => i + 1);
     const failures: string[] = [];
     const versionDifferences: string[] = [];
+    const errorsSeen = new Map<string, number>(); // which failures the sequences reached: a run that never fills the disk checks little
     for (const seed of seeds) {
       const seq = makeSequence(seed);
       const steps = [OPEN_STATEMENTS, ...seq.ops.map(statementsOf)];
       const sqljs = runOnSqlJs(sql, seq.quota, steps);
       const real = await native.run(seq.quota, steps);
+      for (const r of real) if (r.error) errorsSeen.set(r.error, (errorsSeen.get(r.error) ?? 0) + 1);
       const step = firstMismatch(sqljs, real);
       if (step < 0) continue;
       // The same steps with no quota: where those already differ, the SQLite versions do, not the filesystem.
@@ -119,9 +123,11 @@ describe("disk-diff: sql.js over the quota FS vs native SQLite over a real tmpfs
     }
     console.log(
       `disk-diff: ${seeds.length} sequences, sql.js SQLite ${sqljsVersion} vs native ${nativeVersion}: ` +
-        `${seeds.length - failures.length - versionDifferences.length} agree, ${versionDifferences.length} differ as the SQLite versions do, ${failures.length} filesystem mismatches`,
+        `${seeds.length - failures.length - versionDifferences.length} agree, ${versionDifferences.length} differ as the SQLite versions do, ${failures.length} filesystem mismatches; ` +
+        `native failures reached: ${JSON.stringify(Object.fromEntries(errorsSeen))}`,
     );
     for (const v of versionDifferences) console.log(`version difference: ${v}`);
     expect(failures, failures.join("\n\n")).toEqual([]);
+    if (!ONE_SEED) expect(errorsSeen.get("database or disk is full"), "the sequences never filled the disk").toBeGreaterThan(seeds.length / 4);
   }, 600_000);
 });
