@@ -1,6 +1,6 @@
 """The native side: one python3 process runs every sequence sent on stdin (one JSON line each) on a real tmpfs.
 
-Each line: {"dir": mountpoint, "quota": bytes or 0 (0: no limit), "steps": [[statement, ...], ...], "open": [...]}.
+Each line: {"dir": mountpoint, "quota": bytes or 0 (0: no limit), "steps": [[statement, ...], ...]}; "$DB" is the database path.
 It remounts the tmpfs to the quota, runs the steps on SQLite over it, and prints one JSON line of step results.
 """
 import json
