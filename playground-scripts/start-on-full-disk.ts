@@ -12,6 +12,7 @@ expect(exitCode).toBe(1);
 
 await expect(flux.start()).rejects.toThrow("rc1.0: content-sqlite: [Errno 5] Input/output error");
 expect(flux.state).toBe("failed");
+expect(flux.exitCode).toBe(1); // `flux start` exits 1 after a failed rc1 (issue 18), never null
 expect(flux.dmesg({ source: "content-sqlite", level: "err" }).at(-1)).toMatch(/disk I\/O error/);
 
 disk.remove(filler);

@@ -269,7 +269,7 @@ export interface FluxApi {
    * (an empty FLUX_KVS_SYNC commit). Rejects (and everything goes read-only again) if that fails.
    */
   readWrite(): Promise<CommitResult>;
-  /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard); null while it is up or after a crash. */
+  /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard, a failed start: 1); null while it is up or after a crash. */
   readonly exitCode: number | null;
   /**
    * `flux queue enable`, `flux queue disable --message=REASON`, `flux queue status`: job-manager's queue. While it is

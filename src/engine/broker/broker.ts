@@ -184,6 +184,8 @@ export class Broker {
       // rc1 failed: the broker goes down, unloading what it loaded, as flux start does before exiting 1
       this.unloadAllQuietly();
       this.stopHeartbeat();
+      // a failed rc1 is an exit, not a crash: `flux start` exits 1 (issue 18 measured it; the engine said null)
+      this.exitCode = 1;
       this.setState("failed");
       done(failure.errno, failure.text);
     });
