@@ -1,23 +1,28 @@
 /**
  * The page's one URL scheme (design.md §5), all in the fragment so a static host never sees it:
- * `#s=<version>.<data>` a scenario link, `#example/<file-name>` a playground-scripts/ file, `#lesson/<id>` a
- * lesson, and nothing for the user's own draft. Pure: it only reads the address; decoding a link is
+ * `#s=<version>.<data>` a scenario link (with `&at=<event>`, a moment of its run: the timeline's event index),
+ * `#example/<file-name>` a playground-scripts/ file, `#lesson/<id>` a lesson, and nothing for the user's own draft. Pure: it only reads the address; decoding a link is
  * link.ts's, knowing which examples exist is examples.ts's.
  */
 export type Route =
   | { kind: "draft" }
-  | { kind: "scenario"; data: string }
+  /** `moment`: the link's `at=`, read (an event index) or refused (one line; the run then shows at its end). */
+  | { kind: "scenario"; data: string; moment?: Moment }
   | { kind: "example"; name: string }
   | { kind: "lesson"; id: string }
   /** `quoted`: the part of the address the reason is about, shown apart from it (src/share/address.ts: QuotedField). */
   | { kind: "bad"; reason: string; quoted: string };
 
+export type Moment = { at: number } | { problem: string };
+
 const NAME = /^[\w.-]{1,100}$/;
+/** An event index: a run has at most a few million events, nine digits are far more than enough. */
+const EVENT_INDEX = /^\d{1,9}$/;
 
 export function parseRoute(hash: string): Route {
   const fragment = hash.startsWith("#") ? hash.slice(1) : hash;
   if (fragment === "") return { kind: "draft" };
-  if (fragment.startsWith("s=")) return { kind: "scenario", data: fragment.slice(2) };
+  if (fragment.startsWith("s=")) return scenarioRoute(fragment.slice(2));
   const slash = fragment.indexOf("/");
   const head = slash < 0 ? fragment : fragment.slice(0, slash);
   const name = slash < 0 ? "" : safeDecode(fragment.slice(slash + 1));
@@ -26,6 +31,39 @@ export function parseRoute(hash: string): Route {
     return head === "example" ? { kind: "example", name } : { kind: "lesson", id: name };
   }
   return { kind: "bad", reason: "This address is not a link this page knows (#s=…, #example/…, #lesson/…).", quoted: `#${shorten(fragment)}` };
+}
+
+/**
+ * `<data>` or `<data>&at=<event>`: a link's data is base64url, which never holds `&`, so links made before moments
+ * existed read as they always did.
+ */
+function scenarioRoute(value: string): Route {
+  const amp = value.indexOf("&");
+  if (amp < 0) return { kind: "scenario", data: value };
+  return { kind: "scenario", data: value.slice(0, amp), moment: readMoment(value.slice(amp + 1)) };
+}
+
+function readMoment(params: string): Moment {
+  const [key, ...rest] = params.split("=");
+  const value = rest.join("=");
+  if (key !== "at" || value.includes("&")) return { problem: `This link's part after the scenario (${shorten(params)}) is not at=<event>: the run shows at its end.` };
+  if (!EVENT_INDEX.test(value)) return { problem: `This link's moment (at=${shorten(value)}) is not an event number: the run shows at its end.` };
+  return { at: Number(value) };
+}
+
+/** The event a link's moment puts the timeline at in a run of `eventCount` events, or why it cannot. */
+export function momentInRun(moment: Moment, eventCount: number): { index: number; problem?: string } {
+  const end = Math.max(0, eventCount - 1);
+  if ("problem" in moment) return { index: end, problem: moment.problem };
+  if (moment.at > end) return { index: end, problem: `This link's moment (event ${moment.at}) is past the run's end (event ${end}): the timeline shows the end.` };
+  return { index: moment.at };
+}
+
+/** A scenario fragment (`#s=…`, with or without a moment) naming the event `at`, or no moment when `at` is undefined. */
+export function withMoment(fragment: string, at: number | undefined): string {
+  const amp = fragment.indexOf("&");
+  const scenario = amp < 0 ? fragment : fragment.slice(0, amp);
+  return at === undefined ? scenario : `${scenario}&at=${at}`;
 }
 
 function safeDecode(text: string): string | undefined {
