@@ -1,6 +1,6 @@
 /**
  * The page's one URL scheme (design.md §5), all in the fragment so a static host never sees it:
- * `#s=<version>.<data>` a scenario link (with `&at=<event>`, a moment of its run: the timeline's event index),
+ * `#s=<version>.<data>` a scenario link (with `&at=<event>`, a moment of its run: the event number the timeline shows, from 1),
  * `#example/<file-name>` a playground-scripts/ file, `#lesson/<id>` a lesson, and nothing for the user's own draft. Pure: it only reads the address; decoding a link is
  * link.ts's, knowing which examples exist is examples.ts's.
  */
@@ -16,8 +16,8 @@ export type Route =
 export type Moment = { at: number } | { problem: string };
 
 const NAME = /^[\w.-]{1,100}$/;
-/** An event index: a run has at most a few million events, nine digits are far more than enough. */
-const EVENT_INDEX = /^\d{1,9}$/;
+/** An event number as the timeline shows it (from 1): a run has at most a few million events, nine digits are plenty. */
+const EVENT_NUMBER = /^[1-9]\d{0,8}$/;
 
 export function parseRoute(hash: string): Route {
   const fragment = hash.startsWith("#") ? hash.slice(1) : hash;
@@ -47,23 +47,23 @@ function readMoment(params: string): Moment {
   const [key, ...rest] = params.split("=");
   const value = rest.join("=");
   if (key !== "at" || value.includes("&")) return { problem: `This link's part after the scenario (${shorten(params)}) is not at=<event>: the run shows at its end.` };
-  if (!EVENT_INDEX.test(value)) return { problem: `This link's moment (at=${shorten(value)}) is not an event number: the run shows at its end.` };
+  if (!EVENT_NUMBER.test(value)) return { problem: `This link's moment (at=${shorten(value)}) is not an event number (they count from 1): the run shows at its end.` };
   return { at: Number(value) };
 }
 
-/** The event a link's moment puts the timeline at in a run of `eventCount` events, or why it cannot. */
+/** The event index a link's moment puts the timeline at in a run of `eventCount` events, or why it cannot. */
 export function momentInRun(moment: Moment, eventCount: number): { index: number; problem?: string } {
   const end = Math.max(0, eventCount - 1);
   if ("problem" in moment) return { index: end, problem: moment.problem };
-  if (moment.at > end) return { index: end, problem: `This link's moment (event ${moment.at}) is past the run's end (event ${end}): the timeline shows the end.` };
-  return { index: moment.at };
+  if (moment.at > eventCount) return { index: end, problem: `This link's moment (event ${moment.at}) is past the run's end (event ${eventCount}): the timeline shows the end.` };
+  return { index: moment.at - 1 };
 }
 
-/** A scenario fragment (`#s=…`, with or without a moment) naming the event `at`, or no moment when `at` is undefined. */
-export function withMoment(fragment: string, at: number | undefined): string {
+/** A scenario fragment (`#s=…`, with or without a moment) naming the event at `index` (as the timeline numbers it, from 1). */
+export function withMoment(fragment: string, index: number | undefined): string {
   const amp = fragment.indexOf("&");
   const scenario = amp < 0 ? fragment : fragment.slice(0, amp);
-  return at === undefined ? scenario : `${scenario}&at=${at}`;
+  return index === undefined ? scenario : `${scenario}&at=${index + 1}`;
 }
 
 function safeDecode(text: string): string | undefined {

@@ -86,10 +86,15 @@ export async function servePage({ build = true, outDir = "dist" } = {}): Promise
   }
 }
 
-/** A fresh page, in a context of its own, that records console errors and warnings (the page must have none); `beforeLoad` may set it up before it navigates. */
+/** A fresh page, in a context of its own (at `fragment`'s link when given), that records console errors and warnings (the page must have none); `beforeLoad` may set it up before it navigates. */
 export async function openPage(
   served: Served,
-  { width = 1280, height = 720, beforeLoad }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown> } = {},
+  {
+    width = 1280,
+    height = 720,
+    beforeLoad,
+    fragment = "",
+  }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown>; /** the address's `#…`, for a page opened at a link */ fragment?: string } = {},
 ): Promise<{ page: Page; problems: string[] }> {
   const context = await served.browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
@@ -99,7 +104,7 @@ export async function openPage(
     if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(served.url);
+  await page.goto(`${served.url}${fragment}`);
   return { page, problems };
 }
 
