@@ -9,8 +9,8 @@ import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
 import { FluxError } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
+import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
 import { expect, format } from "./expect.ts";
-import { formatLogLine } from "./console-line.ts";
 import { checkByteCount, checkKey, type EnginePort } from "./engine-session.ts";
 import { dataOf, plainData, type EngineOp, type Site } from "./engine-ops.ts";
 import { keysOf, optionsProblem } from "./option-keys.ts";
@@ -272,6 +272,11 @@ export function dmesg(events: readonly TraceEvent[], filter?: string | RegExp | 
   return lines;
 }
 
+export function formatLogLine(e: Extract<TraceEvent, { kind: "log" }>): string {
+  const seconds = wallClockSeconds(e.t);
+  const micros = Math.round((seconds % 1) * 1e6).toString().padStart(6, "0");
+  return `${formatTimestamp(seconds)}.${micros}Z ${e.source}.${e.level}[0]: ${e.text}`;
+}
 
 
 /** disk.load's files as plain data: a record of byte arrays (anything else is carried as null and refused by the engine). */
