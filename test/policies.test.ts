@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { conflicts } from "../src/engine/policy/knobs.ts";
 import { PRESETS, resolvePolicy } from "../src/engine/policy/presets.ts";
-import { compareScenario, formatComparison } from "../src/runner/compare.ts";
+import { compareScenario } from "../src/runner/compare.ts";
+import { formatComparison } from "../src/runner/compare-table.ts";
 import { decodeScenario, encodeScenario } from "../src/share/link.ts";
 import { run, script, sqlReady } from "./helpers.ts";
 

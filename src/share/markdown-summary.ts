@@ -6,7 +6,7 @@
  * It is kept under the shortest limit of the places it is pasted into (Slack's 40,000 characters; a GitHub
  * comment takes 65,536): what does not fit is cut from the end of the longest parts, and the cut is said.
  */
-import { rowsByLine, VERDICT_ROWS, type PresetOutcome } from "../runner/compare.ts";
+import { rowsByLine, VERDICT_ROWS, type PresetOutcome } from "../runner/compare-table.ts";
 
 /** GitHub's limit on an issue comment, in characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;

@@ -10,7 +10,7 @@ import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
 import type { StatedirFile } from "./statedir-export.ts";
-import type { PresetOutcome } from "../runner/compare.ts";
+import type { PresetOutcome } from "../runner/compare-table.ts";
 import type { PolicySetting } from "../engine/policy/presets.ts";
 import type { ExportOutput } from "../export/sharness-test.ts";
 
