@@ -33,6 +33,8 @@ describe("presets", () => {
     expect(() => resolvePolicy({ preset: "fail-hard", rc3HoldFreeBytes: 1024 })).toThrow(/fail-hard stops the instance without running rc3/);
     expect(() => resolvePolicy({ preset: "upstream", kvsReadOnly: true })).toThrow(/nothing would ever answer the kvs with EROFS/);
     expect(() => resolvePolicy({ preset: "upstream", bogus: 1 } as never)).toThrow(/unknown policy knob "bogus"/);
+    expect(() => resolvePolicy({ preset: "fail-hard", backingOnEnospc: "close" })).toThrow(/failHard and backingOnEnospc "close" cannot be combined: the instance stops before the backing store could reopen its database/);
+    expect(() => resolvePolicy({ preset: "upstream", backingOnEnospc: "shut" as never })).toThrow(/knob backingOnEnospc is one of "retry", "read-only", "close", got "shut"/);
   });
 
   it("refuse it with exit code 2 from the command line", () => {

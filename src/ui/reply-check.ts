@@ -67,7 +67,7 @@ const isFrame = shape({
   kvs: orNull(shape({ sequence: int, rootref: str, readOnly: bool, commitQueue: int })),
   checkpoint: orNull(shape({ sequence: int, rootref: str })),
   cache: orNull(shape({ count: int, dirty: int, dirtyBytes: num, size: num, flushWaiters: int, stranded: int, readOnly: bool, flushErrno: orNull(str) })),
-  backing: orNull(shape({ readOnly: bool, lastErrno: orNull(str) })),
+  backing: orNull(shape({ readOnly: bool, lastErrno: orNull(str), closed: opt((v) => v === true) })),
   disk: shape({ quota: num, used: num, files: arrayOf(isFile) }),
 });
 const TREE_KINDS = ["dir", "val", "valref", "symlink", "truncated"];

@@ -38,7 +38,7 @@ export interface Frame {
   kvs: { sequence: number; rootref: string; readOnly: boolean; commitQueue: number } | null;
   checkpoint: { sequence: number; rootref: string } | null;
   cache: { count: number; dirty: number; dirtyBytes: number; size: number; flushWaiters: number; stranded: number; readOnly: boolean; flushErrno: string | null } | null;
-  backing: { readOnly: boolean; lastErrno: string | null } | null;
+  backing: { readOnly: boolean; lastErrno: string | null; closed?: true } | null;
   disk: { quota: number; used: number; files: { name: string; bytes: number; owner: string }[] };
 }
 

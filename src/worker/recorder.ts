@@ -164,7 +164,8 @@ function frameOf(s: BrokerSnapshot, files: Frame["disk"]["files"], i: number, pr
   const cache = s.cache
     ? { count: s.cache.count, dirty: s.cache.dirty, dirtyBytes: s.cache.dirtyBytes, size: s.cache.size, flushWaiters: s.cache.flushWaiters, stranded: s.cache.stranded, readOnly: s.cache.readOnly, flushErrno: s.cache.flushErrno }
     : null;
-  const backing = s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno } : null;
+  // only a closed database (backingOnEnospc "close") is marked: an open one, the rule, adds nothing to the frame
+  const backing = s.backing ? { readOnly: s.backing.readOnly, lastErrno: s.backing.lastErrno, ...(s.backing.open ? {} : { closed: true as const }) } : null;
   const disk = { quota: s.disk.quota, used: s.disk.used, files };
   return {
     i,

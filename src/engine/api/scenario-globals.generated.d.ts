@@ -349,8 +349,13 @@ interface Knobs {
   blobSizeLimit: number;
   /** content cache: content-backing.store requests in flight at most (flush-batch-limit). */
   flushBatchLimit: number;
-  /** content-sqlite: after an ENOSPC, "retry" each later store (Flux today) or go "read-only" and answer EROFS (#6236). */
-  backingOnEnospc: "retry" | "read-only";
+  /**
+   * content-sqlite: after an ENOSPC, "retry" each later store (Flux today), go "read-only" and answer EROFS (#6236), or
+   * "close" the database (garlick in #6236: "content-sqlite should just close the database after we get an ENOSPC"):
+   * the next request of any kind reopens it first, with content-sqlite's own open steps, and fails with the reopen's
+   * errno while that fails.
+   */
+  backingOnEnospc: "retry" | "read-only" | "close";
   /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
   failHard: boolean;
   /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */

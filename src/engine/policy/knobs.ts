@@ -34,8 +34,13 @@ export interface Knobs {
   blobSizeLimit: number;
   /** content cache: content-backing.store requests in flight at most (flush-batch-limit). */
   flushBatchLimit: number;
-  /** content-sqlite: after an ENOSPC, "retry" each later store (Flux today) or go "read-only" and answer EROFS (#6236). */
-  backingOnEnospc: "retry" | "read-only";
+  /**
+   * content-sqlite: after an ENOSPC, "retry" each later store (Flux today), go "read-only" and answer EROFS (#6236), or
+   * "close" the database (garlick in #6236: "content-sqlite should just close the database after we get an ENOSPC"):
+   * the next request of any kind reopens it first, with content-sqlite's own open steps, and fails with the reopen's
+   * errno while that fails.
+   */
+  backingOnEnospc: "retry" | "read-only" | "close";
   /** content-sqlite: on an ENOSPC, ask the broker to stop the instance at once (fail hard, recover at the next start; #6236). */
   failHard: boolean;
   /** content-sqlite: bytes held in a reserve file, deleted at the first ENOSPC so the failed write can be retried (this playground's idea; PR #6217 preallocated inside the database instead); 0 for none. */
@@ -103,7 +108,7 @@ export const KNOB_CHOICES: Partial<Record<keyof Knobs, readonly string[]>> = {
   sqliteSchema: ["v1", "v2"],
   fsckAtStart: ["off", "check", "repair"],
   contentHash: ["sha1", "sha256"],
-  backingOnEnospc: ["retry", "read-only"],
+  backingOnEnospc: ["retry", "read-only", "close"],
   checkpointDb: ["main", "separate"],
 };
 
@@ -119,7 +124,7 @@ export function knobValueProblem(name: keyof Knobs, value: unknown, like: unknow
 export function conflicts(k: Knobs): string[] {
   const problems: string[] = [];
   if (k.failHard && k.rc3HoldFreeBytes > 0) problems.push("failHard and rc3HoldFreeBytes cannot be combined: fail-hard stops the instance without running rc3");
-  if (k.failHard && k.backingOnEnospc === "read-only") problems.push('failHard and backingOnEnospc "read-only" cannot be combined: the instance stops before anything could be read-only');
+  if (k.failHard && k.backingOnEnospc !== "retry") problems.push(`failHard and backingOnEnospc "${k.backingOnEnospc}" cannot be combined: the instance stops before the backing store could ${k.backingOnEnospc === "close" ? "reopen its database" : "be read-only"}`);
   if (k.kvsReadOnly && !k.cacheReadOnly && k.backingOnEnospc !== "read-only") problems.push("kvsReadOnly needs cacheReadOnly or backingOnEnospc \"read-only\": nothing would ever answer the kvs with EROFS");
   if (k.unloadCheckpointFallback && !k.checkpointPutFlushes) problems.push("unloadCheckpointFallback needs checkpointPutFlushes: without a flush there is nothing to fall back from");
   return problems;

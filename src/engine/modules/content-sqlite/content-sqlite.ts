@@ -3,7 +3,7 @@
  * Blobs go into <statedir>/content.sqlite through real SQLite; SQLite's own
  * errors map to errno as flux does (SQLITE_FULL -> ENOSPC). After an error
  * the module stays loaded and the database open: each later store is simply
- * tried again.
+ * tried again (unless the policy's backingOnEnospc says otherwise).
  */
 import type { Database, Statement } from "sql.js";
 import { blobref, digestOf, isBlobref, type HashName } from "../../common/blobref.ts";
@@ -37,6 +37,7 @@ export interface Checkpoint {
 type Knob = Pick<Knobs, "sqliteSchema" | "maxCheckpoints" | "contentHash" | "backingOnEnospc" | "failHard" | "reserveBytes" | "checkpointDb" | "backingStartsReadOnly">;
 
 export interface ContentSqliteSnapshot {
+  /** The database is open (false after an ENOSPC under backingOnEnospc "close", until a request reopens it). */
   open: boolean;
   /** Answering EROFS after an ENOSPC (policy backingOnEnospc "read-only"). */
   readOnly: boolean;
@@ -271,6 +272,27 @@ export class ContentSqlite implements FluxModule {
       this.h.rpc("broker.fail-hard", { module: this.name, errno: "ENOSPC" });
     }
     if (this.knobs.backingOnEnospc === "read-only" && !this.readOnly) this.setReadOnly(true, "after ENOSPC");
+    if (this.knobs.backingOnEnospc === "close") {
+      // sqlite3_close checkpoints the WAL into the database and removes it if it can: on a full disk it often cannot
+      this.h.log("err", `closing ${this.dbfileShown} after ENOSPC: the next request reopens it`);
+      this.closeDb();
+    }
+  }
+
+  /**
+   * Policy backingOnEnospc "close": a request that finds the database closed reopens it first, with the same steps as
+   * at load. Answers the request with the reopen's errno, and returns false, while that fails.
+   */
+  private reopened(msg: Message): boolean {
+    if (this.db) return true;
+    const failure = this.openDb();
+    if (failure) {
+      this.closeDb();
+      this.h.respondError(msg, failure.errno);
+      return false;
+    }
+    this.h.log("info", `reopened ${this.dbfileShown}`);
+    return true;
   }
 
   private setReadOnly(readOnly: boolean, why: string): void {
@@ -288,6 +310,7 @@ export class ContentSqlite implements FluxModule {
   private onValidate(msg: Message): void {
     const ref = msg.payload;
     if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    if (!this.reopened(msg)) return;
     this.h.work(sqliteCost(0));
     if (this.peek(ref) === undefined) return this.h.respondError(msg, "ENOENT");
     this.h.respond(msg, {});
@@ -329,6 +352,7 @@ export class ContentSqlite implements FluxModule {
   private onLoad(msg: Message): void {
     const ref = msg.payload;
     if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    if (!this.reopened(msg)) return;
     const stmt = this.stmts!.load;
     let row: [Uint8Array, number] | undefined;
     const failure = this.exec("load: executing stmt", () => {
@@ -349,6 +373,7 @@ export class ContentSqlite implements FluxModule {
     const data = msg.payload;
     if (!(data instanceof Uint8Array)) return this.h.respondError(msg, "EPROTO");
     if (this.readOnly) return this.h.respondError(msg, "EROFS");
+    if (!this.reopened(msg)) return;
     const ref = blobref(this.hashName(), data);
     const compressed = data.length >= COMPRESSION_THRESHOLD;
     const object = compressed ? lz4Compress(data) : data;
@@ -379,6 +404,7 @@ export class ContentSqlite implements FluxModule {
   }
 
   private onCheckpointGet(msg: Message): void {
+    if (!this.reopened(msg)) return;
     const values: Checkpoint[] = [];
     const stmt = this.stmts!.checkptGet;
     const failure = this.exec("checkpt_get: executing stmt", () => {
@@ -395,6 +421,7 @@ export class ContentSqlite implements FluxModule {
     const value = (msg.payload as { value?: Checkpoint }).value;
     if (!value || typeof value.rootref !== "string") return this.h.respondError(msg, "EPROTO");
     if (this.readOnly) return this.h.respondError(msg, "EROFS");
+    if (!this.reopened(msg)) return;
     const text = JSON.stringify(value);
     this.h.work(sqliteCost(text.length));
     const v1 = this.knobs.sqliteSchema === "v1";
@@ -433,6 +460,7 @@ export class ContentSqlite implements FluxModule {
   }
 
   private onStats(msg: Message): void {
+    if (!this.reopened(msg)) return;
     let count = 0;
     const failure = this.exec("stats: counting objects", () => {
       count = Number(this.db!.exec("SELECT count(1) FROM objects")[0]?.values[0]?.[0] ?? 0);
