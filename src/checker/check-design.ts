@@ -8,7 +8,7 @@ import { resolvePolicy } from "../engine/policy/presets.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { runScenario } from "../runner/run-scenario.ts";
 import { integrityOfCopy } from "./integrity.ts";
-import { promisesOf, scriptPromises, type PromiseName } from "./promises.ts";
+import { PROMISES, promisesOf, scriptPromises, type PromiseName } from "./promises.ts";
 import { minimize, randomOps, scenarioFor, type Op, type PolicySetting } from "./sequences.ts";
 
 export interface DesignCheck {
@@ -22,8 +22,19 @@ export interface DesignCheck {
   length?: number;
   /** The statedir's quota, bytes. */
   disk?: number;
-  /** After each sequence: how many ran; return true to stop (what was found so far is kept). */
-  onProgress?: (done: number, runs: number) => boolean | void;
+  /**
+   * After each sequence, and after each step of shrinking a counterexample: where the check is; return (or resolve
+   * to) true to stop, keeping what was found so far (a counterexample stops shrinking where it got).
+   */
+  onProgress?: (progress: CheckProgress) => boolean | void | Promise<boolean | void>;
+}
+
+export interface CheckProgress {
+  /** Sequences run to the end of their checks so far, of `runs`. */
+  done: number;
+  runs: number;
+  /** Once a sequence broke a promise: which, and how many operations are left of it while it is shrunk. */
+  shrinking?: { broken: PromiseName | "error"; ops: number };
 }
 
 export interface SequenceOutcome {
@@ -47,8 +58,11 @@ export interface Counterexample {
 export interface CheckReport {
   policy: string;
   promises: PromiseName[];
+  /** The promises the design declares it does not make (not checked). */
+  notMade: PromiseName[];
   /** Sequences run to the end of their checks. */
   sequences: number;
+  /** Stopped from outside (Stop): what was found so far; a failure's shrinking may have been cut short. */
   stopped: boolean;
   failure?: Counterexample;
 }
@@ -109,37 +123,48 @@ export class DesignChecker {
     return { broken: brokenBy(result.error?.message ?? "", this.promises), message: result.error?.message ?? "the run failed", traceHash: result.traceHash };
   }
 
-  /** The shortest sequence (by deleting operations) that still breaks the same promise. */
-  async shrink(ops: Op[], seed: number, broken: SequenceOutcome["broken"]): Promise<Op[]> {
-    return minimize(ops, async (shorter) => (await this.runSequence(shorter, seed)).broken === broken);
+  /** The shortest sequence (by deleting operations) that still breaks the same promise; a stop asked on the way ends it where it got. */
+  async shrink(ops: Op[], seed: number, broken: PromiseName | "error", report: CheckReport): Promise<Op[]> {
+    let left = ops.length;
+    return minimize(ops, async (shorter) => {
+      if (report.stopped || (report.stopped = (await this.check.onProgress?.({ done: report.sequences, runs: this.check.runs, shrinking: { broken, ops: left } })) === true)) return false;
+      const fails = (await this.runSequence(shorter, seed)).broken === broken;
+      if (fails) left = shorter.length;
+      return fails;
+    });
   }
 
   async run(): Promise<CheckReport> {
     const { runs, firstSeed = 1, length = CHECK_LENGTH } = this.check;
-    const report: CheckReport = { policy: this.policyName, promises: this.promises, sequences: 0, stopped: false };
+    const notMade = PROMISES.filter((p) => !this.promises.includes(p));
+    const report: CheckReport = { policy: this.policyName, promises: this.promises, notMade, sequences: 0, stopped: false };
     for (let seed = firstSeed; seed < firstSeed + runs; seed++) {
       const ops = randomOps(sequenceSeed(seed), { length, disk: this.disk });
       const outcome = await this.runSequence(ops, seed);
       report.sequences++;
       if (outcome.broken) {
-        const minimal = await this.shrink(ops, seed, outcome.broken);
-        const again = await this.runSequence(minimal, seed);
-        report.failure = {
-          seed,
-          broken: outcome.broken,
-          message: again.message ?? outcome.message ?? "",
-          ops: minimal,
-          originalLength: ops.length,
-          script: this.script(minimal, seed),
-        };
+        report.failure = await this.counterexample(ops, seed, outcome.broken, outcome, report);
         return report;
       }
-      if (this.check.onProgress?.(report.sequences, runs) === true) {
+      if ((await this.check.onProgress?.({ done: report.sequences, runs })) === true) {
         report.stopped = true;
         return report;
       }
     }
     return report;
+  }
+
+  private async counterexample(ops: Op[], seed: number, broken: PromiseName | "error", outcome: SequenceOutcome, report: CheckReport): Promise<Counterexample> {
+    const minimal = await this.shrink(ops, seed, broken, report);
+    const again = minimal === ops ? outcome : await this.runSequence(minimal, seed);
+    return {
+      seed,
+      broken,
+      message: again.message ?? outcome.message ?? "",
+      ops: minimal,
+      originalLength: ops.length,
+      script: this.script(minimal, seed),
+    };
   }
 }
 

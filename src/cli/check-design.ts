@@ -50,8 +50,10 @@ const checker = new DesignChecker(await loadSqlJs(), {
   without,
   runs,
   firstSeed,
-  onProgress: (done) => {
-    if (process.stderr.isTTY && done % 10 === 0) process.stderr.write(`\rcheck: ${done}/${runs} sequences`);
+  onProgress: ({ done, shrinking }) => {
+    if (!process.stderr.isTTY) return;
+    if (shrinking) process.stderr.write(`\rcheck: ${shrinking.broken} broke; shrinking, ${shrinking.ops} operations left\x1b[K`);
+    else if (done % 10 === 0) process.stderr.write(`\rcheck: ${done}/${runs} sequences`);
   },
 });
 const report = await checker.run();
@@ -62,9 +64,13 @@ if (line.flag("json")) process.stdout.write(`${JSON.stringify({ ...report, secon
 else process.stdout.write(summary(report, seconds));
 process.exit(report.failure ? 1 : 0);
 
+function notMade(r: CheckReport): string {
+  return r.notMade.length ? `promises the design does not make (not checked): ${r.notMade.join(", ")}\n` : "";
+}
+
 function summary(r: CheckReport, s: number): string {
   const promises = r.promises.map((p) => `  - ${p}: ${PROMISE_TEXT[p]}`).join("\n");
-  const head = `design ${describePolicy(policy)}: ${r.sequences} sequence(s) in ${s.toFixed(1)} s; promises checked:\n${promises}\n`;
+  const head = `design ${describePolicy(policy)}: ${r.sequences} sequence(s) in ${s.toFixed(1)} s; promises checked:\n${promises}\n${notMade(r)}`;
   if (!r.failure) return `${head}ok: every promise held\n`;
   const f = r.failure;
   return (

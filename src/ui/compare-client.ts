@@ -4,16 +4,15 @@
  */
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { PolicySetting } from "../engine/policy/presets.ts";
-import { startEngineWorker } from "../worker/engine-worker-start.ts";
-import type { CompareProgress, CompareResult, WorkerReply } from "../worker/protocol.ts";
-import { checkReply } from "./reply-check.ts";
+import type { CompareProgress, CompareResult } from "../worker/protocol.ts";
+import { startCheckedWorker, type CheckedWorker } from "./checked-worker.ts";
 
 /** Eight columns (the script's own and seven presets), each up to the page's 10 s run limit in the worst case; each added column adds that. */
 const COLUMN_TIME_LIMIT_MS = 10_000;
 export const COMPARE_TIME_LIMIT_MS = 8 * COLUMN_TIME_LIMIT_MS;
 
 export class CompareClient {
-  private worker: { worker: Worker; ready: Promise<void> } | undefined;
+  private worker: CheckedWorker | undefined;
   private nextId = 1;
   private pending: { id: number; resolve: (r: CompareResult) => void; reject: (e: Error) => void; onProgress: (p: CompareProgress) => void; timer: ReturnType<typeof setTimeout> } | undefined;
 
@@ -41,30 +40,18 @@ export class CompareClient {
     pending.reject(new Error(reason));
   }
 
-  private spawn(): { worker: Worker; ready: Promise<void> } {
-    const worker = startEngineWorker();
-    let loaded!: () => void;
-    const ready = new Promise<void>((resolve) => (loaded = resolve));
-    worker.onmessage = (e: MessageEvent<unknown>) => {
-      let reply: WorkerReply;
-      try {
-        reply = checkReply(e.data);
-      } catch (error) {
-        return this.stop((error as Error).message);
-      }
-      if (reply.type === "ready") return loaded();
-      const pending = this.pending;
-      if (!pending || reply.id !== pending.id) return;
-      if (reply.type === "compare-progress") return pending.onProgress(reply);
-      if (reply.type !== "compare-result") return;
-      this.pending = undefined;
-      clearTimeout(pending.timer);
-      pending.resolve(reply);
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      this.stop(`the engine failed: ${e.message}`);
-    };
-    return { worker, ready };
+  private spawn(): CheckedWorker {
+    return startCheckedWorker(
+      (reply) => {
+        const pending = this.pending;
+        if (!pending || reply.id !== pending.id) return;
+        if (reply.type === "compare-progress") return pending.onProgress(reply);
+        if (reply.type !== "compare-result") return;
+        this.pending = undefined;
+        clearTimeout(pending.timer);
+        pending.resolve(reply);
+      },
+      (reason) => this.stop(reason),
+    );
   }
 }

@@ -8,6 +8,7 @@
 import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/engine-session.ts";
 import type { WorkerReply } from "../worker/protocol.ts";
 import { each } from "../engine/common/each.ts";
+import { PROMISES } from "../checker/promises.ts";
 
 /** A run's history in the page: past these it is not a run the page can draw, whatever sent it. */
 export const MAX_EVENTS = 5_000_000;
@@ -104,12 +105,41 @@ const isOutcome = shape({
   traceHash: str,
 });
 
+/** A check's report: the promises by name, a counterexample's script and message bounded (a script of CHECK_LENGTH lines is some 8 KB). */
+const MAX_CHECK_TEXT = 200_000;
+const boundedText =
+  (max: number): Check =>
+  (v) =>
+    typeof v === "string" && v.length <= max;
+const isPromiseName: Check = (v) => typeof v === "string" && (PROMISES as readonly string[]).includes(v);
+const isBroken: Check = (v) => v === "error" || isPromiseName(v);
+const isCheckProgress = shape({ done: int, runs: int, shrinking: opt(shape({ broken: isBroken, ops: int })) });
+const isCounterexample = shape({
+  seed: int,
+  broken: isBroken,
+  message: boundedText(MAX_CHECK_TEXT),
+  ops: (v) => Array.isArray(v) && v.length <= 1_000 && each(v, (o) => isRecord(o) && str(o.op)),
+  originalLength: int,
+  script: boundedText(MAX_CHECK_TEXT),
+});
+const isCheckReport = shape({
+  policy: line,
+  promises: arrayOf(isPromiseName),
+  notMade: arrayOf(isPromiseName),
+  sequences: int,
+  stopped: bool,
+  failure: opt(isCounterexample),
+});
+const isCheckOutcome: Check = (v) => shape({ ok: (o) => o === true, report: isCheckReport })(v) || shape({ ok: (o) => o === false, problem: line })(v);
+
 const REPLIES: Record<WorkerReply["type"], Check> = {
   ready: () => true,
   chunk: shape({ id: int, events: arrayOf(isEvent), frames: arrayOf(isFrame), trees: isTrees, summary: opt(isSummary) }),
   end: shape({ id: int, result: isResult, ms: num, statedir: opt(isStatedir) }),
   "compare-progress": shape({ id: int, done: int, total: int, policy: str }),
   "compare-result": shape({ id: int, outcomes: arrayOf(isOutcome), runs: (v) => isRecord(v) && Object.values(v).every(isRun) }),
+  "check-progress": shape({ id: int, progress: isCheckProgress }),
+  "check-result": shape({ id: int, outcome: isCheckOutcome }),
   "export-result": shape({ id: int, result: (v) => shape({ ok: (o) => o === true, test: str, steps: int, quota: num })(v) || shape({ ok: (o) => o === false, problems: arrayOf(str) })(v) }),
 };
 

@@ -9,7 +9,8 @@
 import type { Simulation } from "../engine/api/simulation.ts";
 import { compileSqlWasm, loadSqlJs } from "../engine/disk/sqljs-browser.ts";
 import { summarize } from "../runner/run-scenario.ts";
-import type { CompareRequest, ExportRequest, RunRequest, StopRequest, WorkerReply } from "./protocol.ts";
+import type { CheckRequest, CheckStopRequest, CompareRequest, ExportRequest, RunRequest, StopRequest, WorkerReply } from "./protocol.ts";
+import { checkInWorker } from "./check-handler.ts";
 import { exportScenario } from "../export/export-scenario.ts";
 import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
@@ -25,12 +26,13 @@ const scripts = new ScriptWorkers(wasm);
 scripts.warm();
 let current: ReplayedRun | undefined;
 
-self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequest | StopRequest>) => {
+self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequest | StopRequest | CheckRequest | CheckStopRequest>) => {
   // the export runs the script here, in an engine worker started for it alone and ended after (export-client.ts)
   if (e.data.type === "export") return post({ type: "export-result", id: e.data.id, result: await exportScenario(e.data.text, e.data.name, sql) });
   const request = e.data;
   if (request.type === "stop") return current?.stop(typeof request.reason === "string" ? request.reason.slice(0, 200) : "stopped");
   if (request.type === "compare") return compareInWorker(request, sql, scripts.realm, post);
+  if (request.type === "check" || request.type === "check-stop") return checkInWorker(request, sql, post);
   current?.stop("a new run started");
   const started = performance.now();
   let sim: Simulation | undefined;

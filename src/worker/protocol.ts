@@ -13,6 +13,7 @@ import type { StatedirFile } from "./statedir-export.ts";
 import type { PresetOutcome } from "../runner/compare-table.ts";
 import type { PolicySetting } from "../engine/policy/presets.ts";
 import type { ExportOutput } from "../export/sharness-test.ts";
+import type { CheckProgress, CheckReport } from "../checker/check-design.ts";
 
 export interface RunRequest {
   type: "run";
@@ -85,7 +86,7 @@ export interface RunEnd {
   statedir?: StatedirFile[];
 }
 
-export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply;
+export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply | CheckProgressReply | CheckResult;
 
 /** Export the scenario as a flux-core test (src/export/): the worker runs it on the model once, recording each call. */
 export interface ExportRequest {
@@ -128,6 +129,37 @@ export interface CompareResult {
   outcomes: PresetOutcome[];
   /** Each column's run as far as its script went, by the column's policy in words, to show in the stack view and timeline. */
   runs: Record<string, RunResult>;
+}
+
+/** Check a design (src/checker/, the code of `npm run check`): random sequences against one policy, in the engine's worker. */
+export interface CheckRequest {
+  type: "check";
+  id: number;
+  /** The policy as `--policy` takes it: a preset's name or a JSON knob set. */
+  policy: string;
+  /** How many sequences (1 to MAX_CHECK_RUNS); the first is sequence 1, as the CLI's default `--seed`. */
+  runs: number;
+}
+
+/** Stop the check in progress after the sequence (or shrinking step) it is in; its result keeps what was found. */
+export interface CheckStopRequest {
+  type: "check-stop";
+}
+
+/** The most sequences one check in the page runs (the CLI has no bound). */
+export const MAX_CHECK_RUNS = 10_000;
+
+export interface CheckProgressReply {
+  type: "check-progress";
+  id: number;
+  progress: CheckProgress;
+}
+
+export interface CheckResult {
+  type: "check-result";
+  id: number;
+  /** The checker's report, or the one line saying why nothing ran (bad input). */
+  outcome: { ok: true; report: CheckReport } | { ok: false; problem: string };
 }
 
 /** Past this many roots the recorder captures no more trees (a long run publishes thousands). */

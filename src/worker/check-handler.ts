@@ -1,0 +1,52 @@
+/**
+ * The page's Check: the design checker (src/checker/check-design.ts, the code `npm run check` runs) on one policy,
+ * in the engine's worker, reporting progress after every sequence and every shrinking step. The checker's scripts
+ * are its own (sequences.ts), not the reader's, so they run here, on this worker's engine, as in the CLI: the same
+ * policy and number of sequences give the same report in both.
+ *
+ * Stop is a message, not the end of the worker: the checker yields to this worker's message queue after each
+ * sequence, sees the stop, and reports what it found so far (a counterexample shrunk as far as it got).
+ */
+import { DesignChecker } from "../checker/check-design.ts";
+import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { policyArgument } from "../engine/policy/presets.ts";
+import { MAX_CHECK_RUNS, type CheckRequest, type CheckStopRequest, type WorkerReply } from "./protocol.ts";
+
+/** The check in progress: its id, and whether a stop was asked. */
+let current: { id: number; stop: boolean } | undefined;
+
+export async function checkInWorker(request: CheckRequest | CheckStopRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
+  if (request.type === "check-stop") return void (current && (current.stop = true));
+  const { id } = request;
+  const problem = requestProblem(request);
+  if (problem) return post({ type: "check-result", id, outcome: { ok: false, problem } });
+  if (current) current.stop = true; // one check at a time: a new one ends the last
+  const mine = (current = { id, stop: false });
+  try {
+    const checker = new DesignChecker(sql, {
+      policy: policyArgument(request.policy),
+      runs: request.runs,
+      onProgress: async (progress) => {
+        post({ type: "check-progress", id, progress });
+        // a turn of the message queue, so a Stop (or a new check) sent meanwhile is seen
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        return mine.stop;
+      },
+    });
+    post({ type: "check-result", id, outcome: { ok: true, report: await checker.run() } });
+  } finally {
+    if (current === mine) current = undefined;
+  }
+}
+
+/** Why a request is none the checker takes (one line), or undefined. */
+function requestProblem(request: CheckRequest): string | undefined {
+  if (typeof request.policy !== "string" || request.policy.length > 10_000) return "the policy is a preset's name or a JSON knob set";
+  if (!Number.isInteger(request.runs) || request.runs < 1 || request.runs > MAX_CHECK_RUNS) return `the number of sequences is a whole number from 1 to ${MAX_CHECK_RUNS}, not ${String(request.runs).slice(0, 40)}`;
+  try {
+    policyArgument(request.policy);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
