@@ -11,6 +11,8 @@ import { run } from "../helpers.ts";
 import { PRESETS } from "../../src/engine/policy/presets.ts";
 import { encodeScenario } from "../../src/share/link.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";
+import { describe as describeEvent } from "../../src/ui/history.ts";
+import { firstParting } from "../../src/ui/run-diff.ts";
 import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 
@@ -75,6 +77,44 @@ describe("compare in the page", () => {
     expect(markdown).toContain("| synced data |");
     expect(markdown.length).toBeLessThan(40_000);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(markdown);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+});
+
+describe("diff two runs", () => {
+  it("shows the first event where two columns' runs part, and both stacks and hash trees at that moment", async () => {
+    const text = readFileSync("playground-scripts/dangling-checkpoint-flux-0.66.ts", "utf8");
+    const { page, problems } = await openPage(served);
+    await page.goto(`${served.url}#example/dangling-checkpoint-flux-0.66`);
+    await waitForEditor(page);
+    await page.click('[data-testid="compare-columns"]');
+    // two columns only: the script's own (flux-0.66) and upstream
+    for (const preset of Object.keys(PRESETS).filter((p) => p !== "upstream")) await page.click(`[aria-label="Remove the column ${preset}"]`);
+    await expect.poll(() => page.locator('[data-testid="compare-column"]').count()).toBe(2);
+    await page.click('[data-testid="compare"]');
+    await page.waitForSelector('[data-testid="compare-table"]', { timeout: 90_000 });
+    await page.selectOption('[data-testid="diff-a"]', "the script's own (flux-0.66)");
+    await page.selectOption('[data-testid="diff-b"]', "upstream");
+    await page.click('[data-testid="diff"]');
+    const own = await run(text);
+    const upstream = await run(text, { overrides: { policy: "upstream" } });
+    const parting = firstParting(own.trace, upstream.trace)!;
+    expect(parting).toBeDefined();
+    await expect.poll(() => page.getAttribute('[data-testid="diff-parting"]', "data-index")).toBe(String(parting.index));
+    const rows = await page.locator('[data-testid="diff-event"]').allTextContents();
+    expect(rows[0]).toContain(describeEvent(parting.a!));
+    expect(rows[0]).toContain(`t = ${parting.a!.t.toFixed(3)} ms`);
+    expect(rows[1]).toContain(describeEvent(parting.b!));
+    // each side is the page's own stack view and hash trees, at that moment of that run
+    const sides = page.locator('[data-testid="diff-side"]');
+    await expect.poll(() => sides.count()).toBe(2);
+    for (const side of [0, 1]) {
+      await expect.poll(() => sides.nth(side).locator('[data-testid="stack-view"]').count()).toBe(1);
+      await expect.poll(() => sides.nth(side).locator('[data-testid="trees"]').count()).toBe(1);
+      await expect.poll(() => sides.nth(side).locator('[data-testid="stack-time"]').textContent()).toBe(`t = ${(side === 0 ? parting.a! : parting.b!).t.toFixed(3)} ms`);
+    }
+    await page.locator('[data-testid="run-diff"]').screenshot({ path: ".tmp/run-diff.png" });
     expect(problems).toEqual([]);
     await page.context().close();
   }, 240_000);
