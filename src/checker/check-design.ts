@@ -7,7 +7,7 @@
 import { resolvePolicy } from "../engine/policy/presets.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { runScenario } from "../runner/run-scenario.ts";
-import { integrityOfCopy } from "./integrity.ts";
+import { IntegrityWatch } from "./integrity.ts";
 import { PROMISES, promisesOf, scriptPromises, type PromiseName } from "./promises.ts";
 import { minimize, randomOps, scenarioFor, type Op, type PolicySetting } from "./sequences.ts";
 
@@ -99,6 +99,7 @@ export class DesignChecker {
     const watched: { promise: PromiseName; message: string }[] = [];
     let checks = 0;
     let lastUsed = 0;
+    const integrity = new IntegrityWatch(this.sql, "/checker-integrity");
     const watch = (promise: PromiseName, message: string) => this.promises.includes(promise) && watched.push({ promise, message });
     const result = await runScenario(this.script(ops, seed), {
       sql: this.sql,
@@ -112,7 +113,7 @@ export class DesignChecker {
           const enospc = e.kind === "reply" && e.errno === "ENOSPC";
           const stopped = e.kind === "state" && e.subject === "broker" && (e.value === "down" || e.value === "failed");
           if ((enospc || stopped) && checks++ < INTEGRITY_CHECKS) {
-            const verdict = integrityOfCopy(this.sql, broker, "/checker-integrity");
+            const verdict = integrity.verdict(broker);
             if (verdict !== "ok") watch("integrity", `integrity_check at ${e.t} ms: ${verdict}`);
           }
         }),
