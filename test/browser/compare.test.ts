@@ -115,6 +115,11 @@ describe("diff two runs", () => {
       await expect.poll(() => sides.nth(side).locator('[data-testid="stack-time"]').textContent()).toBe(`t = ${(side === 0 ? parting.a! : parting.b!).t.toFixed(3)} ms`);
     }
     await page.locator('[data-testid="run-diff"]').screenshot({ path: ".tmp/run-diff.png" });
+    // a column's "check" checks that column's design
+    await page.fill('[data-testid="check-runs"]', "1");
+    await page.click('[data-testid="compare-check-upstream"]');
+    await expect.poll(() => page.getAttribute('[data-testid="check-verdict"]', "data-verdict"), { timeout: 60_000 }).toBe("held");
+    expect(await page.textContent('[data-testid="check-policy"]')).toBe("upstream");
     expect(problems).toEqual([]);
     await page.context().close();
   }, 240_000);
