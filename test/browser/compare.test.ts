@@ -48,7 +48,7 @@ describe("compare in the page", () => {
     await expect.poll(() => page.locator('[data-testid="compare-column"]').count()).toBe(2 + Object.keys(PRESETS).length);
     await page.click('[data-testid="compare"]');
     await page.waitForSelector('[data-testid="compare-table"]', { timeout: 90_000 });
-    const headers = await page.locator('[data-testid="compare-table"] thead button').allTextContents();
+    const headers = await page.locator('[data-testid="compare-table"] thead [data-testid^="compare-show-"]').allTextContents();
     // the script's own (flux-0.66) first; the preset of the same name is not repeated
     expect(headers).toEqual(["the script's own (flux-0.66)", ...Object.keys(PRESETS).filter((p) => p !== "flux-0.66"), "upstream with checkpointPutFlushes=false"]);
     const rowHeads = await page.locator('[data-testid="compare-table"] tbody th').allTextContents();
