@@ -82,6 +82,21 @@ const SQL = {
   addEpochColumn: "ALTER TABLE content.objects ADD COLUMN epoch INT DEFAULT 0",
 } as const;
 
+/** How content.sqlite is opened: attached to sql.js's own scratch database as "content". */
+export const attachStatement = (path: string) => `ATTACH '${path}' AS content`;
+
+/**
+ * flux-core's pragmas on opening content.sqlite, in its order, each with the
+ * site its failure is logged at, as content-sqlite.c has them.
+ * The differential test (test/disk-diff) opens its databases with these.
+ */
+export const OPEN_PRAGMAS: readonly [site: string, statement: string][] = [
+  ["setting sqlite 'journal_mode' pragma", "PRAGMA content.journal_mode=WAL"],
+  ["setting sqlite 'synchronous' pragma", "PRAGMA content.synchronous=NORMAL"],
+  ["setting sqlite 'locking_mode' pragma", "PRAGMA content.locking_mode=EXCLUSIVE"],
+  ["setting sqlite 'quick_check' pragma", "PRAGMA content.quick_check"],
+];
+
 /** Point a checkpoint statement at the schema that holds the checkpoint table. */
 function inSchema(sql: string, schema: string): string {
   return sql.replace(/\b(FROM|INTO) (checkpt(?:_v2)?)\b/g, `$1 ${schema}.$2`);
@@ -156,11 +171,8 @@ export class ContentSqlite implements FluxModule {
     const schema = SQL[this.knobs.sqliteSchema];
     const cp = this.checkpointSchema;
     const steps: [string, string][] = [
-      [`opening ${this.dbfileShown}`, `ATTACH '${this.dbfile}' AS content`],
-      ["setting sqlite 'journal_mode' pragma", "PRAGMA content.journal_mode=WAL"],
-      ["setting sqlite 'synchronous' pragma", "PRAGMA content.synchronous=NORMAL"],
-      ["setting sqlite 'locking_mode' pragma", "PRAGMA content.locking_mode=EXCLUSIVE"],
-      ["setting sqlite 'quick_check' pragma", "PRAGMA content.quick_check"],
+      [`opening ${this.dbfileShown}`, attachStatement(this.dbfile)],
+      ...OPEN_PRAGMAS,
       ["creating object table", schema.objects.replace("objects(", "content.objects(")],
       ...(cp === "checkpt" ? this.checkpointDbSteps() : []),
       ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, ` ${cp}.$1(`)],
