@@ -45,14 +45,11 @@
  *   still live after a full GC at the end of the fill.
  */
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
-import { Disk } from "../src/engine/disk/disk.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
-import { blobref } from "../src/engine/common/blobref.ts";
-import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
-import { COMPRESSION_THRESHOLD } from "../src/engine/modules/content-sqlite/content-sqlite.ts";
+import { asyncCommitsText, fillText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const json = process.argv.includes("--json");
 const PUTS = 5000;
@@ -117,28 +114,6 @@ function cpuTimed<T>(work: () => T): { value: T; cpuMs: number } {
   return { value, cpuMs: (cpuMicros() - from) / 1000 };
 }
 
-// FLUIDs of jobs submitted 10 ms apart, as job.<dothex> keys: the directory spread of a Flux job KVS.
-const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24n) | BigInt(i & 0x3ff)).toString(16).padStart(16, "0");
-  return h.slice(0, 4) + "." + h.slice(4, 8) + "." + h.slice(8, 12) + "." + h.slice(12); };`;
-
-type Row = [Uint8Array, number, Uint8Array, number];
-
-/**
- * Every row content-sqlite wrote, in insertion order, read from a copy of the
- * statedir (content-sqlite holds its database with locking_mode=EXCLUSIVE).
- */
-function storedRows(sql: SqlJsWithFS, files: Map<string, Uint8Array>): Row[] {
-  const copy = "/bench-copy";
-  sql.FS.mkdirTree(copy);
-  for (const [name, bytes] of files) sql.FS.writeFile(`${copy}/${name}`, bytes);
-  const db = new sql.Database();
-  db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
-  const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
-  db.close();
-  for (const name of sql.FS.readdir(copy)) if (name !== "." && name !== "..") sql.FS.unlink(`${copy}/${name}`);
-  return all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
-}
-
 /** Run `text` (which logs { ms, ... } last) and return its figures with the rows it stored. */
 async function runKeepingRows<T extends { ms: number }>(sql: SqlJsWithFS, text: string): Promise<T & { cpuMs: number; rows: Row[] }> {
   let rows: Row[] = [];
@@ -147,48 +122,15 @@ async function runKeepingRows<T extends { ms: number }>(sql: SqlJsWithFS, text: 
 }
 
 function putsRun(sql: SqlJsWithFS, puts: number) {
-  return runKeepingRows<{ ms: number }>(
-    sql,
-    `scenario({ disk: "256 MiB" });
-await flux.start();
-${dothex}
-const t0 = performance.now();
-for (let i = 0; i < ${puts}; i++) await kvs.put("job." + dothex(i) + ".data", bytes(1024));
-await sim.settle();
-log(JSON.stringify({ ms: performance.now() - t0 }));`,
-  );
+  return runKeepingRows<{ ms: number }>(sql, putsText(puts));
 }
 
-/** flux-model.md §13 B: 2000 one-key commits to one directory, in flight at once. */
 function asyncCommitsRun(sql: SqlJsWithFS) {
-  return scenario<{ ms: number; advanced: number }>(
-    sql,
-    `scenario({ disk: "256 MiB" });
-await flux.start();
-const before = (await kvs.getroot()).sequence;
-const t0 = performance.now();
-await Promise.all(Array.from({ length: ${ASYNC_COMMITS} }, (_, i) => kvs.put("dir.k" + i, i)));
-const ms = performance.now() - t0;
-log(JSON.stringify({ ms, advanced: (await kvs.getroot()).sequence - before }));`,
-  );
+  return scenario<{ ms: number; advanced: number }>(sql, asyncCommitsText(ASYNC_COMMITS));
 }
 
-/** t0090-content-enospc.ts on a 64 MiB statedir: jobs one at a time until dmesg shows ENOSPC. */
 function t0090Run(sql: SqlJsWithFS) {
-  return runKeepingRows<{ ms: number; jobs: number }>(
-    sql,
-    `scenario({ disk: "${T0090_QUOTA_MIB} MiB" });
-await flux.start();
-const t0 = performance.now();
-let jobsRun = 0;
-while (flux.dmesg("No space left on device").length === 0) {
-  await jobs.submit(1);
-  jobsRun++;
-  await sim.advance(100);
-  if (jobsRun > 5000) throw new Error("the disk never filled");
-}
-log(JSON.stringify({ ms: performance.now() - t0, jobs: jobsRun }));`,
-  );
+  return runKeepingRows<{ ms: number; jobs: number }>(sql, t0090Text(T0090_QUOTA_MIB));
 }
 
 /** issue #19 part 3: 40 jobs at once on a 4 MiB statedir, run two at a time, most of their write-backs failing with ENOSPC. */
@@ -204,35 +146,6 @@ log(JSON.stringify({ ms, dirty: (await flux.stats("content")).dirty }));`,
   );
 }
 
-/** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
-function rawInsertMs(sql: SqlJsWithFS, rows: Row[]): number {
-  const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
-  const db = new sql.Database();
-  db.exec(`ATTACH '${disk.path("content.sqlite")}' AS content; PRAGMA content.journal_mode=WAL; PRAGMA content.synchronous=NORMAL;
-    PRAGMA content.locking_mode=EXCLUSIVE; CREATE TABLE content.objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0)`);
-  const stmt = db.prepare("INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch");
-  // the engine binds the blobref as text; so do we
-  const text = rows.map(([h, s, o, e]) => [new TextDecoder().decode(h), s, o, e] as const);
-  const t0 = performance.now();
-  for (const row of text) stmt.run([...row]);
-  const ms = performance.now() - t0;
-  stmt.free();
-  db.close();
-  disk.dispose();
-  return ms;
-}
-
-/** Hash and compress each stored blob as the engine does before its insert (the blobs are new arrays: no memoized blobref). */
-function fluxWorkMs(rows: Row[]): number {
-  const blobs = rows.map(([, size, object]) => (size === -1 ? object.slice() : lz4Decompress(object, size)));
-  const t0 = performance.now();
-  for (const blob of blobs) {
-    blobref("sha1", blob);
-    if (blob.length >= COMPRESSION_THRESHOLD) lz4Compress(blob);
-  }
-  return performance.now() - t0;
-}
-
 /** One t0090 run and, right after it, its floor: raw inserts of the rows it stored (median of 3) plus hashing and LZ4 of its blobs. */
 async function t0090Round(sql: SqlJsWithFS) {
   const { ms, cpuMs, jobs, rows } = await t0090Run(sql);
@@ -243,29 +156,11 @@ async function t0090Round(sql: SqlJsWithFS) {
 }
 
 async function syncedRun(sql: SqlJsWithFS) {
-  return scenario<{ ms: number }>(
-    sql,
-    `await flux.start();
-const t0 = performance.now();
-for (let i = 0; i < ${SYNCED}; i++) await kvs.put("synced." + (i % 50), i, { sync: true });
-log(JSON.stringify({ ms: performance.now() - t0 }));`,
-  );
+  return scenario<{ ms: number }>(sql, syncedText(SYNCED));
 }
 
 async function fillRun(sql: SqlJsWithFS) {
-  return scenario<{ ms: number; values: number; used: number }>(
-    sql,
-    `scenario({ disk: "${FILL_QUOTA_MIB} MiB" });
-await flux.start();
-const t0 = performance.now();
-let i = 0;
-while (flux.dmesg({ level: "crit", match: "No space left" }).length === 0) {
-  await kvs.put("fill." + i++, bytes(65536));
-  if (i % 16 === 0) await sim.settle();
-  if (i > 4096) throw new Error("never filled");
-}
-log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));`,
-  );
+  return scenario<{ ms: number; values: number; used: number }>(sql, fillText(FILL_QUOTA_MIB));
 }
 
 const FLOOD_LINES = 200_000;

@@ -1,0 +1,111 @@
+/**
+ * The benches' workloads: the scenarios `npm run bench` times (each logs its
+ * figures as JSON on its last line, `ms` among them) and the floor's raw
+ * inserts, shared by bench/engine-bench.ts (wall and CPU time) and
+ * bench/instructions-workload.ts (instruction counts).
+ */
+import { Disk } from "../src/engine/disk/disk.ts";
+import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
+import { blobref } from "../src/engine/common/blobref.ts";
+import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
+import { COMPRESSION_THRESHOLD } from "../src/engine/modules/content-sqlite/content-sqlite.ts";
+
+// FLUIDs of jobs submitted 10 ms apart, as job.<dothex> keys: the directory spread of a Flux job KVS.
+const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24n) | BigInt(i & 0x3ff)).toString(16).padStart(16, "0");
+  return h.slice(0, 4) + "." + h.slice(4, 8) + "." + h.slice(8, 12) + "." + h.slice(12); };`;
+
+/** Unsynced puts of 1 KiB values to job-id keys, until the cache is clean. */
+export const putsText = (puts: number) => `scenario({ disk: "256 MiB" });
+await flux.start();
+${dothex}
+const t0 = performance.now();
+for (let i = 0; i < ${puts}; i++) await kvs.put("job." + dothex(i) + ".data", bytes(1024));
+await sim.settle();
+log(JSON.stringify({ ms: performance.now() - t0 }));`;
+
+/** flux-model.md §13 B: one-key commits to one directory, in flight at once. */
+export const asyncCommitsText = (commits: number) => `scenario({ disk: "256 MiB" });
+await flux.start();
+const before = (await kvs.getroot()).sequence;
+const t0 = performance.now();
+await Promise.all(Array.from({ length: ${commits} }, (_, i) => kvs.put("dir.k" + i, i)));
+const ms = performance.now() - t0;
+log(JSON.stringify({ ms, advanced: (await kvs.getroot()).sequence - before }));`;
+
+/** t0090-content-enospc.ts: jobs one at a time until dmesg shows ENOSPC. */
+export const t0090Text = (quotaMib: number) => `scenario({ disk: "${quotaMib} MiB" });
+await flux.start();
+const t0 = performance.now();
+let jobsRun = 0;
+while (flux.dmesg("No space left on device").length === 0) {
+  await jobs.submit(1);
+  jobsRun++;
+  await sim.advance(100);
+  if (jobsRun > 5000) throw new Error("the disk never filled");
+}
+log(JSON.stringify({ ms: performance.now() - t0, jobs: jobsRun }));`;
+
+/** Synced puts (flush + checkpoint each) to 50 keys in turn. */
+export const syncedText = (puts: number) => `await flux.start();
+const t0 = performance.now();
+for (let i = 0; i < ${puts}; i++) await kvs.put("synced." + (i % 50), i, { sync: true });
+log(JSON.stringify({ ms: performance.now() - t0 }));`;
+
+/** 64 KiB values until the statedir reports ENOSPC. */
+export const fillText = (quotaMib: number) => `scenario({ disk: "${quotaMib} MiB" });
+await flux.start();
+const t0 = performance.now();
+let i = 0;
+while (flux.dmesg({ level: "crit", match: "No space left" }).length === 0) {
+  await kvs.put("fill." + i++, bytes(65536));
+  if (i % 16 === 0) await sim.settle();
+  if (i > 4096) throw new Error("never filled");
+}
+log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));`;
+
+export type Row = [Uint8Array, number, Uint8Array, number];
+
+/**
+ * Every row content-sqlite wrote, in insertion order, read from a copy of the
+ * statedir (content-sqlite holds its database with locking_mode=EXCLUSIVE).
+ */
+export function storedRows(sql: SqlJsWithFS, files: Map<string, Uint8Array>): Row[] {
+  const copy = "/bench-copy";
+  sql.FS.mkdirTree(copy);
+  for (const [name, bytes] of files) sql.FS.writeFile(`${copy}/${name}`, bytes);
+  const db = new sql.Database();
+  db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
+  const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
+  db.close();
+  for (const name of sql.FS.readdir(copy)) if (name !== "." && name !== "..") sql.FS.unlink(`${copy}/${name}`);
+  return all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
+}
+
+/** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
+export function rawInsertMs(sql: SqlJsWithFS, rows: Row[]): number {
+  const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
+  const db = new sql.Database();
+  db.exec(`ATTACH '${disk.path("content.sqlite")}' AS content; PRAGMA content.journal_mode=WAL; PRAGMA content.synchronous=NORMAL;
+    PRAGMA content.locking_mode=EXCLUSIVE; CREATE TABLE content.objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0)`);
+  const stmt = db.prepare("INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch");
+  // the engine binds the blobref as text; so do we
+  const text = rows.map(([h, s, o, e]) => [new TextDecoder().decode(h), s, o, e] as const);
+  const t0 = performance.now();
+  for (const row of text) stmt.run([...row]);
+  const ms = performance.now() - t0;
+  stmt.free();
+  db.close();
+  disk.dispose();
+  return ms;
+}
+
+/** Hash and compress each stored blob as the engine does before its insert (the blobs are new arrays: no memoized blobref). */
+export function fluxWorkMs(rows: Row[]): number {
+  const blobs = rows.map(([, size, object]) => (size === -1 ? object.slice() : lz4Decompress(object, size)));
+  const t0 = performance.now();
+  for (const blob of blobs) {
+    blobref("sha1", blob);
+    if (blob.length >= COMPRESSION_THRESHOLD) lz4Compress(blob);
+  }
+  return performance.now() - t0;
+}
