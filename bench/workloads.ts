@@ -8,7 +8,7 @@ import { Disk } from "../src/engine/disk/disk.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { blobref } from "../src/engine/common/blobref.ts";
 import { lz4Compress, lz4Decompress } from "../src/engine/common/lz4.ts";
-import { COMPRESSION_THRESHOLD } from "../src/engine/modules/content-sqlite/content-sqlite.ts";
+import { COMPRESSION_THRESHOLD, SQL } from "../src/engine/modules/content-sqlite/content-sqlite.ts";
 
 // FLUIDs of jobs submitted 10 ms apart, as job.<dothex> keys: the directory spread of a Flux job KVS.
 const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24n) | BigInt(i & 0x3ff)).toString(16).padStart(16, "0");
@@ -68,6 +68,9 @@ export type Row = [Uint8Array, number, Uint8Array, number];
 /**
  * Every row content-sqlite wrote, in insertion order, read from a copy of the
  * statedir (content-sqlite holds its database with locking_mode=EXCLUSIVE).
+ * The key is read as its bytes: it is flux-core's raw digest stored as TEXT,
+ * which read as a string would be cut at its first zero byte and have every
+ * byte that is not UTF-8 replaced.
  */
 export function storedRows(sql: SqlJsWithFS, files: Map<string, Uint8Array>): Row[] {
   const copy = "/bench-copy";
@@ -75,23 +78,21 @@ export function storedRows(sql: SqlJsWithFS, files: Map<string, Uint8Array>): Ro
   for (const [name, bytes] of files) sql.FS.writeFile(`${copy}/${name}`, bytes);
   const db = new sql.Database();
   db.exec(`ATTACH '${copy}/content.sqlite' AS c`);
-  const all = db.exec("SELECT hash, size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
+  const all = db.exec("SELECT CAST(hash AS BLOB), size, object, epoch FROM c.objects ORDER BY rowid")[0]!.values;
   db.close();
   for (const name of sql.FS.readdir(copy)) if (name !== "." && name !== "..") sql.FS.unlink(`${copy}/${name}`);
-  return all.map(([h, s, o, e]) => [new TextEncoder().encode(String(h)), Number(s), o as Uint8Array, Number(e)]);
+  return all.map(([h, s, o, e]) => [h as Uint8Array, Number(s), o as Uint8Array, Number(e)]);
 }
 
-/** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each. */
+/** Insert `rows` the way content-sqlite does: WAL, synchronous=NORMAL, exclusive locking, one autocommit INSERT each, its statements, its keys. */
 export function rawInsertMs(sql: SqlJsWithFS, rows: Row[]): number {
   const disk = new Disk(sql, "/bench-raw/statedir", 1024 ** 3);
   const db = new sql.Database();
   db.exec(`ATTACH '${disk.path("content.sqlite")}' AS content; PRAGMA content.journal_mode=WAL; PRAGMA content.synchronous=NORMAL;
-    PRAGMA content.locking_mode=EXCLUSIVE; CREATE TABLE content.objects(hash BLOB PRIMARY KEY, size INT, object BLOB, epoch INT DEFAULT 0)`);
-  const stmt = db.prepare("INSERT INTO objects (hash,size,object,epoch) values (?1, ?2, ?3, ?4) ON CONFLICT(hash) DO UPDATE SET epoch = excluded.epoch");
-  // the engine binds the blobref as text; so do we
-  const text = rows.map(([h, s, o, e]) => [new TextDecoder().decode(h), s, o, e] as const);
+    PRAGMA content.locking_mode=EXCLUSIVE; ${SQL.v2.objects.replace("objects(", "content.objects(")}`);
+  const stmt = db.prepare(SQL.v2.store);
   const t0 = performance.now();
-  for (const row of text) stmt.run([...row]);
+  for (const row of rows) stmt.run([...row]);
   const ms = performance.now() - t0;
   stmt.free();
   db.close();

@@ -56,7 +56,7 @@ export interface ContentSqliteSnapshot {
  * the key is stored with type TEXT; sql.js binds a JavaScript string as its UTF-8 and a digest is not UTF-8, so
  * the digest is bound as a blob and the cast makes it TEXT, the same bytes (and the key index is still used).
  */
-const SQL = {
+export const SQL = {
   v1: {
     objects: "CREATE TABLE if not exists objects(  hash BLOB PRIMARY KEY,  size INT,  object BLOB);",
     // a blob that is already there fails the primary key: content-sqlite ignores SQLITE_CONSTRAINT (insert())
