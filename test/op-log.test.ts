@@ -138,7 +138,7 @@ describe("a log that does not replay as it ran", () => {
     const r = await replayedRun(text, { sql: await sqlReady, realm: silent, timeLimitMs: 200 }).result;
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
     expect(r.cutShort).toBe(true);
-    expect(r.error?.message).toMatch(/time limit/);
+    expect(r.error?.message).toMatch(/the page's run limit; raise it with/);
     expect(r.logs.length).toBe(1);
   });
 });

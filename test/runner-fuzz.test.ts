@@ -65,7 +65,7 @@ describe("the runner under fuzz", () => {
       outcomes.forEach((o, i) => {
         if (o.ok) return void seen.ok++;
         seen[o.badInput ? "badInput" : "failed"]++;
-        if (o.message?.includes("(the time limit)")) seen.timeLimit++;
+        if (o.message?.includes("of wall-clock time, the run limit")) seen.timeLimit++;
         const why = o.message === undefined ? "no message" : unclear(o.message);
         if (why && problems.length < 10) problems.push(`seed ${seeds[i]}: ${why}: ${o.message}\n--- script ---\n${scripts[i]}`);
       });

@@ -11,6 +11,8 @@ import { STATEDIR_FILE_NAMES, type StatedirImage } from "../engine/disk/statedir
 import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
 import { policyArgument, type PolicySetting } from "../engine/policy/presets.ts";
 import { formatSize } from "../engine/api/values.ts";
+import { runLimit, writtenLimit } from "../engine/api/run-limit.ts";
+import { scenarioLiteral } from "../share/scenario-literal.ts";
 import { DEFAULT_TIMEOUT_MS, runScenarioInWorker } from "../runner/node-runner.ts";
 import type { ScenarioResult } from "../runner/run-scenario.ts";
 
@@ -28,7 +30,7 @@ const COMMAND: CommandSpec = {
     statedir: { type: "string", value: "DIR", help: `start from this statedir (its ${STATEDIR_FILE_NAMES.join(", ")}; other files are left out), e.g. one real flux-core wrote` },
     "save-statedir": { type: "string", value: "DIR", help: "at the end, write the statedir's files into DIR as the quota filesystem holds them (flux start -Sstatedir=DIR opens it)" },
     json: { type: "boolean", help: "print the whole result as one JSON line (the scenario API's contract)" },
-    "timeout-ms": { type: "string", value: "N", help: `wall-clock limit of the run (default ${DEFAULT_TIMEOUT_MS})` },
+    "timeout-ms": { type: "string", value: "N", help: `wall-clock limit of the run in ms, instead of the script's scenario({ limit }) (default ${DEFAULT_TIMEOUT_MS})` },
   },
 };
 
@@ -46,7 +48,8 @@ function policyOverride(): PolicySetting | undefined {
 }
 const policy = policyOverride();
 const seed = line.wholeNumber("seed", Number.MIN_SAFE_INTEGER);
-const timeoutMs = line.wholeNumber("timeout-ms", 1) ?? DEFAULT_TIMEOUT_MS;
+const text = readFileSync(file, "utf8");
+const timeoutMs = line.wholeNumber("timeout-ms", 1) ?? scriptLimitMs();
 const overrides = {
   ...(policy !== undefined ? { policy } : {}),
   ...(seed !== undefined ? { seed } : {}),
@@ -61,7 +64,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   process.exit();
 });
 
-const result = await runScenarioInWorker(readFileSync(file, "utf8"), {
+const result = await runScenarioInWorker(text, {
   overrides,
   timeoutMs,
   saveStatedir: saveTo !== undefined,
@@ -78,6 +81,13 @@ if (line.flag("json")) {
 }
 // not process.exit(): into a pipe, stdout is written asynchronously, and exiting now would cut a long line short
 process.exitCode = result.ok && saved ? 0 : 1;
+
+/** The script's scenario({ limit }) in ms; a limit that cannot be used is one line on stderr, and the run goes with the default. */
+function scriptLimitMs(): number {
+  const limit = runLimit("", writtenLimit(scenarioLiteral(text)));
+  if (limit.problem) process.stderr.write(`${file}: ${limit.problem}\n`);
+  return limit.seconds * 1000;
+}
 
 function summary(path: string, r: ScenarioResult): string {
   const where = r.error?.line ? `${path}:${r.error.line}` : path;

@@ -8,9 +8,10 @@ import { Worker } from "node:worker_threads";
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { NodeWorkerMessage } from "./node-worker.ts";
 import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
+import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
 import type { StatedirImage } from "../engine/disk/statedir-image.ts";
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMIT_S * 1000;
 const HARD_STOP_GRACE_MS = 1_000;
 
 export interface NodeRunOptions {
@@ -30,6 +31,7 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
   let summary: RunSummary | undefined;
   return new Promise<ScenarioResult & { statedir?: StatedirImage }>((resolve) => {
     let done = false;
+    let started = false;
     const end = (result: ScenarioResult & { statedir?: StatedirImage }) => {
       if (done) return;
       done = true;
@@ -37,13 +39,17 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
       void worker.terminate();
       resolve(result);
     };
-    const stop = (message: string) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message }, cutShort: true });
-    const timer = setTimeout(
-      () => stop(`stopped after ${timeoutMs} ms of wall-clock time (the time limit; raise it with --timeout-ms): does a loop never await the simulation?`),
-      // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
-      timeoutMs + HARD_STOP_GRACE_MS,
-    );
+    const stop = (message: string, limitMs?: number) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true });
+    // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
+    const arm = () => setTimeout(() => stop(limitStopMessage(timeoutMs, RAISE_IN_CLI, true), timeoutMs), timeoutMs + HARD_STOP_GRACE_MS);
+    let timer = arm();
     worker.on("message", (msg: NodeWorkerMessage) => {
+      if (!started) {
+        // the worker's own clock starts when its script does (after loading SQLite and the transpiler, a second or more on a busy machine): so does this one
+        started = true;
+        clearTimeout(timer);
+        timer = arm();
+      }
       if (msg.type === "progress") {
         for (const line of msg.logs) logs.push(line);
         if (msg.logs.length > 0) opts.onLogs?.(msg.logs);

@@ -40,7 +40,10 @@ const result = await runScenario(text, {
   overrides,
   timeLimitMs: timeoutMs,
   retainTrace: false,
-  onSimulation: (s) => (sim = s),
+  onSimulation: (s) => {
+    sim = s;
+    post({ type: "progress", logs: [], summary: undefined }); // the script starts now: the parent's clock starts with its own
+  },
   ...(saveStatedir ? { beforeDispose: (s: Simulation) => (statedir = s.existingBroker && statedirFiles(s.existingBroker.disk)) } : {}),
   onLog: (line) => {
     lines.push(line);

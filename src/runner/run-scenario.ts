@@ -16,6 +16,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import { InternalError } from "../engine/sim/internal-error.ts";
 import { format } from "../engine/api/expect.ts";
+import { limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
 
 export const SCENARIO_URL = "scenario.ts";
@@ -24,6 +25,8 @@ export interface ScenarioError {
   message: string;
   errno?: string;
   line?: number;
+  /** The run limit (ms) that cut the run short, when that is what ended it (the page offers a longer one). */
+  limitMs?: number;
 }
 
 export interface ScenarioResult {
@@ -60,6 +63,8 @@ export interface RunOptions {
    * terminated from outside instead).
    */
   timeLimitMs?: number;
+  /** How the one who runs the script raises the limit, for the message of a run it cut (default: the CLI's ways). */
+  raiseLimit?: string;
   /** Called with the simulation before the script starts (to report on the run while it goes). */
   onSimulation?: (sim: Simulation) => void;
   /** Called each time the runner is about to let the script go on (a good moment to report progress: the script may never yield again). */
@@ -128,6 +133,7 @@ export async function runScenario(text: string, opts: RunOptions): Promise<Scena
     const limits: DriveLimits = {
       deadline: opts.timeLimitMs === undefined ? Infinity : host.now() + opts.timeLimitMs,
       timeLimitMs: opts.timeLimitMs ?? 0,
+      raiseLimit: opts.raiseLimit ?? RAISE_IN_CLI,
       onTurn: opts.onTurn,
       onStep: recording && ((step) => recording.drove(step)),
     };
@@ -178,7 +184,11 @@ class ThrowSites {
 }
 
 /** The run met its wall-clock limit while it still waited on the simulation. */
-class TimeLimitReached extends Error {}
+class TimeLimitReached extends Error {
+  constructor(readonly limitMs: number, raiseLimit: string) {
+    super(limitStopMessage(limitMs, raiseLimit));
+  }
+}
 
 /** What drive() returns when the script ran to the end (a script may throw undefined, so not that). */
 const NO_FAILURE = Symbol("no failure");
@@ -192,12 +202,13 @@ class UnhandledRejection {
 interface DriveLimits {
   deadline: number;
   timeLimitMs: number;
+  raiseLimit: string;
   onTurn: (() => void) | undefined;
   /** Told what each step of driving came to (the op log's "drive" entries). */
   onStep?: ((step: DriveStep) => void) | undefined;
 }
 
-const NO_LIMITS: DriveLimits = { deadline: Infinity, timeLimitMs: 0, onTurn: undefined };
+const NO_LIMITS: DriveLimits = { deadline: Infinity, timeLimitMs: 0, raiseLimit: RAISE_IN_CLI, onTurn: undefined };
 
 /**
  * Run `epilogue` on a session whose script has ended (a replayed run: src/worker/replayed-run.ts), as runScenario
@@ -218,7 +229,7 @@ export async function runEpilogue(session: EngineSession, epilogue: (globals: Sc
  * rejection it left unhandled, the simulation being stuck, or an exception
  * inside the engine (a bug, reported as such).
  */
-async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, onTurn, onStep }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
+async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, timeLimitMs, raiseLimit, onTurn, onStep }: DriveLimits, start: () => Promise<void>): Promise<unknown> {
   let settled = false;
   let failure: unknown = NO_FAILURE;
   start().then(
@@ -236,7 +247,7 @@ async function drive(sim: Simulation, rejections: RejectionWatch, { deadline, ti
     if (unhandled) return new UnhandledRejection(unhandled.reason);
     if (settled) return failure;
     if (!sim.hasWaiters()) return new Error("the script waits for a promise that nothing in the simulation will ever settle");
-    if (host.now() > deadline) return new TimeLimitReached(`stopped after ${timeLimitMs} ms of wall-clock time (the time limit): does the script wait for too long a stretch of virtual time?`);
+    if (host.now() > deadline) return new TimeLimitReached(timeLimitMs, raiseLimit);
     let step: ReturnType<Simulation["drive"]>;
     try {
       step = sim.drive();
@@ -296,6 +307,7 @@ function errorOf(sim: Simulation, e: unknown, throwSites: ThrowSites): ScenarioE
     const inner = e.reason === undefined ? { message: "undefined" } : errorOf(sim, e.reason, throwSites);
     return { ...inner, message: `unhandled rejection: ${inner.message}` };
   }
+  if (e instanceof TimeLimitReached) return { message: e.message, limitMs: e.limitMs };
   if (e instanceof InternalError) return { message: `${oneLine(e.message)} (a bug in the playground, not in the script: ${reproduction(sim)})` };
   const err = e as { errno?: unknown; line?: unknown; stack?: unknown } | undefined;
   const message = e === undefined ? "the script threw undefined" : oneLine(e instanceof Error ? e.message || e.name : format(e));

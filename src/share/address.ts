@@ -18,16 +18,18 @@ export interface PageRun {
 }
 
 /** The controls as a link carries them: only those set, trimmed. */
-export function settingsOf(policy: string, disk: string, seed: string): LinkSettings {
+export function settingsOf(policy: string, disk: string, seed: string, limit = ""): LinkSettings {
   return {
     ...(policy ? { policy } : {}),
     ...(disk.trim() ? { disk: disk.trim() } : {}),
     ...(seed.trim() ? { seed: seed.trim() } : {}),
+    ...(limit.trim() ? { limit: limit.trim() } : {}),
   };
 }
 
+/** The same controls (the limit too: it changes no run that ends by itself, but a link carries it, so the address must follow it). */
 export function sameSettings(a: LinkSettings, b: LinkSettings): boolean {
-  return (a.policy ?? "") === (b.policy ?? "") && (a.disk ?? "") === (b.disk ?? "") && (a.seed ?? "") === (b.seed ?? "");
+  return (a.policy ?? "") === (b.policy ?? "") && (a.disk ?? "") === (b.disk ?? "") && (a.seed ?? "") === (b.seed ?? "") && (a.limit ?? "") === (b.limit ?? "");
 }
 
 export function originText(origin: Origin): { text: string; settings: LinkSettings } {

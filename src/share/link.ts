@@ -26,6 +26,8 @@ export interface LinkSettings {
   policy?: string;
   disk?: string;
   seed?: string;
+  /** The run limit in seconds, as the toolbar's box holds it (a link made before it existed runs with the script's own, else 10 s). */
+  limit?: string;
 }
 
 export interface SharedScenario {
@@ -88,6 +90,7 @@ interface Wire {
   p?: string;
   d?: string;
   s?: string;
+  l?: string;
   h?: string;
   e: string;
 }
@@ -98,6 +101,7 @@ function toWire(s: SharedScenario): Wire {
     ...(s.settings.policy ? { p: s.settings.policy } : {}),
     ...(s.settings.disk ? { d: s.settings.disk } : {}),
     ...(s.settings.seed ? { s: s.settings.seed } : {}),
+    ...(s.settings.limit ? { l: s.settings.limit } : {}),
     ...(s.traceHash ? { h: s.traceHash } : {}),
     e: s.engineVersion,
   };
@@ -126,7 +130,7 @@ function fromWire(json: Uint8Array): SharedScenario | string {
   const w = wire as Record<string, unknown>;
   // a policy may be a knob set (JSON), longer than the other settings
   const optional = (key: string) => w[key] === undefined || (typeof w[key] === "string" && w[key].length <= (key === "p" ? MAX_POLICY_CHARS : 200));
-  if (typeof w.t !== "string" || typeof w.e !== "string" || !["p", "d", "s", "h"].every(optional)) return NOT_A_SCENARIO;
+  if (typeof w.t !== "string" || typeof w.e !== "string" || !["p", "d", "s", "l", "h"].every(optional)) return NOT_A_SCENARIO;
   if (!ENGINE_VERSION_FORMAT.test(w.e)) return "the engine version it names is not a version (one reads like 0.4.0)";
   if (w.h && !TRACE_HASH_FORMAT.test(w.h as string)) return "the author's trace hash it carries is not a trace hash (lowercase hex)";
   const policyProblem = w.p ? policyTextProblem(currentPresetName(w.p as string)) : undefined;
@@ -135,6 +139,7 @@ function fromWire(json: Uint8Array): SharedScenario | string {
     ...(w.p ? { policy: currentPresetName(w.p as string) } : {}), // a link made before a preset was renamed still opens
     ...(w.d ? { disk: w.d as string } : {}),
     ...(w.s ? { seed: w.s as string } : {}),
+    ...(w.l ? { limit: w.l as string } : {}),
   };
   return { text: w.t, settings, ...(w.h ? { traceHash: w.h as string } : {}), engineVersion: w.e };
 }

@@ -16,9 +16,10 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary } from "../runner/run-scenario.ts";
 import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "../worker/protocol.ts";
 import { startEngineWorker } from "../worker/engine-worker-start.ts";
+import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
 import { checkReply, RunBudget } from "./reply-check.ts";
 
-export const TIME_LIMIT_MS = 10_000;
+export const TIME_LIMIT_MS = DEFAULT_LIMIT_S * 1000;
 /** The engine's worker ends a script that never waits a second after the limit; past this it is itself not answering. */
 const HARD_STOP_GRACE_MS = 3_000;
 /** How long Stop waits for the engine's worker to answer before terminating it. */
@@ -61,8 +62,8 @@ class PendingRun {
     return { type: "result", id: this.id, result: end.result, events: this.events, frames: this.frames, trees: this.trees, ms: end.ms, ...(end.statedir ? { statedir: end.statedir } : {}) };
   }
 
-  /** The run as far as it got, ended from outside for `reason`. */
-  cutShort(reason: string): RunResult {
+  /** The run as far as it got, ended from outside for `reason` (at the run limit `limitMs`, when that was it). */
+  cutShort(reason: string, limitMs?: number): RunResult {
     const last = this.frames.at(-1);
     const summary = this.summary;
     const logs = this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
@@ -71,7 +72,7 @@ class PendingRun {
       id: this.id,
       result: {
         ok: false,
-        error: { message: reason },
+        error: { message: reason, ...(limitMs === undefined ? {} : { limitMs }) },
         cutShort: true,
         logs,
         traceHash: summary?.events === this.events.length ? summary.traceHash : "",
@@ -107,7 +108,7 @@ export class EngineClient {
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
       // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
-      const timer = setTimeout(() => this.terminate(`stopped after ${timeLimitMs / 1000} s (the time limit): the engine did not answer`), timeLimitMs + HARD_STOP_GRACE_MS);
+      const timer = setTimeout(() => this.terminate(`${limitStopMessage(timeLimitMs, RAISE_IN_PAGE)} (the engine did not answer at the limit)`, timeLimitMs), timeLimitMs + HARD_STOP_GRACE_MS);
       this.pending = new PendingRun(id, resolve, timer, onProgress);
       void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs }));
     });
@@ -131,10 +132,10 @@ export class EngineClient {
   }
 
   /** End the run in progress by terminating the worker; a fresh one takes its place. */
-  private terminate(reason: string): void {
+  private terminate(reason: string, limitMs?: number): void {
     this.worker?.terminate();
     this.spawn();
-    this.endPending((run) => run.cutShort(reason));
+    this.endPending((run) => run.cutShort(reason, limitMs));
   }
 
   private endPending(result: (run: PendingRun) => RunResult): void {

@@ -83,7 +83,7 @@ const isTree = (v: unknown, depth = 200): boolean =>
   (v.children === undefined || (depth > 0 && Array.isArray(v.children) && each(v.children, (c) => isTree(c, depth - 1))));
 const isTrees: Check = (v) => isRecord(v) && Object.values(v).every((t) => isTree(t));
 
-const isError = shape({ message: str, errno: opt(str), line: opt(int) });
+const isError = shape({ message: str, errno: opt(str), line: opt(int), limitMs: opt(num) });
 const isSummary = shape({ logs: arrayOf(line), traceHash: (v) => typeof v === "string" && /^([0-9a-f]{16})?$/.test(v), events: int, disk: shape({ quota: num, used: num }), state: str, policy: str, seed: num });
 const isResult: Check = (v) => isSummary(v) && shape({ ok: bool, error: opt(isError), badInput: opt(bool), cutShort: opt(bool) })(v);
 const isStatedir = arrayOf(shape({ name: (v) => typeof v === "string" && /^(content|checkpoint)\.sqlite(-wal|-shm)?$/.test(v), bytes: (v) => v instanceof Uint8Array }));

@@ -6,6 +6,7 @@
  * `policy: { preset, ...knobs }`; anything computed is left unread.
  */
 import { formatSize } from "../engine/api/values.ts";
+import { writtenLimit } from "../engine/api/run-limit.ts";
 import { scenarioLiteral } from "../share/scenario-literal.ts";
 
 export interface ScriptSettings {
@@ -18,6 +19,8 @@ export interface ScriptSettings {
   /** As written ("4 MiB") or, for a number of bytes, formatted. */
   disk?: string;
   seed?: number;
+  /** The `limit` as written (run-limit.ts reads it; COMPUTED when it is there but not a literal). */
+  limit?: unknown;
 }
 
 /** Defaults of scenario({...}) (design.md §3): what a script that says nothing gets. */
@@ -30,6 +33,7 @@ export function scriptSettings(text: string): ScriptSettings {
   if (typeof literal.disk === "string") out.disk = literal.disk;
   else if (typeof literal.disk === "number") out.disk = formatSize(literal.disk);
   if (typeof literal.seed === "number") out.seed = literal.seed;
+  if (writtenLimit(literal) !== undefined) out.limit = writtenLimit(literal);
   if (typeof literal.policy === "string") out.policy = literal.policy;
   else if (literal.policy && typeof literal.policy === "object") {
     const preset = literal.policy.preset;

@@ -15,6 +15,7 @@ import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { resultOf, runEpilogue, type RunEnding, type ScenarioResult } from "../runner/run-scenario.ts";
+import { limitStopMessage, RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
 import { BadScriptMessage, checkEnd, checkEntry } from "./script-protocol.ts";
 
 /** How long after the time limit a script that never waits has its realm terminated. */
@@ -68,6 +69,8 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   let done = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let realm: { terminate(): void } | undefined;
+  /** The realm's first message came: its script has started. */
+  let heard = false;
 
   const finish = (ending: RunEnding, unverified = false) => {
     const outcome = resultOf(sim, logs, ending);
@@ -76,12 +79,12 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     resolve(unverified ? { ...outcome, cutShort: true, traceHash: "" } : outcome);
   };
   /** End the run from this side: the realm is gone, and what it replayed so far is the run. */
-  const end = (message: string, unverified = false) => {
+  const end = (message: string, unverified = false, limitMs?: number) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
     realm?.terminate();
-    finish({ error: { message }, cutShort: true }, unverified);
+    finish({ error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true }, unverified);
   };
   const ended = async (data: unknown) => {
     const claim = checkEnd(data);
@@ -101,6 +104,8 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     {
       message: (data) => {
         if (done) return;
+        if (!heard) armHardStop();
+        heard = true;
         try {
           const message = data as { type?: unknown; entries?: unknown };
           if (message?.type === "end") return void ended(data).catch((e: unknown) => end(String((e as Error).message ?? e), true));
@@ -113,7 +118,13 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
       failed: (reason) => end(`the script's realm failed: ${reason}`),
     },
   );
-  if (opts.timeLimitMs !== undefined && !done)
-    timer = setTimeout(() => end(`stopped after ${opts.timeLimitMs! / 1000} s (the time limit): does a loop never await the simulation?`), opts.timeLimitMs + HARD_STOP_GRACE_MS);
+  armHardStop();
   return { result, stop: (reason) => end(reason) };
+
+  /** (Re)start the clock of a script that never waits; its realm's own clock starts only when the script does, after the realm's start. */
+  function armHardStop(): void {
+    const limitMs = opts.timeLimitMs;
+    clearTimeout(timer);
+    if (limitMs !== undefined && !done) timer = setTimeout(() => end(limitStopMessage(limitMs, RAISE_IN_PAGE, true), false, limitMs), limitMs + HARD_STOP_GRACE_MS);
+  }
 }

@@ -166,6 +166,7 @@ const isError: Check = (v) =>
     message: (m) => typeof m === "string" && m.length <= MAX_ERROR_TEXT,
     errno: (e) => e === undefined || (typeof e === "string" && /^E[A-Z0-9]{1,15}$/.test(e)),
     line: isLine,
+    limitMs: (n) => n === undefined || (typeof n === "number" && n > 0),
   });
 
 /** The end of the script's run, as its worker sent it. */

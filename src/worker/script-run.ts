@@ -5,6 +5,7 @@
  */
 import type { LogEntry } from "../engine/api/op-log.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
+import { RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
 import { ProgressClock } from "../runner/progress.ts";
 import { loadTranspiler, runScenario } from "../runner/run-scenario.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
@@ -35,6 +36,7 @@ export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, sen
     overrides: request.overrides,
     retainTrace: false,
     ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
+    raiseLimit: RAISE_IN_PAGE,
     record: (entry) => {
       batch.push(entry);
       // a script may log or wait once and then spin for good: what it asked so far must be out by then

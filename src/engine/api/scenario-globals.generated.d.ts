@@ -9,6 +9,11 @@ interface ScenarioSettings {
   policy?: PresetName | RenamedPresetName | (Partial<Knobs> & { preset?: PresetName | RenamedPresetName });
   /** Seed of the run's PRNG (bytes(), job ids). Default 1. */
   seed?: number;
+  /**
+   * Wall-clock time the run may take, in seconds: `60` or `"60 s"`. Default 10, at most 600. A run past it is cut
+   * short (and so has no trace hash to share). Read from the script's text before the run: write it as a literal.
+   */
+  limit?: number | string;
 }
 
 /** Linux errno names the instance answers with. */

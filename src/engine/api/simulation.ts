@@ -70,8 +70,8 @@ interface Waiter {
 export class ScenarioInputError extends FluxError {}
 
 const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
-/** What scenario({...}) understands, derived from its type (option-keys.ts): any other key is refused. */
-const SETTING_KEYS = keysOf<ScenarioSettings>({ title: true, disk: true, policy: true, seed: true });
+/** What scenario({...}) understands, derived from its type (option-keys.ts): any other key is refused. `limit` is the runner's, read from the text before the run (run-limit.ts). */
+const SETTING_KEYS = keysOf<ScenarioSettings>({ title: true, disk: true, policy: true, seed: true, limit: true });
 let instances = 0;
 
 export class Simulation {

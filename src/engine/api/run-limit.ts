@@ -1,0 +1,84 @@
+/**
+ * The run limit: how much wall-clock time a run may take before it is cut short. A run's size is the user's
+ * question, so the limit is theirs to raise: `scenario({ limit: 60 })` in the script, the page's limit box, the
+ * CLI's --timeout-ms. It is read before the run (a limit must be known when the clock starts), from the script's
+ * text by the same literal reader that fills the page's controls, and it never enters the trace: a run that ends
+ * by itself is the same run under any limit.
+ */
+
+/** Seconds a run may take when nobody said otherwise. */
+export const DEFAULT_LIMIT_S = 10;
+/**
+ * The most a limit may be: ten minutes. Time is not what fills the page, a run's history is (it keeps every event);
+ * a run that makes events at the engine's full pace (about 54,000 a second: issue 24's 2,000 jobs, 947,334 events
+ * in the CLI's 17.6 s) meets the page's bound of 5 million events (reply-check.ts) well before, and is cut there.
+ */
+export const MAX_LIMIT_S = 600;
+
+/** A limit to run with, and the one line to show when the limit asked for could not be used. */
+export interface RunLimit {
+  seconds: number;
+  problem?: string;
+}
+
+/**
+ * Seconds from `60`, `"60"`, `"60 s"` or `"1.5 s"`, or why not. `what` names where the value came from in the
+ * line ("scenario(): limit", "the limit box").
+ */
+export function parseLimit(value: unknown, what: string): RunLimit {
+  const seconds = typeof value === "number" ? value : typeof value === "string" ? secondsOf(value) : NaN;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (!Number.isFinite(seconds)) return refused(`${what} ${shown} is not a number of seconds (write e.g. 60 or "60 s")`);
+  if (seconds <= 0) return refused(`${what} ${shown} is not above 0 seconds`);
+  if (seconds > MAX_LIMIT_S) return refused(`${what} ${shown} is above ${MAX_LIMIT_S} s, the longest run the page can hold`);
+  return { seconds };
+}
+
+/**
+ * The limit a run goes with: the control's when set (the page's box), else the script's `scenario({ limit })`,
+ * else the default. `written` is the value the script's literal holds for `limit` (undefined when it names none,
+ * `COMPUTED` when it names one the text reader cannot read).
+ */
+export function runLimit(control: string, written: unknown): RunLimit {
+  if (control.trim()) return parseLimit(control.trim(), "the limit box's");
+  if (written === undefined) return { seconds: DEFAULT_LIMIT_S };
+  if (written === COMPUTED) return refused("scenario(): limit is read from the script's text before the run, so it must be a literal (60 or \"60 s\"), not a computed value");
+  return parseLimit(written, "scenario(): limit");
+}
+
+/** What the script's settings hold for `limit` when it is there but computed. */
+export const COMPUTED = Symbol("computed");
+
+/** The `limit` of a script's scenario({...}) as its text reader found it (scenario-literal.ts leaves a computed value undefined). */
+export function writtenLimit(literal: Record<string, unknown> | undefined): unknown {
+  return literal && "limit" in literal ? (literal.limit ?? COMPUTED) : undefined;
+}
+
+/** The limit to offer after a run was cut at `seconds`: at least a minute, four times as long, never past the maximum. */
+export function raisedLimit(seconds: number): number | undefined {
+  if (seconds >= MAX_LIMIT_S) return undefined;
+  return Math.min(MAX_LIMIT_S, Math.max(60, seconds * 4));
+}
+
+/** How the page and the CLI raise the limit, for the message of a run it cut. */
+export const RAISE_IN_PAGE = "the page's run limit; raise it with scenario({ limit: 60 }) or the toolbar's limit box";
+export const RAISE_IN_CLI = "the run limit; raise it with scenario({ limit: 60 }) or --timeout-ms";
+
+/**
+ * Why a run was cut at its limit. It says the run was big, not wrong, unless it never once awaited the
+ * simulation (then a loop without await is the likely cause), and that its result depends on the machine.
+ */
+export function limitStopMessage(limitMs: number, raiseLimit: string, neverAwaited = false): string {
+  const where = neverAwaited ? ", inside a stretch of the script that never awaited the simulation (a loop without await?)" : "";
+  return `stopped after ${formatLimit(limitMs / 1000)} of wall-clock time, ${raiseLimit}${where}. A run cut short got as far as this machine's speed let it, so its trace hash cannot be shared as "same result"`;
+}
+
+/** How a limit reads in a message: "10 s", "1.5 s". */
+export const formatLimit = (seconds: number): string => `${+seconds.toFixed(3)} s`;
+
+const refused = (problem: string): RunLimit => ({ seconds: DEFAULT_LIMIT_S, problem: `${problem}; the run uses the default ${formatLimit(DEFAULT_LIMIT_S)}` });
+
+function secondsOf(text: string): number {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(s|sec|seconds?)?\s*$/i.exec(text);
+  return m ? Number(m[1]) : NaN;
+}

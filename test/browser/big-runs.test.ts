@@ -1,0 +1,80 @@
+/**
+ * Runs as big as the question (issue 24): a run cut at its limit says which limit and offers a longer one, and
+ * that re-run finishes; a link carries its limit (an old one opens with the default); while a run goes, its
+ * progress is in view and grows.
+ */
+import { describe, expect, it } from "vitest";
+import { run } from "../helpers.ts";
+import { encodeScenario } from "../../src/share/link.ts";
+import { ENGINE_VERSION } from "../../src/version.ts";
+import { openPage, setScenario } from "./launch.ts";
+import { page, problems, served, servePagePerFile } from "./page-per-file.ts";
+
+servePagePerFile(".tmp/dist-big-runs");
+
+/** About 27,000 events: seconds of work on any machine, far more than 0.3 s, far less than a minute. */
+const BIG = `scenario({ disk: "16 MiB", limit: 0.3 });
+await flux.start();
+for (let i = 0; i < 3000; i++) {
+  await kvs.put("k" + (i % 50), i);
+  await sim.advance(100);
+}
+log("all 3000 done");
+`;
+
+const runs = async () => Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
+
+describe("the run limit", () => {
+  it("a run cut at a small limit says which limit stopped it, and the offered re-run with a longer one finishes", async () => {
+    await setScenario(page, BIG);
+    const before = await runs();
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 1}"]`, { state: "attached", timeout: 60_000 });
+    await expect
+      .poll(() => page.textContent('[data-testid="run-error"]'))
+      .toMatch(/stopped after 0\.3 s of wall-clock time, the page's run limit; raise it with scenario\(\{ limit: 60 \}\) or the toolbar's limit box\. .* cannot be shared as "same result"/);
+    const offer = page.locator('[data-testid="raise-limit"]');
+    await expect.poll(() => offer.textContent()).toBe("Run again with a 60 s limit");
+    await offer.click();
+    // the box now holds the limit the re-run went with, marked as an override of the script's 0.3 s
+    await expect.poll(() => page.inputValue('[data-testid="limit"]')).toBe("60");
+    await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 2}"]`, { state: "attached", timeout: 90_000 });
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("all 3000 done");
+    await expect.poll(() => page.locator('[data-testid="run-error"]').count()).toBe(0);
+    const headless = await run(BIG.replace("limit: 0.3", "limit: 60"));
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe(headless.traceHash);
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it("a bad limit in the box is one line, and the run goes with the script's", async () => {
+    await setScenario(page, `await flux.start();\nlog("short run");\n`);
+    await page.fill('[data-testid="limit"]', "-5");
+    const before = await runs();
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 1}"]`, { state: "attached", timeout: 60_000 });
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain(`the limit box's "-5" is not above 0 seconds; the run uses the default 10 s`);
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("short run");
+    await page.fill('[data-testid="limit"]', "");
+  }, 120_000);
+
+  it("a link carries its limit and replays as the same result; a link made before the limit opens with the box empty", async () => {
+    const text = `scenario({ disk: "1 MiB" });\nawait flux.start();\nawait kvs.put("a", 1, { sync: true });\n`;
+    const headless = await run(text);
+    const withLimit = await encodeScenario({ text, settings: { limit: "60" }, traceHash: headless.traceHash, engineVersion: ENGINE_VERSION });
+    const opened = await openPage(served, { fragment: `#s=${withLimit}` });
+    await opened.page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+    await expect.poll(() => opened.page.inputValue('[data-testid="limit"]')).toBe("60");
+    await opened.page.click('[data-testid="run"]');
+    await opened.page.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { state: "attached", timeout: 60_000 });
+    await expect.poll(() => opened.page.textContent('[data-testid="notice"]')).toContain("Same result as when shared");
+    await opened.page.context().close();
+
+    const old = await encodeScenario({ text, settings: {}, traceHash: headless.traceHash, engineVersion: ENGINE_VERSION });
+    const reopened = await openPage(served, { fragment: `#s=${old}` });
+    await reopened.page.waitForSelector('[data-testid="editor"][data-editor="monaco"]', { timeout: 30_000 });
+    await expect.poll(() => reopened.page.getAttribute('[data-testid="limit"]', "placeholder")).toBe("10 s");
+    await expect.poll(() => reopened.page.inputValue('[data-testid="limit"]')).toBe("");
+    expect([...opened.problems, ...reopened.problems]).toEqual([]);
+    await reopened.page.context().close();
+  }, 120_000);
+});
