@@ -20,11 +20,27 @@ import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_PAGE } from "../engine/api/
 import { checkReply, RunBudget } from "./reply-check.ts";
 
 export const TIME_LIMIT_MS = DEFAULT_LIMIT_S * 1000;
-/** The engine's worker ends a script that never waits a second after the limit; past this it is itself not answering. */
+/**
+ * The engine's worker ends a script that never waits a second after the limit; once the limit has passed, a worker
+ * that has sent nothing for this long is itself not answering. One that still sends is only behind (a big run's
+ * history streams for a while after its script stopped) and is waited for.
+ */
 const HARD_STOP_GRACE_MS = 3_000;
 /** How long Stop waits for the engine's worker to answer before terminating it. */
 const SOFT_STOP_MS = 1_000;
+/** The page hears of a running run's progress at most this often (4 a second: enough to follow, and it leaves the cores to the run). */
 const PROGRESS_EVERY_MS = 250;
+
+/** A running run as far as it got (a new object each report; `events` is one list that grows in place). */
+export interface LiveRun {
+  events: readonly TraceEvent[];
+  count: number;
+  /** Every layer after the newest event that changed one. */
+  frame: Frame | undefined;
+  /** When the run was asked for (performance.now()), and the limit it runs under. */
+  started: number;
+  limitMs: number;
+}
 
 /** A run in progress: what its worker has sent so far. */
 class PendingRun {
@@ -37,25 +53,30 @@ class PendingRun {
   /** Stop was asked for: the worker is terminated if it does not answer in time. */
   stopping: { reason: string; timer: ReturnType<typeof setTimeout> } | undefined;
   private reported = -Infinity;
+  /** The watchdog of a worker that stops answering after the limit. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the worker last sent a piece of this run (performance.now()). */
+  lastHeard = performance.now();
 
   constructor(
     readonly id: number,
     readonly resolve: (r: RunResult) => void,
-    readonly timer: ReturnType<typeof setTimeout>,
-    /** Told after each chunk, with the events so far (one list, growing). */
-    readonly onProgress: ((events: readonly TraceEvent[]) => void) | undefined,
+    readonly limitMs: number,
+    /** Told after a chunk, at most every PROGRESS_EVERY_MS, with the run so far. */
+    readonly onProgress: ((live: LiveRun) => void) | undefined,
   ) {}
 
   add(chunk: RunChunk): void {
+    this.lastHeard = performance.now();
     for (const e of chunk.events) this.events.push(e);
     for (const f of chunk.frames) this.frames.push(f);
     Object.assign(this.trees, chunk.trees);
     this.summary = chunk.summary ?? this.summary;
-    // the page redraws on each report: a few times a second is enough to follow, and leaves the cores to the run
+    // the page redraws on each report
     const now = performance.now();
     if (now - this.reported < PROGRESS_EVERY_MS) return;
     this.reported = now;
-    this.onProgress?.(this.events);
+    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs });
   }
 
   finished(end: RunEnd): RunResult {
@@ -103,14 +124,26 @@ export class EngineClient {
   }
 
   /** Run a scenario. Always answers with a result: a run stopped or cut short answers with what it had, and why it ended. */
-  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS, onProgress?: (events: readonly TraceEvent[]) => void): Promise<RunResult> {
+  run(text: string, overrides: RunOverrides, timeLimitMs = TIME_LIMIT_MS, onProgress?: (live: LiveRun) => void): Promise<RunResult> {
     if (this.pending) this.stop("a new run started");
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
       // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
-      const timer = setTimeout(() => this.terminate(`${limitStopMessage(timeLimitMs, RAISE_IN_PAGE)} (the engine did not answer at the limit)`, timeLimitMs), timeLimitMs + HARD_STOP_GRACE_MS);
-      this.pending = new PendingRun(id, resolve, timer, onProgress);
-      void this.start().then(() => this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs }));
+      const pending = (this.pending = new PendingRun(id, resolve, timeLimitMs, onProgress));
+      const watch = (wait: number) => {
+        pending.timer = setTimeout(() => {
+          const quiet = performance.now() - pending.lastHeard;
+          if (quiet < HARD_STOP_GRACE_MS) return watch(HARD_STOP_GRACE_MS - quiet);
+          this.terminate(`${limitStopMessage(timeLimitMs, RAISE_IN_PAGE)} (the engine did not answer at the limit)`, timeLimitMs);
+        }, wait);
+      };
+      void this.start().then(() => {
+        if (this.pending !== pending) return; // stopped while the engine loaded
+        // the limit counts from here: the engine's start (compiling SQLite, seconds on a busy machine) is not the run's
+        pending.lastHeard = performance.now();
+        watch(timeLimitMs + HARD_STOP_GRACE_MS);
+        this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs });
+      });
     });
   }
 

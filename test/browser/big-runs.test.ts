@@ -78,3 +78,29 @@ describe("the run limit", () => {
     await reopened.page.context().close();
   }, 120_000);
 });
+
+describe("a run in progress", () => {
+  it("shows its events counter growing in the stack's head, and no view shows the run before as this one", async () => {
+    await setScenario(page, `await flux.start();\nlog("a short run first");\n`);
+    const before = await runs();
+    await page.click('[data-testid="run"]');
+    await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 1}"]`, { state: "attached", timeout: 60_000 });
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toMatch(/^[0-9a-f]{16}$/);
+
+    await setScenario(page, BIG.replace("limit: 0.3", "limit: 120"));
+    await page.click('[data-testid="run"]');
+    const counter = '[data-testid="run-progress"]';
+    const eventsNow = async () => Number(await page.getAttribute(counter, "data-events"));
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute("data-events") ?? 0) > 0, counter, { timeout: 60_000 });
+    const first = await eventsNow();
+    // while it goes: the counter grows, and the previous run's hash and timeline are gone
+    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel as string)?.getAttribute("data-events") ?? 0) > (n as number), [counter, first] as const, { timeout: 60_000 });
+    await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^\s*running: \d+ events so far/);
+    await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe("");
+    await expect.poll(() => page.textContent(counter)).toMatch(/events .*virtual t = [\d.]+ s .* s of its 120 s limit .*MiB of 16\.00 MiB/s);
+    await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 2}"]`, { state: "attached", timeout: 120_000 });
+    await expect.poll(() => page.locator(counter).count()).toBe(0);
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("all 3000 done");
+    expect(problems).toEqual([]);
+  }, 240_000);
+});
