@@ -29,7 +29,7 @@ export async function runRecorded(text: string): Promise<ScenarioResult & { trac
     for (const frame of chunk.frames) frames.push(frame);
     Object.assign(trees, chunk.trees);
   });
-  const result = await run(text, { onBroker: (broker) => recorder.attach(broker) });
+  const result = await run(text, { onBroker: (broker) => recorder.attach(broker), beforeDispose: () => recorder.end() });
   recorder.flush();
   return { ...result, frames, trees };
 }

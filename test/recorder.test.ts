@@ -7,12 +7,17 @@
  * counts of events, frames and trees; for objects keyed by the raw digest as flux-core keys them (smaller
  * database pages: t0090 two failed write-backs and 6 events fewer, their database 1,888,256 -> 1,540,096 bytes);
  * and for the statedir counted in tmpfs's 4 KiB pages (issue #19: every frame's disk figures move, the same
- * events; a frame more where a write crossed into a new page)). A change to what a frame or tree holds, or to the engine, changes
+ * events; a frame more where a write crossed into a new page); and for the trees kept past the first 400 roots at
+ * markers and at the end (issue 24: 450 puts keep one tree more, the last root's; the other scripts publish fewer
+ * than 400 roots and keep what they kept)). A change to what a frame or tree holds, or to the engine, changes
  * them: then check the timeline by eye and pin the new hashes.
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { runRecorded, script } from "./helpers.ts";
+import { markersOf } from "../src/ui/chart/chart-data.ts";
+import { lastAtOrBefore } from "../src/ui/history.ts";
+import { MAX_MARKER_TREES, MAX_TREES } from "../src/worker/protocol.ts";
 
 const PINNED: Record<string, { events: number; frames: number; trees: number; hash: string }> = {
   "first.ts": { events: 372, frames: 128, trees: 11, hash: "14465764564b67af" },
@@ -43,6 +48,24 @@ describe("the recorder's history", () => {
 
   it("is unchanged for 450 puts (past the cap on trees)", async () => {
     const r = await runRecorded(MANY_PUTS);
-    expect({ events: r.trace.length, frames: r.frames.length, trees: Object.keys(r.trees).length, hash: hashOf(r) }).toEqual({ events: 9077, frames: 3839, trees: 400, hash: "058a9880fe827bdf" });
+    expect(r.trees[r.frames.at(-1)!.kvs!.rootref], "the last root's tree").toBeDefined();
+    expect({ events: r.trace.length, frames: r.frames.length, trees: Object.keys(r.trees).length, hash: hashOf(r) }).toEqual({ events: 9077, frames: 3839, trees: 401, hash: "dcb60fba11b4dbb9" });
+  });
+
+  it("keeps the trees of every marker's roots past the first 400 roots (a crash, a start, checkpoints, ENOSPC, the end)", async () => {
+    const text = `scenario({ disk: "16 MiB" });\nawait flux.start();\nfor (let i = 0; i < 420; i++) await kvs.put("k" + (i % 40), i);\nawait flux.crash();\nawait flux.start();\nawait kvs.put("after", 1);\ndisk.fill();\nfor (let i = 0; i < 5; i++) await kvs.put("big" + i, bytes(60000), { sync: true }).catch(() => {});\nawait sim.settle();\n`;
+    const r = await runRecorded(text);
+    // where the run's 401st root appeared: past it, only markers keep trees
+    const roots = new Set<string>();
+    const pastCap = r.frames.find((f) => f.kvs && roots.add(f.kvs.rootref).size > MAX_TREES)!.i;
+    const late = markersOf(r.trace, r.frames).filter((m) => m.i > pastCap);
+    expect(new Set(late.map((m) => m.kind))).toEqual(new Set(["crash", "start", "checkpoint", "enospc"]));
+    for (const m of late) {
+      const frame = lastAtOrBefore(r.frames, m.i)!;
+      if (frame.kvs) expect(r.trees[frame.kvs.rootref], `${m.label} at event ${m.i + 1}`).toBeDefined();
+      if (frame.checkpoint) expect(r.trees[frame.checkpoint.rootref], `the checkpoint at ${m.label}`).toBeDefined();
+    }
+    expect(r.trees[r.frames.at(-1)!.kvs!.rootref], "the end's root").toBeDefined();
+    expect(Object.keys(r.trees).length).toBeLessThanOrEqual(MAX_TREES + MAX_MARKER_TREES);
   });
 });

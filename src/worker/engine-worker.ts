@@ -50,11 +50,14 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
       recorder.attach(broker);
     },
     onTurn: () => recorder.turn(),
-    beforeDispose: () => (statedir = instance ? sqliteFilesOf(instance) : []),
+    beforeDispose: () => {
+      recorder.end();
+      statedir = instance ? sqliteFilesOf(instance) : [];
+    },
   }));
   const result = await run.result;
   if (current === run) current = undefined;
-  recorder.flush();
+  recorder.flush(); // a run that never made its instance has no end to keep
   post({ type: "end", id: request.id, result, ms: performance.now() - started, statedir }, statedir.map((f) => f.bytes.buffer));
 };
 

@@ -162,5 +162,7 @@ export interface CheckResult {
   outcome: { ok: true; report: CheckReport } | { ok: false; problem: string };
 }
 
-/** Past this many roots the recorder captures no more trees (a long run publishes thousands). */
+/** The recorder keeps the trees of a run's first this many roots (a long run publishes thousands)... */
 export const MAX_TREES = 400;
+/** ...and past them, those of the roots current or checkpointed at a marker and at the end, up to this many more (docs/ux.md: the memory this bounds). */
+export const MAX_MARKER_TREES = 1000;

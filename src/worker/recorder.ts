@@ -1,18 +1,22 @@
 /**
  * Records a run for the page while it happens: every trace event, a compact
- * frame of every layer after each event that changed one, and the hash tree
- * of each root the kvs publishes or checkpoints (captured once: a root never
- * changes). What it recorded goes out in chunks as the run goes, so a run
- * whose worker is terminated (Stop, the time limit) keeps all but its last
- * moments.
+ * frame of every layer after each event that changed one, and hash trees
+ * (captured once per root: a root never changes): of each root the kvs
+ * publishes or checkpoints among a run's first MAX_TREES, and past those, of
+ * the current and checkpointed roots at each marker (start, shutdown, crash,
+ * a failed call, ENOSPC, a failed write-back, a new checkpoint) and at the
+ * end, up to MAX_MARKER_TREES more. What it recorded goes out in chunks as the
+ * run goes, so a run whose worker is terminated (Stop, the time limit) keeps
+ * all but its last moments.
  */
 import type { Broker, BrokerSnapshot } from "../engine/broker/broker.ts";
 import type { DiskFile } from "../engine/disk/disk.ts";
 import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { ProgressClock } from "../runner/progress.ts";
-import { MAX_TREES, type Frame, type RunChunk, type TreeNode } from "./protocol.ts";
+import { MAX_MARKER_TREES, MAX_TREES, type Frame, type RunChunk, type TreeNode } from "./protocol.ts";
 import { SharedNodes } from "./shared-nodes.ts";
+import { DiskFullStreak } from "./marker-events.ts";
 
 /** Trees are for looking at: past this many nodes a tree shows "…". */
 const MAX_TREE_NODES = 160;
@@ -37,6 +41,13 @@ export class Recorder {
   private lastFiles = "";
   private lastFrame: Frame | undefined;
   private index = 0;
+  private broker: Broker | undefined;
+  /** Trees captured past the first MAX_TREES roots, at markers. */
+  private markerTrees = 0;
+  private lastCheckpoint: string | undefined;
+  private readonly diskFull = new DiskFullStreak();
+  /** The last write-back failed: the failures after it are the same moment until one is stored. */
+  private writeBackFailing = false;
   // no burst: a chunk costs a structured clone on both sides, and the frames of a short run's last moments are all on the timeline anyway
   private readonly clock = new ProgressClock(50, 5000, 0);
   /** Directory blobs decoded for trees, by blobref (a blob never changes; successive roots share most of their directories). */
@@ -48,6 +59,7 @@ export class Recorder {
   constructor(private readonly send: (chunk: ChunkContent) => void) {}
 
   attach(broker: Broker): void {
+    this.broker = broker;
     broker.trace.onEvent((e) => {
       this.onEvent(broker, e);
       if (this.events.length % CLOCK_EVERY === 1 && this.clock.due(this.events.length)) this.flush();
@@ -57,6 +69,12 @@ export class Recorder {
   /** A moment to send what piled up, if it is time (the script is about to go on, and may never yield again). */
   turn(): void {
     if (this.clock.due(this.events.length)) this.flush();
+  }
+
+  /** The run has ended (its instance not yet disposed): keep the trees of where it ended, and send the rest. */
+  end(): void {
+    if (this.broker && this.index > 0) this.captureMoment(this.broker, this.broker.snapshot(false), true);
+    this.flush();
   }
 
   /** Send whatever was recorded since the last chunk. */
@@ -86,9 +104,27 @@ export class Recorder {
       this.lastKey = key;
       this.lastFiles = files;
     }
+    // a new checkpoint is a marker too (the chart marks the frame it appears in)
+    const checkpoint = s.backing?.lastCheckpoint?.rootref;
+    const newCheckpoint = checkpoint !== undefined && checkpoint !== this.lastCheckpoint;
+    if (checkpoint !== undefined) this.lastCheckpoint = checkpoint;
+    if (newCheckpoint || isMarker(e) || this.diskFull.firstRefusal(e) || this.firstFailedWriteBack(e)) this.captureMoment(broker, s);
     if (e.kind === "state" && e.subject === "kvs.root") this.capture(broker, e.value.split(" ")[1]!);
-    const checkpoint = s.backing?.lastCheckpoint;
-    if (checkpoint) this.capture(broker, checkpoint.rootref);
+  }
+
+  /** The first write-back refused (ENOSPC, EIO...) after one was stored. */
+  private firstFailedWriteBack(e: TraceEvent): boolean {
+    if (e.kind !== "reply" || e.topic !== "content-backing.store") return false;
+    const first = e.errno !== undefined && !this.writeBackFailing;
+    this.writeBackFailing = e.errno !== undefined;
+    return first;
+  }
+
+  /** A moment worth looking at: keep the trees of its current and checkpointed roots, whatever their number. */
+  private captureMoment(broker: Broker, s: BrokerSnapshot, atEnd = false): void {
+    const kind = atEnd ? "end" : "marker";
+    if (s.kvs?.root) this.capture(broker, s.kvs.root.rootref, kind);
+    if (s.backing?.lastCheckpoint) this.capture(broker, s.backing.lastCheckpoint.rootref, kind);
   }
 
   private decodedDir(ref: string, data: Uint8Array | undefined): TreeObj | undefined {
@@ -100,8 +136,13 @@ export class Recorder {
     return this.decoded.get(ref);
   }
 
-  private capture(broker: Broker, rootref: string): void {
-    if (this.captured.has(rootref) || this.captured.size >= MAX_TREES) return;
+  /** Keep the tree of `rootref`: one of the first MAX_TREES, a marker's up to MAX_MARKER_TREES more, and the end's always. */
+  private capture(broker: Broker, rootref: string, why: "published" | "marker" | "end" = "published"): void {
+    if (this.captured.has(rootref)) return;
+    if (this.captured.size >= MAX_TREES && why !== "end") {
+      if (why === "published" || this.markerTrees >= MAX_MARKER_TREES) return;
+      this.markerTrees++;
+    }
     this.captured.add(rootref);
     let budget = MAX_TREE_NODES;
     const walk = (name: string, obj: TreeObj, ref: string | null): TreeNode => {
@@ -128,6 +169,12 @@ export class Recorder {
     };
     this.trees[rootref] = this.sharedNodes.share(walk("(root)", { ver: 1, type: "dirref", data: [rootref] }, rootref));
   }
+}
+
+/** The events the chart marks (chart-data.ts: markersOf, with ENOSPC left to DiskFullStreak): where the trees are looked at. */
+function isMarker(e: TraceEvent): boolean {
+  if (e.kind === "state") return e.subject === "broker" && (e.value === "rc1" || e.value === "rc3" || e.value === "failed");
+  return e.kind === "api" && (e.call === "flux.crash()" || e.outcome !== "ok");
 }
 
 /** What a frame shows of a snapshot, as a list of values (time and event index left out: they always change). */

@@ -7,6 +7,7 @@
  */
 import type { TraceEvent } from "../../engine/sim/trace.ts";
 import type { Frame } from "../../worker/protocol.ts";
+import { DiskFullStreak } from "../../worker/marker-events.ts";
 
 /** Kinds of statedir file, stacked bottom to top in this order (the disk gauge's colours). */
 export const DISK_KINDS = ["content-sqlite", "wal", "checkpoint-db", "reserve", "other"] as const;
@@ -71,21 +72,15 @@ export interface Marker {
 /** The moments worth jumping to, in trace order. */
 export function markersOf(events: readonly TraceEvent[], frames: readonly Frame[], error?: { message: string }): Marker[] {
   const out: Marker[] = [];
-  // a full disk refuses every write until something changes: mark only the first refusal after a write got through
-  // or the disk changed (a fill, a removal, a new quota)
-  let diskFullMarked = false;
+  const diskFull = new DiskFullStreak();
   events.forEach((e, i) => {
-    if ((e.kind === "reply" && e.topic === "content-backing.store" && !e.errno) || (e.kind === "disk" && e.op !== "write-refused")) diskFullMarked = false;
+    if (diskFull.firstRefusal(e)) return void out.push({ i, kind: "enospc", label: `ENOSPC: a write to ${e.path} refused` });
     if (e.kind === "state" && e.subject === "broker") {
       if (e.value === "rc1") out.push({ i, kind: "start", label: "start (rc1)" });
       else if (e.value === "rc3") out.push({ i, kind: "shutdown", label: "shutdown (rc3)" });
       else if (e.value === "failed") out.push({ i, kind: "failed", label: "the instance failed" });
     } else if (e.kind === "api" && e.call === "flux.crash()") out.push({ i, kind: "crash", label: "crash (the broker dies)" });
     else if (e.kind === "api" && e.outcome !== "ok") out.push({ i, kind: "failed-call", label: `${e.call} failed: ${e.outcome}` });
-    else if (e.kind === "disk" && e.op === "write-refused" && e.errno === "ENOSPC" && !diskFullMarked) {
-      diskFullMarked = true;
-      out.push({ i, kind: "enospc", label: `ENOSPC: a write to ${e.path} refused` });
-    }
   });
   let previous: string | undefined;
   for (const frame of frames) {
