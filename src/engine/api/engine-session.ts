@@ -353,10 +353,14 @@ export class EngineSession implements EnginePort {
   }
 
   private removeFile(name: Data): DiskFileInfo {
-    const d = this.sim.broker.disk;
+    const broker = this.sim.broker;
+    const d = broker.disk;
     const found = typeof name === "string" ? d.file(name) : undefined;
     if (!found) throw new FluxError("ENOENT", `disk.remove: ${String(name)}: No such file or directory`);
-    if (found.owner !== "other") throw new FluxError("EPERM", `disk.remove: ${found.name} belongs to ${found.owner}; only other consumers' files can be removed`);
+    if (d.isBeingWritten(found.name)) throw new FluxError("EBUSY", `disk.remove: ${found.name}: flux-dump is still writing it; wait for rc3 to finish`);
+    if (found.owner !== "other" && found.owner !== "content-dump" && isUp(broker)) {
+      throw new FluxError("EBUSY", `disk.remove: ${found.name}: ${found.owner} holds it open while the instance is ${broker.state}; flux.shutdown() first`);
+    }
     d.remove(found.name);
     this.diskEvent("remove", `statedir/${found.name}`, found.bytes);
     return publicFile(found);
@@ -508,7 +512,7 @@ function checkFileName(name: unknown): string {
 }
 
 function publicFile(file: DiskFileInfo): DiskFileInfo {
-  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner };
+  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner, ...(file.link === undefined ? {} : { link: file.link }) };
 }
 
 /** An optional whole-number option of jobs.submit, from `min` to `max`. */
