@@ -279,3 +279,61 @@ describe("system instance: rc3's content-dump", () => {
     );
   });
 });
+
+describe("system instance: rc1's restore", () => {
+  it("restores from RESTORE into a truncated content.sqlite, runs no fsck, removes RESTORE and keeps the .tgz; the checkpoints start again at 0", async () => {
+    await runOk(
+      `{ instance: "system" }`,
+      `await flux.start();
+       await kvs.put("a", "inline");
+       await kvs.put("dir.big", bytes(100_000, 3));
+       await kvs.symlink("lnk", "a");
+       await kvs.put("x.y.z", { n: 1 });
+       for (let i = 0; i < 5; i++) await kvs.sync();
+       expect((await flux.checkpoints()).length).toBeGreaterThan(3);
+       await flux.shutdown();
+       await sim.advance(60_000);
+       const before = flux.dmesg().length;
+       await flux.start();
+       const lines = flux.dmesg().slice(before);
+       expect(lines.filter((l) => l.includes("restoring content from /var/lib/flux/dump/20261124_000000.tgz"))).toHaveLength(1);
+       expect(lines.filter((l) => l.includes("Checking integrity"))).toEqual([]);
+       expect(await kvs.get("a")).toBe("inline");
+       expect(await kvs.get("dir.big")).toEqual(bytes(100_000, 3));
+       expect(await kvs.get("lnk")).toBe("inline");
+       expect(await kvs.get("x.y.z")).toEqual({ n: 1 });
+       // the history is what this start wrote: the restore's checkpoint (sequence 0) and rc1's after it
+       const checkpoints = await flux.checkpoints();
+       expect(checkpoints.at(-1)!.sequence).toBe(0);
+       expect(checkpoints.length).toBeLessThanOrEqual(3);
+       expect(disk.files().map((f) => f.name).filter((n) => n.startsWith("dump/"))).toEqual(["dump/20261124_000000.tgz"]);
+       expect((await flux.fsck()).ok).toBe(true);`,
+    );
+  });
+
+  it("a restore on a full disk fails after truncating the database (exit 42, RESTORE stays); once space is freed the next start restores everything (issue 18)", async () => {
+    await runOk(
+      `{ instance: "system", disk: "8 MiB" }`,
+      `await flux.start();
+       await kvs.put("a", "inline");
+       await kvs.put("big", bytes(2_000_000, 3));
+       await flux.shutdown();
+       const dbBefore = disk.files().find((f) => f.name === "content.sqlite")!.bytes;
+       const fill = disk.fill();
+       await sim.advance(60_000);
+       await expect(flux.start()).rejects.toThrow("rc1.0: restore: bash: exited with exit status 1");
+       expect(flux.exitCode).toBe(42);
+       expect(flux.dmesg("rc1.0: flux-restore: error updating checkpoint: error flushing content")).toHaveLength(1);
+       // the old database is gone (what is left is what the failed restore wrote): the dump is the only copy
+       expect(disk.files().find((f) => f.name === "content.sqlite")!.bytes).toBeLessThan(dbBefore);
+       expect(disk.files().find((f) => f.name === "dump/RESTORE")?.link).toBe("20261124_000000.tgz");
+       disk.remove(fill);
+       await sim.advance(60_000);
+       await flux.start();
+       expect(await kvs.get("big")).toEqual(bytes(2_000_000, 3));
+       expect(await kvs.get("a")).toBe("inline");
+       expect(disk.files().some((f) => f.name === "dump/RESTORE")).toBe(false);`,
+    );
+  });
+});
+

@@ -30,6 +30,7 @@ import { InstanceServices } from "../workload/instance-services.ts";
 import { JobQueue } from "../workload/job-queue.ts";
 import { Startlog } from "./startlog.ts";
 import { runContentDump } from "./content-dump.ts";
+import { restoreTarget, runRestore } from "./content-restore.ts";
 import { EXIT_KILLED, EXIT_NORESTART, type InstanceKind, Systemd, TIMEOUT_STOP_MS } from "./systemd.ts";
 
 export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
@@ -176,18 +177,23 @@ export class Broker {
     this.setState("rc1");
     this.exitCode = undefined;
     this.dumpAtStop = this.systemd !== undefined;
+    // check-restore (content.restore=auto on a system instance): a dump/RESTORE link means content-sqlite loads with truncate
+    const restoreFrom = this.systemd ? restoreTarget(this.disk) : undefined;
+    let restored = false;
     this.startHeartbeat();
     if (!this.bus.serves("broker.fail-hard")) this.log.serve("broker.fail-hard", (msg) => this.onFailHard(msg));
     const h = (name: string) => this.bus.endpoint(name);
     this.content = this.make(new ContentCache(h("content"), this.knobs));
-    this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs));
+    this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs, restoreFrom !== undefined));
     this.kvsModule = this.make(new Kvs(h("kvs"), this.knobs));
     const startlog = new Startlog(h("startlog"));
     const services = new InstanceServices(h("resource"), h("job-manager"), this.knobs, this.queue);
     const steps: Step[] = [
       this.loadStep(this.content),
       this.loadStep(this.backing),
-      { name: "fsck", run: (next) => this.fsckAtStart(next) },
+      ...(restoreFrom === undefined ? [] : [this.restoreStep(restoreFrom, () => (restored = true))]),
+      // rc1.py: no fsck after a restore (the dump came from a clean stop)
+      { name: "fsck", run: (next) => (restored ? next() : this.fsckAtStart(next)) },
       this.loadStep(this.kvsModule),
       {
         name: "job-manager",
@@ -221,11 +227,28 @@ export class Broker {
     });
   }
 
-  /** After a failed rc1, rc3 runs what still applies: content-flush if content-sqlite is loaded, and content-dump. */
+  /** rc1's restore task: flux restore --checkpoint from the dump RESTORE names, then RESTORE unlinked. */
+  private restoreStep(dumpfile: string, onRestored: () => void): Step {
+    const say = (level: "info" | "err", text: string) => this.log.log(level, `rc1.0: ${text}`);
+    return {
+      name: "restore",
+      run: (next) =>
+        runRestore({ disk: this.disk, h: this.bus.endpoint("flux-restore"), say }, dumpfile, (errno, text, restored) => {
+          if (restored) onRestored();
+          next(errno, text);
+        }),
+    };
+  }
+
+  /**
+   * After a failed rc1, rc3's content-dump still runs. Its content-flush does not here: after a failed restore
+   * the cache holds dirty blobs whose write-back failed, and the model's flush then waits for ever (0.88's does,
+   * flux-model.md §11.6), while issue 18 measured that start exit 42 (docs/system.md, Known differences).
+   */
   private dumpAfterFailedStart(then: () => void): void {
     if (!this.dumpAtStop) return then();
     this.setState("rc3");
-    this.runSteps("rc3", [this.contentFlushStep(), this.contentDumpStep()], () => then());
+    this.runSteps("rc3", [this.contentDumpStep()], () => then());
   }
 
   private contentFlushStep(): Step {

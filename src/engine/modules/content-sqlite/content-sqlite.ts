@@ -103,6 +103,8 @@ export class ContentSqlite implements FluxModule {
     private readonly sql: SqlJsWithFS,
     private readonly disk: Disk,
     private readonly knobs: Knob,
+    /** The module's `truncate` argument (rc1 gives it before a restore): the database is unlinked before it is opened (its WAL is not). */
+    private readonly truncate = false,
   ) {}
 
   get dbfile(): string {
@@ -166,6 +168,7 @@ export class ContentSqlite implements FluxModule {
       ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, ` ${cp}.$1(`)],
       ...(cp === "checkpt" ? this.preallocateSteps() : []),
     ];
+    if (this.truncate && this.disk.exists(DB_FILE)) this.disk.remove(DB_FILE);
     // sql.js opens its own scratch database first; ours is attached as "content", the only schema with these tables.
     this.db = new this.sql.Database();
     for (const [site, statement] of steps) {
