@@ -168,6 +168,12 @@ interface DiskApi {
    * @example disk.load({ "content.sqlite": db, "content.sqlite-wal": wal }); await flux.start();
    */
   load(files: Record<string, Uint8Array>): DiskFileInfo[];
+  /**
+   * Damage the statedir while the instance is down: delete the blobs of `key`'s value (as of the newest checkpoint)
+   * from content.sqlite, as `sqlite3 content.sqlite "DELETE FROM objects WHERE hash = ..."` would. The next start's
+   * fsck finds "<key>: missing blobref(s)". Answers the blobrefs deleted. EINVAL for a value stored inline.
+   */
+  removeBlob(key: string): Promise<string[]>;
 }
 
 interface JobOptions {
@@ -265,6 +271,12 @@ interface FluxApi {
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
   fsck(opts?: FsckOptions): Promise<FsckReport>;
+  /**
+   * `flux startlog`: one line per run of the instance, from the KVS's admin.eventlog, e.g.
+   * "2026-11-24 00:00 - 2026-11-24 00:05 (5m)", "2026-11-24 00:05 - crashed", "2026-11-24 00:06 - running (30s)".
+   * Needs a running instance, as the command does.
+   */
+  startlog(): Promise<string[]>;
   /** Like `flux content checkpoint list`: newest first. Works while down too (reads the statedir). */
   checkpoints(): Promise<CheckpointInfo[]>;
   /** `flux module remove content-sqlite`: the content cache loses its backing store; stores stay dirty, flush fails ENOSYS. */

@@ -361,7 +361,7 @@ export class Disk {
   }
 
   private refuse(node: FsNode, bytes: number, errno: Errno): never {
-    this.events?.onRefused(node.name, bytes, this.used, errno);
+    this.events?.onRefused(node.parent === this.dumpNode ? `${DUMP_DIR}/${node.name}` : node.name, bytes, this.used, errno);
     throw refusal(this.fs, WASI_ERRNO[errno] ?? WASI_ERRNO.EIO!);
   }
 

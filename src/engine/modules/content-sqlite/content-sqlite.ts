@@ -130,6 +130,7 @@ export class ContentSqlite implements FluxModule {
     this.h.serve("content-backing.validate", (msg) => this.onValidate(msg));
     this.h.serve("content-sqlite.stats-get", (msg) => this.onStats(msg));
     this.h.serve("content-sqlite.set-readonly", (msg) => this.onSetReadOnly(msg));
+    this.h.serve("content-sqlite.delete-object", (msg) => this.onDeleteObject(msg));
     this.reserveSpace();
     if (this.knobs.backingStartsReadOnly) this.setReadOnly(true, "at start (backingStartsReadOnly)");
     this.h.rpc("content.register-backing", { name: this.name }, (r) => done(r.ok ? undefined : r.errno));
@@ -370,6 +371,23 @@ export class ContentSqlite implements FluxModule {
     this.loads++;
     this.h.work(sqliteCost(object.length));
     this.h.respond(msg, data);
+  }
+
+  /**
+   * Damage for testing (garlick in #6236 asked for ways to inject such states): what an admin's
+   * `sqlite3 content.sqlite "DELETE FROM objects WHERE hash = ..."` does to a statedir while Flux is down.
+   */
+  private onDeleteObject(msg: Message): void {
+    const ref = msg.payload;
+    if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    let deleted = 0;
+    const failure = this.exec("delete-object: executing stmt", () => {
+      this.db!.run("DELETE FROM content.objects WHERE hash = CAST(?1 AS TEXT)", [digestOf(ref)]);
+      deleted = this.db!.getRowsModified();
+    });
+    if (failure) return this.h.respondError(msg, failure.errno);
+    if (deleted === 0) return this.h.respondError(msg, "ENOENT");
+    this.h.respond(msg, {});
   }
 
   private onStore(msg: Message): void {
