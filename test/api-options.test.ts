@@ -7,7 +7,7 @@ describe("unknown keys", () => {
   it("refuse a setting scenario({...}) does not know, as bad input, naming the allowed ones", async () => {
     const r = await run(`scenario({ instanse: "system" }); await flux.start();`);
     expect(r.badInput).toBe(true);
-    expect(r.error?.message).toBe('scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit');
+    expect(r.error?.message).toBe('scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit, instance');
   });
 
   it("refuse settings that are not an object, as bad input, instead of running with the defaults", async () => {

@@ -90,7 +90,7 @@ await expect(content.load("sha1-xyz")).rejects.toThrow("EPROTO");
 await expect(content.load("md5-0123")).rejects.toThrow("EPROTO");
 expect(() => disk.fill("lots")).toThrow(/cannot read "lots" as a size/);
 expect(() => disk.fill(1, "../escape")).toThrow(/invalid file name/);
-expect(() => disk.remove("content.sqlite")).toThrow(/belongs to content-sqlite/);
+expect(() => disk.remove("content.sqlite")).toThrow("disk.remove: content.sqlite: content-sqlite holds it open while the instance is run; flux.shutdown() first");
 expect(() => disk.remove("nope")).toThrow("ENOENT");
 expect(() => bytes(-1)).toThrow(/whole number/);
 await expect(sim.advance(-5)).rejects.toThrow(/ms must be a number/);

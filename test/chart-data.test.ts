@@ -44,6 +44,14 @@ describe("timeline chart data", () => {
     expect(thinMarkers(markers, events.length, 30).length).toBeLessThanOrEqual(10 * kinds.size);
   });
 
+  it("marks systemd's decisions on a system instance: restarted after 30 s, exit 42: not restarted", async () => {
+    const { events, frames, error } = await recorded("playground-scripts/system-repairing-fsck.ts");
+    const labels = markersOf(events, frames, error).filter((m) => m.kind === "systemd").map((m) => m.label);
+    expect(labels).toEqual(
+      expect.arrayContaining(["systemd: restarted after 30 s", "systemd: exit 42: not restarted (RestartPreventExitStatus=42)"]),
+    );
+  });
+
   it("marks a crash and a script's error", async () => {
     const { events, frames, error } = await recorded("playground-scripts/crash-recovery.ts");
     expect(markersOf(events, frames, error).some((m) => m.kind === "crash")).toBe(true);

@@ -170,7 +170,7 @@ describe("npm run scenario", () => {
     const r = cli(`scenario({ instanse: "system" });\nawait flux.start();\nlog("ran");\n`);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`scenario: ${r.file}:1: scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit\n`);
+    expect(r.stderr).toBe(`scenario: ${r.file}:1: scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit, instance\n`);
   });
 
   it("an unknown option is one line naming it and pointing to --help, exit 2", () => {

@@ -161,7 +161,7 @@ describe("bad input in the page", () => {
   it("a typo in scenario({...}) or in a call's options is one error naming the key, and nothing after it runs", async () => {
     await setScenario(page, `scenario({ instanse: "system" });\nawait flux.start();\nlog("ran on");\n`);
     await runWithKeyboard(page);
-    await expect.poll(() => text(page, "run-error")).toContain('scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit');
+    await expect.poll(() => text(page, "run-error")).toContain('scenario(): unknown setting "instanse"; known: title, disk, policy, seed, limit, instance');
     await expect.poll(() => text(page, "console")).not.toContain("ran on");
     await setScenario(page, `await flux.start();\nawait jobs.submit(1, { atOnse: true });\nlog("ran on");\n`);
     await runWithKeyboard(page);

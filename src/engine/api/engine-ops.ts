@@ -26,7 +26,7 @@ export type EngineOp =
   | { op: "content.store"; data: Uint8Array | null }
   | { op: "content.load"; ref: Data }
   | { op: "content.flush" | "content.dropcache" | "content.stats" }
-  | { op: "flux.start" | "flux.shutdown" | "flux.readWrite" | "flux.checkpoints" }
+  | { op: "flux.start" | "flux.shutdown" | "flux.readWrite" | "flux.checkpoints" | "flux.startlog" }
   | { op: "flux.crash"; line: number | undefined }
   | { op: "flux.stats"; module: Data }
   | { op: "flux.fsck"; repair: boolean; rootref: Data }
@@ -40,6 +40,7 @@ export type EngineOp =
   | { op: "disk.fill"; size: Data; name: Data }
   | { op: "disk.remove"; name: Data }
   | { op: "disk.failNextWrite"; errno: Data; file: Data }
+  | { op: "disk.removeBlob"; key: Data }
   /** Files by name; a value that is not bytes is carried as null (refused like the value itself). */
   | { op: "disk.load"; files: Record<string, Uint8Array | null> | null }
   | { op: "log"; text: string; line: number | undefined }

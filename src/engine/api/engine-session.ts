@@ -7,11 +7,13 @@
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
 import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
 import { runFsck } from "../fsck/fsck.ts";
+import { deleteValueBlobs } from "../fsck/damage.ts";
+import { STARTLOG_KEY, startlogLines } from "../broker/startlog.ts";
 import type { Broker } from "../broker/broker.ts";
 import type { Endpoint } from "../sim/bus.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import type { TraceEvent } from "../sim/trace.ts";
-import { formatTimestamp } from "../sim/wallclock.ts";
+import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
 import { format } from "./expect.ts";
 import type { Simulation } from "./simulation.ts";
 import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, QueueStatus, ReadOnlyLevel, ShutdownResult } from "./types.ts";
@@ -128,6 +130,10 @@ export class EngineSession implements EnginePort {
         return this.backingModule(op.verb, op.name);
       case "flux.checkpoints":
         return this.checkpoints();
+      case "flux.startlog":
+        return this.sim.request("flux.startlog()", "kvs.lookup", { key: STARTLOG_KEY }, "flux startlog: Error fetching eventlog", (p) =>
+          startlogLines(new TextDecoder().decode(p as Uint8Array), wallClockSeconds(this.sim.now())),
+        );
       case "flux.queue":
         return this.queue(op.action, op.reason);
       case "flux.setReadOnly":
@@ -156,6 +162,8 @@ export class EngineSession implements EnginePort {
         return this.failNextWrite(op.errno, op.file);
       case "disk.load":
         return this.loadStatedir(op.files);
+      case "disk.removeBlob":
+        return this.removeBlob(op.key);
       case "log":
         return this.log(op.text, op.line);
       case "bytes":
@@ -353,10 +361,14 @@ export class EngineSession implements EnginePort {
   }
 
   private removeFile(name: Data): DiskFileInfo {
-    const d = this.sim.broker.disk;
+    const broker = this.sim.broker;
+    const d = broker.disk;
     const found = typeof name === "string" ? d.file(name) : undefined;
     if (!found) throw new FluxError("ENOENT", `disk.remove: ${String(name)}: No such file or directory`);
-    if (found.owner !== "other") throw new FluxError("EPERM", `disk.remove: ${found.name} belongs to ${found.owner}; only other consumers' files can be removed`);
+    if (d.isBeingWritten(found.name)) throw new FluxError("EBUSY", `disk.remove: ${found.name}: flux-dump is still writing it; wait for rc3 to finish`);
+    if (found.owner !== "other" && found.owner !== "content-dump" && isUp(broker)) {
+      throw new FluxError("EBUSY", `disk.remove: ${found.name}: ${found.owner} holds it open while the instance is ${broker.state}; flux.shutdown() first`);
+    }
     d.remove(found.name);
     this.diskEvent("remove", `statedir/${found.name}`, found.bytes);
     return publicFile(found);
@@ -368,6 +380,28 @@ export class EngineSession implements EnginePort {
     const name = file === undefined ? "content.sqlite" : String(file);
     this.sim.broker.disk.injectFault(name, chosen);
     this.sim.broker.trace.add({ kind: "disk", op: "fault", path: `statedir/${name}`, bytes: 0, used: this.sim.broker.disk.used, errno: chosen });
+  }
+
+  /** Damage for fsck to find: a key's value blobs deleted from content.sqlite, only while the instance is down. */
+  private removeBlob(key: Data): Promise<string[]> {
+    const name = checkKey(key);
+    const broker = this.sim.broker;
+    if (isUp(broker)) throw new FluxError("EBUSY", `disk.removeBlob: the instance is ${broker.state} and content-sqlite has the database open; flux.shutdown() first`);
+    return this.sim.operation<string[]>(
+      `disk.removeBlob(${JSON.stringify(name)})`,
+      (answer) =>
+        withBackingStore<string[]>(broker, false, "disk.removeBlob", answer, (h, finished) =>
+          deleteValueBlobs(h, name, (refs, failure) =>
+            finished(() => {
+              if (failure) throw new FluxError(failure.errno, `disk.removeBlob: ${failure.message}`);
+              return refs!;
+            }),
+          ),
+        ),
+      () => {
+        throw new FluxError("ECONNRESET", "disk.removeBlob: the instance crashed");
+      },
+    );
   }
 
   private loadStatedir(files: Data | Record<string, unknown>): DiskFileInfo[] {
@@ -508,7 +542,7 @@ function checkFileName(name: unknown): string {
 }
 
 function publicFile(file: DiskFileInfo): DiskFileInfo {
-  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner };
+  return { name: file.name, path: `statedir/${file.name}`, bytes: file.bytes, owner: file.owner, ...(file.link === undefined ? {} : { link: file.link }) };
 }
 
 /** An optional whole-number option of jobs.submit, from `min` to `max`. */

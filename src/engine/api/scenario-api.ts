@@ -174,6 +174,7 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
     failNextWrite: (errno, file) => call({ op: "disk.failNextWrite", errno: dataOf(errno), file: dataOf(file) }),
     remove: (file) => call({ op: "disk.remove", name: dataOf(typeof file === "string" ? file : (file as DiskFileInfo | undefined)?.name) }),
     load: (files) => call({ op: "disk.load", files: filesOf(files) }),
+    removeBlob: (key) => ask(() => ({ op: "disk.removeBlob", key: dataOf(key) })),
   };
 
   const flux: FluxApi = {
@@ -200,6 +201,7 @@ export function createScenarioGlobals(port: EnginePort, hooks: ApiHooks = {}): S
     moduleLoad: (name) => ask(() => ({ op: "flux.module", verb: "load", name: dataOf(name) })),
     moduleRemove: (name) => ask(() => ({ op: "flux.module", verb: "remove", name: dataOf(name) })),
     checkpoints: () => ask(() => ({ op: "flux.checkpoints" })),
+    startlog: () => ask(() => ({ op: "flux.startlog" })),
     queue: (action, reason) => ask(() => ({ op: "flux.queue", action: dataOf(action), reason: dataOf(reason) })),
     setReadOnly: (level, readOnly) => ask(() => ({ op: "flux.setReadOnly", level: dataOf(level), readOnly: dataOf(readOnly) })),
   };

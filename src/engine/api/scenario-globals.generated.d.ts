@@ -14,6 +14,12 @@ interface ScenarioSettings {
    * short (and so has no trace hash to share). Read from the script's text before the run: write it as a literal.
    */
   limit?: number | string;
+  /**
+   * "test" (default): the instance as `flux start` runs it. "system": a site's instance under systemd
+   * (flux.service): every `flux shutdown` and every failed start exits 42 and stays down, a crash is restarted
+   * 30 s later, a stop longer than 90 s is killed (exit 137).
+   */
+  instance?: "test" | "system";
 }
 
 /** Linux errno names the instance answers with. */
@@ -128,12 +134,17 @@ interface ContentApi {
 }
 
 interface DiskFileInfo {
-  /** File name in the statedir, e.g. "content.sqlite-wal". */
+  /** File name in the statedir, e.g. "content.sqlite-wal"; a system instance's dumps are "dump/20261124_000000.tgz". */
   name: string;
   path: string;
   bytes: number;
-  /** "content-sqlite" for the database and its WAL, "other" for other consumers. */
+  /** "content-sqlite" for the database and its WAL, "content-dump" for dump/, "other" for other consumers. */
   owner: string;
+  /**
+   * Set for a symbolic link (dump/RESTORE): the name it points to, as `readlink` prints it ("20261124_000000.tgz",
+   * relative to dump/). A link holds no data of its own: its bytes are 0 (tmpfs keeps a short target in the inode).
+   */
+  link?: string;
 }
 
 interface DiskApi {
@@ -145,7 +156,11 @@ interface DiskApi {
   files(): DiskFileInfo[];
   /** Another consumer writes a file (`dd` until full by default). Returns the file as written. */
   fill(size?: string | number, name?: string): DiskFileInfo;
-  /** Delete another consumer's file. */
+  /**
+   * `rm` a file: another consumer's, or one of dump/ (an admin deleting old dumps, or the RESTORE link). Refused
+   * (EBUSY) for a dump still being written and, while the instance is up, for content-sqlite's files, which Flux
+   * holds open; while it is down, content-sqlite's files can be removed too.
+   */
   remove(file: DiskFileInfo | string): DiskFileInfo;
   /** A flaky disk: the next write to `file` (default "content.sqlite", which covers its WAL) fails once with `errno` (default EIO). */
   failNextWrite(errno?: "EIO" | "ENOSPC", file?: string): void;
@@ -158,6 +173,12 @@ interface DiskApi {
    * @example disk.load({ "content.sqlite": db, "content.sqlite-wal": wal }); await flux.start();
    */
   load(files: Record<string, Uint8Array>): DiskFileInfo[];
+  /**
+   * Damage the statedir while the instance is down: delete the blobs of `key`'s value (as of the newest checkpoint)
+   * from content.sqlite, as `sqlite3 content.sqlite "DELETE FROM objects WHERE hash = ..."` would. The next start's
+   * fsck finds "<key>: missing blobref(s)". Answers the blobrefs deleted. EINVAL for a value stored inline.
+   */
+  removeBlob(key: string): Promise<string[]>;
 }
 
 interface JobOptions {
@@ -190,7 +211,7 @@ interface JobsApi {
 }
 
 interface ShutdownResult {
-  /** What `flux start` exits with: 0, or 1 when rc3 failed. */
+  /** What the broker exits with: 0, or 1 when rc3 failed; on a system instance always 42 (137 when systemd killed a stop that took over 90 s). */
   exitCode: number;
   errors: string[];
 }
@@ -255,6 +276,12 @@ interface FluxApi {
   stats(module: "content" | "content-sqlite" | "kvs"): Promise<Record<string, unknown>>;
   /** Like `flux fsck`: check the latest checkpoint (or rootref) against the backing store; repair only while down. */
   fsck(opts?: FsckOptions): Promise<FsckReport>;
+  /**
+   * `flux startlog`: one line per run of the instance, from the KVS's admin.eventlog, e.g.
+   * "2026-11-24 00:00 - 2026-11-24 00:05 (5m)", "2026-11-24 00:05 - crashed", "2026-11-24 00:06 - running (30s)".
+   * Needs a running instance, as the command does.
+   */
+  startlog(): Promise<string[]>;
   /** Like `flux content checkpoint list`: newest first. Works while down too (reads the statedir). */
   checkpoints(): Promise<CheckpointInfo[]>;
   /** `flux module remove content-sqlite`: the content cache loses its backing store; stores stay dirty, flush fails ENOSYS. */
@@ -267,7 +294,7 @@ interface FluxApi {
    * (an empty FLUX_KVS_SYNC commit). Rejects (and everything goes read-only again) if that fails.
    */
   readWrite(): Promise<CommitResult>;
-  /** What `flux start` exited with when the instance last stopped (shutdown, fail-hard, a failed start: 1); null while it is up or after a crash. */
+  /** What the broker exited with when the instance last stopped (a test instance: 0, or 1 after a failed rc3, fail-hard or a failed start; a system instance: 42, or 137 for a stop systemd killed); null while it is up or after a crash. */
   readonly exitCode: number | null;
   /**
    * `flux queue enable`, `flux queue disable --message=REASON`, `flux queue status`: job-manager's queue. While it is

@@ -23,6 +23,7 @@ import type { ScenarioSettings } from "./types.ts";
 import { keysOf, optionsProblem } from "./option-keys.ts";
 import { formatSize, parseSize } from "./values.ts";
 import { checkStatedirImage, loadStatedir, type StatedirImage } from "../disk/statedir-image.ts";
+import { INSTANCE_KINDS, type InstanceKind } from "../broker/systemd.ts";
 
 export type { ScenarioSettings };
 
@@ -41,6 +42,7 @@ export interface ResolvedSettings {
   policy: string;
   knobs: Knobs;
   seed: number;
+  instance: InstanceKind;
 }
 
 export interface SimulationOptions {
@@ -71,7 +73,7 @@ export class ScenarioInputError extends FluxError {}
 
 const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
 /** What scenario({...}) understands, derived from its type (option-keys.ts): any other key is refused. `limit` is the runner's, read from the text before the run (run-limit.ts). */
-const SETTING_KEYS = keysOf<ScenarioSettings>({ title: true, disk: true, policy: true, seed: true, limit: true });
+const SETTING_KEYS = keysOf<ScenarioSettings>({ title: true, disk: true, policy: true, seed: true, limit: true, instance: true });
 let instances = 0;
 
 export class Simulation {
@@ -128,6 +130,7 @@ export class Simulation {
       this.brokerValue = new Broker(this.options.sql, {
         quota: s.quota,
         knobs: s.knobs,
+        instance: s.instance,
         statedir: `/sim-${++instances}/statedir`,
         retainTrace: this.options.retainTrace ?? true,
       });
@@ -367,7 +370,9 @@ export class Simulation {
     const quota = parseSize(overrides.disk ?? script.disk ?? DEFAULTS.disk, "disk");
     if (quota < 64 * 1024) throw new FluxError("EINVAL", `disk: ${formatSize(quota)} is too small for a statedir; use at least 64 KiB`);
     if (overrides.statedir) checkStatedirImage(overrides.statedir, "--statedir");
-    this.resolved = { title: script.title, quota, policy: policy.name, knobs: policy.knobs, seed };
+    const instance = script.instance ?? "test";
+    if (!INSTANCE_KINDS.includes(instance)) throw new FluxError("EINVAL", `instance must be one of ${INSTANCE_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(instance)}`);
+    this.resolved = { title: script.title, quota, policy: policy.name, knobs: policy.knobs, seed, instance };
     return this.resolved;
   }
 }

@@ -14,7 +14,7 @@
  *      reported as not properly shut down.
  */
 import type { SqlJsWithFS } from "../disk/sqljs-patch.ts";
-import { Disk, type DiskFile } from "../disk/disk.ts";
+import { Disk, DUMP_DIR, type DiskFile } from "../disk/disk.ts";
 import { ContentCache, type ContentCacheSnapshot } from "../modules/content/cache.ts";
 import { CHECKPOINT_DB_FILE, ContentSqlite, DB_FILE, RESERVE_FILE, type ContentSqliteSnapshot } from "../modules/content-sqlite/content-sqlite.ts";
 import { Kvs, type KvsSnapshot } from "../modules/kvs/kvs.ts";
@@ -29,6 +29,9 @@ import { runFsck } from "../fsck/fsck.ts";
 import { InstanceServices } from "../workload/instance-services.ts";
 import { JobQueue } from "../workload/job-queue.ts";
 import { Startlog } from "./startlog.ts";
+import { runContentDump } from "./content-dump.ts";
+import { restoreTarget, runRestore } from "./content-restore.ts";
+import { EXIT_KILLED, EXIT_NORESTART, type InstanceKind, Systemd, TIMEOUT_STOP_MS } from "./systemd.ts";
 
 export type InstanceState = "down" | "rc1" | "run" | "rc3" | "hold" | "failed";
 
@@ -37,6 +40,8 @@ export interface BrokerOptions {
   knobs: Knobs;
   /** Where this instance's statedir lives in the shared in-memory FS. */
   statedir: string;
+  /** "system": flux.service under systemd (exit codes 42, restarts, dumps); "test" (default): as `flux start` runs it. */
+  instance?: InstanceKind;
   retainTrace?: boolean;
 }
 
@@ -83,6 +88,17 @@ export class Broker {
   exitCode: number | undefined;
   /** Told when the instance stops by itself (fail-hard), so whoever waits on it hears at once. */
   onHardStop: (() => void) | undefined;
+  /** systemd, for a system instance: it decides after each end whether to start the broker again. */
+  private readonly systemd: Systemd | undefined;
+  /** The running `flux shutdown`'s answer, so that systemd's kill after TimeoutStopSec can give it. */
+  private stopping: { answer: (result: ShutdownResult) => void; timeout: ScheduledEvent | undefined } | undefined;
+  /** The errno of the disk's last refused write: what a module whose load failed exits with (the errno its failed syscall left). */
+  private lastRefusal: Errno | undefined;
+  /**
+   * The content.dump attribute of this run: "auto" on a system instance (flux.service sets it), so rc3 dumps
+   * the KVS into dump/; rc1 removes it when its fsck fails, so that no dump of a damaged store is written.
+   */
+  private dumpAtStop = false;
 
   constructor(
     private readonly sql: SqlJsWithFS,
@@ -95,10 +111,19 @@ export class Broker {
     this.disk.claim(DB_FILE, "content-sqlite");
     this.disk.claim(CHECKPOINT_DB_FILE, "checkpoint-db");
     this.disk.claim(RESERVE_FILE, "reserve");
+    this.disk.claim(`${DUMP_DIR}/`, "content-dump");
     this.disk.events = {
-      onRefused: (name, growth, used, errno) => this.trace.add({ kind: "disk", op: "write-refused", path: `statedir/${name}`, bytes: growth, used, errno }),
+      onRefused: (name, growth, used, errno) => {
+        this.lastRefusal = errno;
+        this.trace.add({ kind: "disk", op: "write-refused", path: `statedir/${name}`, bytes: growth, used, errno });
+      },
       onSpaceChanged: () => this.wakeHoldPoll(),
     };
+    if (options.instance === "system") this.systemd = new Systemd(this.bus);
+  }
+
+  get instance(): InstanceKind {
+    return this.options.instance ?? "test";
   }
 
   get state(): InstanceState {
@@ -148,20 +173,27 @@ export class Broker {
       done("EBUSY", `the instance is already up (state ${this.stateValue})`);
       return;
     }
+    this.systemd?.cancelRestart();
     this.setState("rc1");
     this.exitCode = undefined;
+    this.dumpAtStop = this.systemd !== undefined;
+    // check-restore (content.restore=auto on a system instance): a dump/RESTORE link means content-sqlite loads with truncate
+    const restoreFrom = this.systemd ? restoreTarget(this.disk) : undefined;
+    let restored = false;
     this.startHeartbeat();
     if (!this.bus.serves("broker.fail-hard")) this.log.serve("broker.fail-hard", (msg) => this.onFailHard(msg));
     const h = (name: string) => this.bus.endpoint(name);
     this.content = this.make(new ContentCache(h("content"), this.knobs));
-    this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs));
+    this.backing = this.make(new ContentSqlite(h("content-sqlite"), this.sql, this.disk, this.knobs, restoreFrom !== undefined));
     this.kvsModule = this.make(new Kvs(h("kvs"), this.knobs));
     const startlog = new Startlog(h("startlog"));
     const services = new InstanceServices(h("resource"), h("job-manager"), this.knobs, this.queue);
     const steps: Step[] = [
       this.loadStep(this.content),
       this.loadStep(this.backing),
-      { name: "fsck", run: (next) => this.fsckAtStart(next) },
+      ...(restoreFrom === undefined ? [] : [this.restoreStep(restoreFrom, () => (restored = true))]),
+      // rc1.py: no fsck after a restore (the dump came from a clean stop)
+      { name: "fsck", run: (next) => (restored ? next() : this.fsckAtStart(next)) },
       this.loadStep(this.kvsModule),
       {
         name: "job-manager",
@@ -181,17 +213,56 @@ export class Broker {
         this.setState("run");
         return done();
       }
-      // rc1 failed: the broker goes down, unloading what it loaded, as flux start does before exiting 1
-      this.unloadAllQuietly();
-      this.stopHeartbeat();
-      // a failed rc1 is an exit, not a crash: `flux start` exits 1 (issue 18 measured it; the engine said null)
-      this.exitCode = 1;
-      this.setState("failed");
-      done(failure.errno, failure.text);
+      // rc1 failed: rc3's dump still runs (issue 18: a failed start leaves a 0-byte .tgz), then the broker
+      // goes down, unloading what it loaded, as flux start does before exiting
+      this.dumpAfterFailedStart(() => {
+        this.unloadAllQuietly();
+        this.stopHeartbeat();
+        // a failed rc1 is an exit, not a crash: `flux start` exits 1, a system instance 42 (issue 18 measured both)
+        this.exitCode = this.systemd ? EXIT_NORESTART : 1;
+        this.setState("failed");
+        done(failure.errno, failure.text);
+        this.tellSystemd();
+      });
     });
   }
 
-  /** rc3 on rank 0. Never fails: a failing step makes the exit code 1 and is listed in errors. */
+  /** rc1's restore task: flux restore --checkpoint from the dump RESTORE names, then RESTORE unlinked. */
+  private restoreStep(dumpfile: string, onRestored: () => void): Step {
+    const say = (level: "info" | "err", text: string) => this.log.log(level, `rc1.0: ${text}`);
+    return {
+      name: "restore",
+      run: (next) =>
+        runRestore({ disk: this.disk, h: this.bus.endpoint("flux-restore"), say }, dumpfile, (errno, text, restored) => {
+          if (restored) onRestored();
+          next(errno, text);
+        }),
+    };
+  }
+
+  /**
+   * After a failed rc1, rc3's content-dump still runs. Its content-flush does not here: after a failed restore
+   * the cache holds dirty blobs whose write-back failed, and the model's flush then waits for ever (0.88's does,
+   * flux-model.md §11.6), while issue 18 measured that start exit 42 (docs/system.md, Known differences).
+   */
+  private dumpAfterFailedStart(then: () => void): void {
+    if (!this.dumpAtStop) return then();
+    this.setState("rc3");
+    this.runSteps("rc3", [this.contentDumpStep()], () => then());
+  }
+
+  private contentFlushStep(): Step {
+    // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
+    return { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) };
+  }
+
+  /** rc3's content-dump (needs_attrs content.dump): after content-flush, before content-backing unloads. */
+  private contentDumpStep(): Step {
+    const say = (level: "info" | "err", text: string) => this.log.log(level, `rc3.0: ${text}`);
+    return { name: "content-dump", run: (next) => runContentDump({ disk: this.disk, h: this.bus.endpoint("flux-dump"), say }, next) };
+  }
+
+  /** rc3 on rank 0. Never fails: a failing step makes the exit code 1 (42 on a system instance, whatever rc3 did) and is listed in errors. */
   shutdown(done: (result: ShutdownResult) => void): void {
     if (this.stateValue !== "run") {
       done({ exitCode: 1, errors: [`flux shutdown: the instance is ${this.stateValue}`] });
@@ -199,6 +270,8 @@ export class Broker {
     }
     this.setState("rc3");
     this.rc3Errors = [];
+    const timeout = this.systemd ? this.sched.after(TIMEOUT_STOP_MS, "systemd: TimeoutStopSec", () => this.killStop()) : undefined;
+    this.stopping = { answer: done, timeout };
     const startlog = new Startlog(this.bus.endpoint("startlog"));
     const services = new InstanceServices(this.bus.endpoint("resource"), this.bus.endpoint("job-manager"), this.knobs, this.queue);
     const steps: Step[] = [
@@ -207,8 +280,8 @@ export class Broker {
       // job-manager and resource unload while the finish event is posted: modprobe runs rc3's tasks in parallel
       { name: "post-finish-event", run: (next) => services.unload((done) => startlog.postFinish(done), next) },
       { name: "kvs", run: (next) => this.unloadModule(this.kvsModule!, next) },
-      // content-flush and content-backing need a backing store (rc3.py: needs=["content-backing"])
-      { name: "content-flush", run: (next) => (this.backingLoaded() ? this.log.rpc("content.flush", {}, (r) => next(r.ok ? undefined : r.errno)) : next()) },
+      this.contentFlushStep(),
+      ...(this.dumpAtStop ? [this.contentDumpStep()] : []),
       { name: "content-backing", run: (next) => (this.backingLoaded() ? this.unloadModule(this.backing!, next) : next()) },
       { name: "content", run: (next) => this.unloadModule(this.content!, next) },
     ];
@@ -218,10 +291,36 @@ export class Broker {
       this.loaded = [];
       this.stopHeartbeat();
       this.log.stopServing();
-      this.exitCode = failure || this.rc3Errors.length > 0 ? 1 : 0;
+      // broker.exit-norestart: a stop exits 42 whether rc3 failed or not (rc3's code counts only while the exit code is 0)
+      this.exitCode = this.systemd ? EXIT_NORESTART : failure || this.rc3Errors.length > 0 ? 1 : 0;
       this.setState("down");
+      this.sched.cancel(this.stopping?.timeout);
+      this.stopping = undefined;
       done({ exitCode: this.exitCode, errors: this.rc3Errors });
+      this.tellSystemd();
     });
+  }
+
+  /** TimeoutStopSec: rc3 is still going 90 s after the stop began; systemd kills the broker (SIGKILL). */
+  private killStop(): void {
+    const answer = this.stopping?.answer;
+    if (!answer) return;
+    this.systemd!.stopTimedOut();
+    this.stopNow("down");
+    this.exitCode = EXIT_KILLED;
+    this.stopping = undefined;
+    answer({ exitCode: EXIT_KILLED, errors: [...this.rc3Errors, `killed by systemd: rc3 still running after ${TIMEOUT_STOP_MS / 1000} s (TimeoutStopSec=90)`] });
+    this.onHardStop?.();
+  }
+
+  /** A system instance's broker has exited: systemd restarts it or leaves it down. */
+  private tellSystemd(): void {
+    if (this.systemd && this.exitCode !== undefined) this.systemd.exited(this.exitCode, () => this.restartBySystemd());
+  }
+
+  /** systemd's restart: rc1 as an admin's start would run it; how it ends is systemd's to judge again (tellSystemd). */
+  private restartBySystemd(): void {
+    this.start(() => {});
   }
 
   /**
@@ -285,8 +384,10 @@ export class Broker {
     this.log.respond(msg, {});
     this.log.log("crit", `fail-hard: ${module ?? "?"}: ${strerror(errno ?? "EIO")}: stopping the instance now; the next start recovers from the last checkpoint`);
     this.stopNow("failed");
-    this.exitCode = 1;
+    // the broker's own stop is a panic: 42 under broker.exit-norestart
+    this.exitCode = this.systemd ? EXIT_NORESTART : 1;
     this.onHardStop?.();
+    this.tellSystemd();
   }
 
   /** `flux module remove content-sqlite` while running: the cache loses its backing store (dirty entries stay dirty). */
@@ -304,10 +405,16 @@ export class Broker {
     this.loadStep(this.backing).run((errno) => done(errno, errno ? `content-sqlite: ${strerror(errno)}` : undefined));
   }
 
-  /** Power loss. */
+  /** The broker is killed (kill -9); under systemd it is started again 30 s later (a restart already due keeps its time). */
   crash(): void {
+    const wasUp = this.stateValue !== "down" && this.stateValue !== "failed";
+    const due = this.systemd?.pendingRestartMs(this.sched.now());
+    this.stopping = undefined;
     this.stopNow("down");
     this.exitCode = undefined;
+    if (!this.systemd) return;
+    if (wasUp) this.systemd.killed(() => this.restartBySystemd());
+    else if (due !== undefined) this.systemd.armRestart(due, () => this.restartBySystemd());
   }
 
   /** Every module's memory and every message in flight are gone; the statedir keeps exactly what was written. */
@@ -369,12 +476,25 @@ export class Broker {
   private loadStep(module: FluxModule): Step {
     return {
       name: module.name,
-      run: (next) =>
+      run: (next) => {
+        this.lastRefusal = undefined;
         module.load((errno) => {
           if (!errno) this.loaded.push(module);
+          else this.logModuleExit(module.name, this.lastRefusal ?? errno);
           next(errno);
-        }),
+        });
+      },
     };
+  }
+
+  /**
+   * A module that ends with an error: its thread logs "module exiting abnormally" and the broker the errno it
+   * exited with. For a load that failed on a full disk that is ENOSPC, the errno the refused write left, while
+   * rc1 reports the load's own EIO (issue 18 measured both lines on flux-core 0.88).
+   */
+  private logModuleExit(name: string, errno: Errno): void {
+    this.bus.log(name, "crit", "module exiting abnormally");
+    this.log.log("err", `${name}: ${strerror(errno)}`);
   }
 
   private unloadModule(module: FluxModule, next: (errno?: Errno) => void): void {
@@ -382,8 +502,7 @@ export class Broker {
       this.loaded = this.loaded.filter((m) => m !== module);
       this.made.delete(module);
       if (errno) {
-        this.bus.log(module.name, "crit", "module exiting abnormally");
-        this.log.log("err", `${module.name}: ${strerror(errno)}`);
+        this.logModuleExit(module.name, errno);
         this.rc3Errors.push(`${module.name}: ${strerror(errno)}`);
       }
       // a module that fails to unload is still gone; rc3 goes on, as `flux module remove` failing does not stop modprobe
@@ -396,8 +515,13 @@ export class Broker {
     if (mode === "off") return next();
     this.log.rpc("content.checkpoint-get", {}, (r) => {
       if (!r.ok) return next(r.errno === "ENOENT" ? undefined : r.errno); // first start: nothing to check
-      runFsck(this.bus.endpoint("fsck"), this.knobs, { repair: mode === "repair", quiet: true }, (result) => {
-        next(result.ok || mode === "check" ? undefined : "EIO", result.ok ? undefined : "flux fsck found errors");
+      // a system instance's lines as rc1.py's `flux fsck` prints them (issue 18); a test instance keeps fsck's own log
+      const print = this.systemd ? (stream: "stdout" | "stderr", text: string) => this.log.log(stream === "stdout" ? "info" : "err", `rc1.0: ${text}`) : undefined;
+      runFsck(this.bus.endpoint("fsck"), this.knobs, { repair: mode === "repair", quiet: true, ...(print ? { print } : {}) }, (result) => {
+        if (result.ok || mode === "check") return next();
+        // rc1.py: a failing fsck removes content.dump, so that rc3 writes no dump of a damaged store
+        this.dumpAtStop = false;
+        next("EIO", this.systemd ? "bash: exited with exit status 1" : "flux fsck found errors");
       });
     });
   }

@@ -12,6 +12,28 @@ import { eventlogLine, putText } from "../common/eventlog.ts";
 export const STARTLOG_KEY = "admin.eventlog";
 const decoder = new TextDecoder();
 
+/** strftime "%Y-%m-%d %R". */
+const startlogTime = (seconds: number) => new Date(Math.floor(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ");
+
+/** fsd_format_duration_ex(..., 2): Flux Standard Duration at two significant digits (62ms, 30s, 1.5m, 2h, 3d). */
+export function fsdDuration(seconds: number): string {
+  if (seconds < 0.1 && seconds !== 0) return `${printfG2(seconds * 1000)}ms`;
+  if (seconds < 60) return `${printfG2(seconds)}s`;
+  if (seconds < 3600) return `${printfG2(seconds / 60)}m`;
+  if (seconds < 86400) return `${printfG2(seconds / 3600)}h`;
+  return `${printfG2(seconds / 86400)}d`;
+}
+
+/** printf's %.2g: two significant digits, trailing zeros dropped, an exponent as e+02. */
+function printfG2(x: number): string {
+  const text = x.toPrecision(2);
+  const [mantissa, exponent] = text.split("e");
+  const trimmed = mantissa!.includes(".") ? mantissa!.replace(/\.?0+$/, "") : mantissa!;
+  if (exponent === undefined) return trimmed;
+  const power = Number(exponent);
+  return `${trimmed}e${power < 0 ? "-" : "+"}${String(Math.abs(power)).padStart(2, "0")}`;
+}
+
 type Next = (errno?: Errno, text?: string) => void;
 
 export class Startlog {
@@ -48,4 +70,28 @@ export class Startlog {
       next(r.errno, `Error committing ${name} event: ${strerror(r.errno)}`);
     });
   }
+}
+
+/**
+ * What `flux startlog` prints (src/cmd/builtin/startlog.c) for the eventlog `text`, at wall-clock time `now`:
+ * one line per run, "2026-11-24 00:00 - 2026-11-24 00:05 (5m)"; a start that follows a start without a finish
+ * ends its line "crashed", and a run still going reads "running (30s)". Local time is UTC in the model.
+ */
+export function startlogLines(text: string, now: number): string[] {
+  const lines: string[] = [];
+  let open: string | undefined;
+  let last = 0;
+  for (const line of text.split("\n").filter(Boolean)) {
+    const { timestamp, name } = JSON.parse(line) as { timestamp: number; name: string };
+    if (name === "start") {
+      if (open !== undefined) lines.push(`${open}crashed`);
+      open = `${startlogTime(timestamp)} - `;
+    } else if (name === "finish" && open !== undefined) {
+      lines.push(`${open}${startlogTime(timestamp)} (${fsdDuration(timestamp - last)})`);
+      open = undefined;
+    }
+    last = timestamp;
+  }
+  if (open !== undefined) lines.push(`${open}running (${fsdDuration(now - last)})`);
+  return lines;
 }

@@ -43,10 +43,16 @@ const WASI_ERRNO: Partial<Record<Errno, number>> = { ENOSPC: 51, EIO: 29 };
 
 export interface DiskFile {
   path: string;
+  /** The name in the statedir; a file of the dump directory is "dump/<name>". */
   name: string;
   bytes: number;
   owner: string;
+  /** A symbolic link's target (as `readlink` prints it); a link takes no page: tmpfs keeps a short target in the inode. */
+  link?: string;
 }
+
+/** rc3's content-dump writes into this directory of the statedir (flux-core etc/modprobe/rc3.py). */
+export const DUMP_DIR = "dump";
 
 export interface DiskEvents {
   /** A write (or a growing truncate) of `bytes` was refused: not one more page was free, or a fault was injected. */
@@ -79,6 +85,10 @@ export class Disk {
   private owners: OwnerRule[] = [];
   private faults: Fault[] = [];
   private fillCount = 0;
+  /** The statedir's dump/ directory, once made: its files count on the quota as the statedir's own do. */
+  private dumpNode: FsNode | undefined;
+  /** Files a program has open for writing (a dump being written): an admin's `rm` of them is refused. */
+  private readonly writing = new Set<string>();
   /** The outermost directory the constructor had to create (removed again by dispose). */
   private readonly createdDir: string;
   events: DiskEvents | undefined;
@@ -104,6 +114,7 @@ export class Disk {
   /** Forget this disk and its files (the end of a run). */
   dispose(): void {
     disks.delete(this.rootNode);
+    if (this.dumpNode) disks.delete(this.dumpNode);
     removeTree(this.fs, this.createdDir);
   }
 
@@ -145,18 +156,85 @@ export class Disk {
   }
 
   files(): DiskFile[] {
-    return this.fileNodes()
-      .map((node) => ({ path: this.path(node.name), name: node.name, bytes: sizeOnLinux(node.name, node.usedBytes), owner: this.ownerOf(node.name) }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const top = this.fileNodes().map((node) => this.fileOf(node.name, node));
+    return [...top, ...this.dumpFiles()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private fileOf(name: string, node: FsNode): DiskFile {
+    return { path: this.path(name), name, bytes: sizeOnLinux(node.name, node.usedBytes), owner: this.ownerOf(name) };
+  }
+
+  /** dump/'s files and links ("dump/RESTORE" -> "20261124_000000.tgz"). */
+  private dumpFiles(): DiskFile[] {
+    if (!this.dumpNode) return [];
+    const out: DiskFile[] = [];
+    for (const node of Object.values(this.dumpNode.contents as Record<string, FsNode>)) {
+      const name = `${DUMP_DIR}/${node.name}`;
+      if (this.fs.isFile(node.mode)) out.push(this.fileOf(name, node));
+      else if (this.fs.isLink(node.mode)) out.push({ path: this.path(name), name, bytes: 0, owner: this.ownerOf(name), link: this.fs.readlink(this.path(name)) });
+    }
+    return out;
+  }
+
+  /** `mkdir -p <statedir>/dump`: made once, and counted with the statedir from then on. */
+  makeDumpDir(): void {
+    if (this.dumpNode) return;
+    this.fs.mkdirTree(this.path(DUMP_DIR));
+    this.dumpNode = this.fs.lookupPath(this.path(DUMP_DIR)).node;
+    disks.set(this.dumpNode, this);
+  }
+
+  /** `ln -s target name` (the dump's RESTORE link): EEXIST if `name` is there already, as os.symlink raises. */
+  symlink(target: string, name: string): void {
+    this.fs.symlink(target, this.path(name));
+  }
+
+  /** A link's target, or undefined when `name` is no link. */
+  readLink(name: string): string | undefined {
+    const node = this.dumpNode && (this.dumpNode.contents as Record<string, FsNode>)[name.slice(DUMP_DIR.length + 1)];
+    return name.startsWith(`${DUMP_DIR}/`) && node && this.fs.isLink(node.mode) ? this.fs.readlink(this.path(name)) : undefined;
+  }
+
+  /**
+   * Write `bytes` to a new file (O_CREAT|O_TRUNC) as libarchive's file writer does: `piece` bytes a write(), a
+   * short write continued, stopping at the first refused one. Returns the bytes that reached the file. The file
+   * counts as being written (`isBeingWritten`) from `open` to `close`, which the caller calls when its program ends.
+   */
+  openForWrite(name: string): { write: (bytes: Uint8Array, piece: number) => number; close: () => void } {
+    const stream = this.fs.open(this.path(name), "w");
+    this.writing.add(name);
+    return {
+      write: (bytes, piece) => {
+        let written = 0;
+        try {
+          while (written < bytes.length) written += this.fs.write(stream, bytes, written, Math.min(piece, bytes.length - written));
+        } catch {
+          // the refused write: what got through stays
+        }
+        this.events?.onSpaceChanged?.();
+        return written;
+      },
+      close: () => {
+        this.writing.delete(name);
+        this.fs.close(stream);
+      },
+    };
+  }
+
+  isBeingWritten(name: string): boolean {
+    return this.writing.has(name);
   }
 
   /** Every file's name and size in one string: cheap to compare, to notice that any of them changed (for the page's recorder). */
   fileSignature(): string {
     let signature = "";
-    const contents = this.rootNode.contents as Record<string, FsNode>;
-    for (const name in contents) {
-      const node = contents[name]!;
-      if (this.fs.isFile(node.mode)) signature += `${name}=${node.usedBytes};`;
+    for (const dir of this.dumpNode ? [this.rootNode, this.dumpNode] : [this.rootNode]) {
+      const contents = dir.contents as Record<string, FsNode>;
+      for (const name in contents) {
+        const node = contents[name]!;
+        if (this.fs.isFile(node.mode)) signature += `${name}=${node.usedBytes};`;
+        else if (this.fs.isLink(node.mode)) signature += `${name}@;`;
+      }
     }
     return signature;
   }
@@ -199,6 +277,7 @@ export class Disk {
     }
   }
 
+  /** `rm`: a file, or a link (never what it points to). */
   remove(name: string): DiskFile | undefined {
     const file = this.file(name);
     if (file) this.fs.unlink(this.path(name));
@@ -261,8 +340,12 @@ export class Disk {
 
   // fileNodes() without its array: this runs before every write that grows a file
   private usedPages(): number {
+    return this.pagesIn(this.rootNode) + (this.dumpNode ? this.pagesIn(this.dumpNode) : 0);
+  }
+
+  private pagesIn(dir: FsNode): number {
     let pages = 0;
-    const contents = this.rootNode.contents as Record<string, FsNode>;
+    const contents = dir.contents as Record<string, FsNode>;
     for (const name in contents) {
       const node = contents[name]!;
       if (this.fs.isFile(node.mode)) pages += pagesOf(sizeOnLinux(node.name, node.usedBytes));
@@ -278,7 +361,7 @@ export class Disk {
   }
 
   private refuse(node: FsNode, bytes: number, errno: Errno): never {
-    this.events?.onRefused(node.name, bytes, this.used, errno);
+    this.events?.onRefused(node.parent === this.dumpNode ? `${DUMP_DIR}/${node.name}` : node.name, bytes, this.used, errno);
     throw refusal(this.fs, WASI_ERRNO[errno] ?? WASI_ERRNO.EIO!);
   }
 

@@ -32,6 +32,9 @@ export interface EmscriptenFS {
   write(stream: FsStream, buffer: Uint8Array, offset: number, length: number, position?: number): number;
   close(stream: FsStream): void;
   analyzePath(path: string): { exists: boolean };
+  isLink(mode: number): boolean;
+  symlink(target: string, path: string): void;
+  readlink(path: string): string;
 }
 
 export interface FsNode {

@@ -37,11 +37,20 @@ export interface FsckOptions {
   repair?: boolean;
   quiet?: boolean;
   rootref?: string;
+  /**
+   * Print as the command does when a script runs it (rc1's `flux fsck --repair --job-aware --quiet`): "Checking
+   * integrity ..." on stdout whatever --quiet says, and the errors on stderr through log_msg ("flux-fsck: ...").
+   * Without it, the lines go into the log as fsck's own.
+   */
+  print?: (stream: "stdout" | "stderr", text: string) => void;
 }
 
 export function runFsck(h: Endpoint, knobs: Pick<Knobs, "contentHash">, opts: FsckOptions, done: (result: FsckResult) => void): void {
   const say = (level: "info" | "err" | "warning", text: string) => {
-    if (level !== "info" || !opts.quiet) h.log(level, text);
+    if (opts.print) {
+      if (level === "info") opts.print("stdout", text);
+      else if (level === "err" || !opts.quiet) opts.print("stderr", `flux-fsck: ${text}`);
+    } else if (level !== "info" || !opts.quiet) h.log(level, text);
   };
   const fail = (errno: Errno, message: string) => {
     say("err", message);
@@ -55,6 +64,8 @@ export function runFsck(h: Endpoint, knobs: Pick<Knobs, "contentHash">, opts: Fs
       if (!opts.repair || checked.ok) return done(checked);
       repair(h, knobs, root, result, say, (repaired, errno) => {
         if (errno) return fail(errno, `failed to checkpoint updated root: ${strerror(errno)}`);
+        const repairs = repaired.lostFound.length + repaired.unlinked.length;
+        if (repairs > 0) say("err", `Total repairs: ${repairs}`);
         done({ ...checked, repaired });
       });
     }).start(root.rootref);

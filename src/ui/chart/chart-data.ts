@@ -61,7 +61,7 @@ export function columnsOf(frames: readonly Frame[], eventCount: number, width: n
   return { count, disk, dirty, cache, quota, cacheMax };
 }
 
-export type MarkerKind = "start" | "shutdown" | "crash" | "checkpoint" | "enospc" | "failed-call" | "failed" | "error";
+export type MarkerKind = "start" | "shutdown" | "crash" | "checkpoint" | "enospc" | "failed-call" | "failed" | "error" | "systemd";
 
 export interface Marker {
   i: number;
@@ -80,6 +80,8 @@ export function markersOf(events: readonly TraceEvent[], frames: readonly Frame[
       else if (e.value === "rc3") out.push({ i, kind: "shutdown", label: "shutdown (rc3)" });
       else if (e.value === "failed") out.push({ i, kind: "failed", label: "the instance failed" });
     } else if (e.kind === "api" && e.call === "flux.crash()") out.push({ i, kind: "crash", label: "crash (the broker dies)" });
+    // a system instance's systemd decides after each end; its line ends with the decision ("exit 42: not restarted")
+    else if (e.kind === "log" && e.source === "systemd") out.push({ i, kind: "systemd", label: `systemd: ${e.text.split("; ").at(-1)}` });
     else if (e.kind === "api" && e.outcome !== "ok") out.push({ i, kind: "failed-call", label: `${e.call} failed: ${e.outcome}` });
   });
   let previous: string | undefined;

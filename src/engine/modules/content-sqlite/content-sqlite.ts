@@ -118,6 +118,8 @@ export class ContentSqlite implements FluxModule {
     private readonly sql: SqlJsWithFS,
     private readonly disk: Disk,
     private readonly knobs: Knob,
+    /** The module's `truncate` argument (rc1 gives it before a restore): the database is unlinked before it is opened (its WAL is not). */
+    private readonly truncate = false,
   ) {}
 
   get dbfile(): string {
@@ -143,6 +145,7 @@ export class ContentSqlite implements FluxModule {
     this.h.serve("content-backing.validate", (msg) => this.onValidate(msg));
     this.h.serve("content-sqlite.stats-get", (msg) => this.onStats(msg));
     this.h.serve("content-sqlite.set-readonly", (msg) => this.onSetReadOnly(msg));
+    this.h.serve("content-sqlite.delete-object", (msg) => this.onDeleteObject(msg));
     this.reserveSpace();
     if (this.knobs.backingStartsReadOnly) this.setReadOnly(true, "at start (backingStartsReadOnly)");
     this.h.rpc("content.register-backing", { name: this.name }, (r) => done(r.ok ? undefined : r.errno));
@@ -178,6 +181,7 @@ export class ContentSqlite implements FluxModule {
       ["creating checkpt table", schema.checkpt.replace(/ (checkpt(?:_v2)?)\(/, ` ${cp}.$1(`)],
       ...(cp === "checkpt" ? this.preallocateSteps() : []),
     ];
+    if (this.truncate && this.disk.exists(DB_FILE)) this.disk.remove(DB_FILE);
     // sql.js opens its own scratch database first; ours is attached as "content", the only schema with these tables.
     this.db = new this.sql.Database();
     for (const [site, statement] of steps) {
@@ -379,6 +383,23 @@ export class ContentSqlite implements FluxModule {
     this.loads++;
     this.h.work(sqliteCost(object.length));
     this.h.respond(msg, data);
+  }
+
+  /**
+   * Damage for testing (garlick in #6236 asked for ways to inject such states): what an admin's
+   * `sqlite3 content.sqlite "DELETE FROM objects WHERE hash = ..."` does to a statedir while Flux is down.
+   */
+  private onDeleteObject(msg: Message): void {
+    const ref = msg.payload;
+    if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    let deleted = 0;
+    const failure = this.exec("delete-object: executing stmt", () => {
+      this.db!.run("DELETE FROM content.objects WHERE hash = CAST(?1 AS TEXT)", [digestOf(ref)]);
+      deleted = this.db!.getRowsModified();
+    });
+    if (failure) return this.h.respondError(msg, failure.errno);
+    if (deleted === 0) return this.h.respondError(msg, "ENOENT");
+    this.h.respond(msg, {});
   }
 
   private onStore(msg: Message): void {
