@@ -74,7 +74,7 @@ describe("scenario({ limit })", () => {
     expect((await run(`scenario({ limit: 60 });\nawait flux.start();\n`)).ok).toBe(true);
     const refused = await run(`scenario({ limt: 60 });\n`);
     expect(refused.badInput).toBe(true);
-    expect(refused.error?.message).toBe(`scenario(): unknown setting "limt"; known: title, disk, policy, seed, limit`);
+    expect(refused.error?.message).toBe(`scenario(): unknown setting "limt"; known: title, disk, policy, seed, limit, instance`);
   });
 
   it("does not enter the trace: a run that ends by itself has the same hash under any limit", async () => {
