@@ -43,12 +43,16 @@ another filesystem (untested here). Start it. If rc1's fsck had to repair anythi
 then start again. \`flux content checkpoint list\` shows the checkpoint the restart came back to; tell users
 that jobs and KVS changes after its time are gone. \`flux start --recovery\` is for experts: rc1 errors ignored, no fsck.
 
-**5. What systemd adds** (*the engine shows this once the system instance lands; until then, text only*).
-\`flux.service\` restarts the broker 30 s after most exits, but not after exit 42, which rc1 failures use: a
-start on a full disk, or an rc1 fsck that repaired damage, leaves the instance down until an admin starts it.
-A stop that takes over 90 s is killed (\`TimeoutStopSec=90\`), so a stop hanging in rc3 ends as a kill. At every
-clean stop rc3 writes a **dump** of the KVS (\`flux dump --checkpoint\`) into \`<statedir>/dump/\`, on the same
-filesystem, and the next start rebuilds \`content.sqlite\` from it and skips fsck.
+**5. What systemd adds.** \`flux.service\` restarts the broker 30 s after most exits, but not after exit 42,
+which every \`flux shutdown\` and every rc1 failure use: a start on a full disk, or an rc1 fsck that repaired
+damage, leaves the instance down until an admin starts it. A stop that takes over 90 s is killed
+(\`TimeoutStopSec=90\`), so a stop hanging in rc3 ends as a kill. At every clean stop rc3 writes a **dump** of the
+KVS (\`flux dump --checkpoint\`) into \`<statedir>/dump/\`, on the same filesystem, and the next start rebuilds
+\`content.sqlite\` from it and skips fsck; old dumps are never removed, so every stop takes more of the disk. This
+lesson's script runs a test instance (steps 1–4); \`scenario({ instance: "system" })\` runs one under systemd's
+rules, and the examples [a clean stop and restore](#example/system-clean-stop-restore),
+[a dump that does not fit](#example/system-dump-does-not-fit) and
+[dumps accumulating](#example/system-dumps-accumulate) show step 5.
 `,
   afterRun: `
 A repair is not a quiet fix: fsck exits 1 whenever it found damage, even after repairing it, and rc1 fails the
