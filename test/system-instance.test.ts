@@ -310,31 +310,6 @@ describe("system instance: rc1's restore", () => {
        expect((await flux.fsck()).ok).toBe(true);`,
     );
   });
-
-  it("a restore on a full disk fails after truncating the database (exit 42, RESTORE stays); once space is freed the next start restores everything (issue 18)", async () => {
-    await runOk(
-      `{ instance: "system", disk: "8 MiB" }`,
-      `await flux.start();
-       await kvs.put("a", "inline");
-       await kvs.put("big", bytes(2_000_000, 3));
-       await flux.shutdown();
-       const dbBefore = disk.files().find((f) => f.name === "content.sqlite")!.bytes;
-       const fill = disk.fill();
-       await sim.advance(60_000);
-       await expect(flux.start()).rejects.toThrow("rc1.0: restore: bash: exited with exit status 1");
-       expect(flux.exitCode).toBe(42);
-       expect(flux.dmesg("rc1.0: flux-restore: error updating checkpoint: error flushing content")).toHaveLength(1);
-       // the old database is gone (what is left is what the failed restore wrote): the dump is the only copy
-       expect(disk.files().find((f) => f.name === "content.sqlite")!.bytes).toBeLessThan(dbBefore);
-       expect(disk.files().find((f) => f.name === "dump/RESTORE")?.link).toBe("20261124_000000.tgz");
-       disk.remove(fill);
-       await sim.advance(60_000);
-       await flux.start();
-       expect(await kvs.get("big")).toEqual(bytes(2_000_000, 3));
-       expect(await kvs.get("a")).toBe("inline");
-       expect(disk.files().some((f) => f.name === "dump/RESTORE")).toBe(false);`,
-    );
-  });
 });
 
 describe("system instance: rc1's repairing fsck, damage, startlog", () => {
