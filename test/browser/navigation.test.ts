@@ -77,7 +77,14 @@ function inPage(page: Page, steps: Step[]): Promise<void> {
         const seed = document.querySelector('[data-testid="seed"]') as HTMLInputElement;
         seed.value = step.seed;
         seed.dispatchEvent(new Event("input", { bubbles: true }));
-      } else if ("click" in step) (document.querySelector(step.click) as HTMLElement).click();
+      } else if ("click" in step) {
+        // the element may be drawn a frame after the step before (the drafts list after an open): wait for it, not longer
+        let element = document.querySelector<HTMLElement>(step.click);
+        for (const until = performance.now() + 10_000; !element && performance.now() < until; element = document.querySelector<HTMLElement>(step.click))
+          await new Promise((r) => requestAnimationFrame(r));
+        if (!element) throw new Error(`no ${step.click} within 10 s`);
+        element.click();
+      }
       else if ("hash" in step) location.hash = step.hash;
       else history.back();
     }
