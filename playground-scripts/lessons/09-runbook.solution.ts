@@ -39,6 +39,6 @@ if (flux.state !== "down") flux.crash(); // a stop that hangs is killed (systemd
 log("flux start exits", (await stop).exitCode);
 disk.remove(filler);
 await attempt("start", flux.start());
-log(flux.dmesg({ source: "fsck" })); // what rc1's fsck found and repaired
+log(flux.dmesg("rc1.0: flux-fsck")); // what rc1's fsck found and repaired
 await attempt("start again", flux.start()); // fsck is clean now: the start works
 log("lost+found:", await kvs.ls("lost+found"));

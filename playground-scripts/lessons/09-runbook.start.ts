@@ -39,4 +39,4 @@ if (flux.state !== "down") flux.crash(); // a stop that hangs is killed (systemd
 log("flux start exits", (await stop).exitCode);
 disk.remove(filler);
 await attempt("start", flux.start());
-// 5. If that start failed, read why (flux.dmesg({ source: "fsck" })), start again, and look in lost+found.
+// 5. If that start failed, read why (flux.dmesg("rc1.0: flux-fsck")), start again, and look in lost+found.

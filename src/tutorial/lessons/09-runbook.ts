@@ -5,7 +5,8 @@ import { apiCalls, callsAfter, diskOp, failedWriteBack, firstIndex, getKeyOf, is
 function startAfterFreeing(run: LessonRun) {
   const freed = diskOp(run, "remove");
   const start = freed < 0 ? undefined : apiCalls(run, "flux.start()").find((c) => c.i > freed);
-  const repaired = start !== undefined && firstIndex(run, isLog("fsck", "warning", /repaired/), freed) >= 0;
+  // rc1 runs `flux fsck --repair --quiet`: its stderr is the broker's `rc1.0: flux-fsck: ...` lines (flux-model.md §7)
+  const repaired = start !== undefined && firstIndex(run, isLog("broker", "err", /^rc1\.0: flux-fsck: Total repairs: /), freed) >= 0;
   return { freed, start, repaired };
 }
 
@@ -79,10 +80,10 @@ last period); without it none did.
       edit: { find: "checkpointPeriodMs: 0,", replace: "checkpointPeriodMs: 1_000," },
     },
     {
-      text: 'After the failed start: `log(flux.dmesg({ source: "fsck" })); await attempt("start again", flux.start()); log(await kvs.ls("lost+found"));`',
+      text: 'After the failed start: `log(flux.dmesg("rc1.0: flux-fsck")); await attempt("start again", flux.start()); log(await kvs.ls("lost+found"));`',
       edit: {
         find: 'await attempt("start", flux.start());\n',
-        replace: 'await attempt("start", flux.start());\nlog(flux.dmesg({ source: "fsck" }));\nawait attempt("start again", flux.start());\nlog(await kvs.ls("lost+found"));\n',
+        replace: 'await attempt("start", flux.start());\nlog(flux.dmesg("rc1.0: flux-fsck"));\nawait attempt("start again", flux.start());\nlog(await kvs.ls("lost+found"));\n',
       },
     },
   ],
