@@ -76,7 +76,8 @@ remove the dump it restored from: the goal checks each from the run. The example
 `,
   afterRun: `
 A repair is not a quiet fix: fsck exits 1 whenever it found damage, even after repairing it, and rc1 fails the
-start on that. Under systemd that start exits 42 and is not retried: someone has to look and start it again.
+start on that. Under systemd that start exits 42 and is not retried (the run's dmesg: \`exit 42: not restarted\`):
+someone has to look and start it again.
 In the run, the 10 jobs survived the crash only with a checkpoint-period (9 of 10: the last one came after the
 last period); without it none did.
 `,
