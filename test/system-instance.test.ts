@@ -348,6 +348,30 @@ describe("system instance: rc1's repairing fsck, damage, startlog", () => {
     ]);
   });
 
+  it("a test instance's rc1 fsck prints the same lines (both run rc1.py's `flux fsck`), and its failed start exits 1", async () => {
+    const logs = await runOk(
+      `{}`,
+      `await flux.start();
+       await kvs.put("victim", bytes(1000, 3), { sync: true });
+       await flux.shutdown();
+       await disk.removeBlob("victim");
+       const before = flux.dmesg().length;
+       await expect(flux.start()).rejects.toThrow("rc1.0: fsck: bash: exited with exit status 1");
+       expect(flux.exitCode).toBe(1);
+       for (const line of flux.dmesg().slice(before).filter((l) => l.includes(" broker.") || l.includes(" fsck."))) log(line.replace(/^\\S+ /, ""));
+       await flux.start();
+       expect(flux.dmesg(/rc1\\.0: Checking integrity/)).toHaveLength(2); // the second start's fsck runs too, and passes`,
+    );
+    expect(logs.filter((l) => !l.startsWith("broker.debug")).map((l) => l.replace(/from \S+$/, "from <time>"))).toEqual([
+      "broker.info[0]: rc1.0: Checking integrity of checkpoint from <time>",
+      "broker.err[0]: rc1.0: flux-fsck: victim: missing blobref(s)",
+      "broker.err[0]: rc1.0: flux-fsck: Total errors: 1",
+      "broker.err[0]: rc1.0: flux-fsck: Total repairs: 1",
+      "broker.err[0]: rc1.0: fsck: bash: exited with exit status 1",
+      "broker.err[0]: rc1.0: flux modprobe rc1 Exited (rc=1)",
+    ]);
+  });
+
   it("disk.removeBlob refuses while the instance is up, for an inline value and for a missing key", async () => {
     await runOk(
       `{}`,

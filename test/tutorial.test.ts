@@ -52,6 +52,7 @@ const CLAIMS: Record<string, { claim: string; files: string[] }[]> = {
   runbook: [
     { claim: "§6 checkpoint-period checkpoints without a sync", files: ["t1011-checkpoint-period.ts"] },
     { claim: "§7/§8 fsck finds a missing blob; §11.9 a start on a full disk fails", files: ["dangling-checkpoint-flux-0.66.ts", "start-on-full-disk.ts"] },
+    { claim: "§14 a clean stop dumps and exits 42; the next start restores and skips fsck; a repairing rc1 fsck exits 42", files: ["system-clean-stop-restore.ts", "system-repairing-fsck.ts"] },
   ],
 };
 
@@ -85,6 +86,26 @@ describe("tutorial lessons", () => {
       });
     });
   }
+});
+
+describe("lesson 9, step 5 (the system instance): the goal reads the dump, the restore and the removal from the run", () => {
+  const lesson = LESSONS.find((l) => l.slug === "runbook")!;
+  const solution = script(solutionFile(lesson));
+  const STEP_5 = ["Then a clean stop: rc3 dumps the KVS into dump/, and the broker exits 42 (systemd leaves it down)", "The next start rebuilds content.sqlite from the dump, with no fsck", "The dump it restored from removed (Flux keeps every dump)"];
+  const without = (text: string, line: RegExp) => text.split("\n").filter((l) => !line.test(l)).join("\n");
+  const unmetBy = async (text: string) => {
+    const { trace, frames, trees, ...result } = await runRecorded(text);
+    expect(result.error).toBeUndefined();
+    return unmet(lesson, { events: trace, frames, trees, result });
+  };
+
+  it("a dump kept is not done: only the removal is unmet", async () => {
+    expect(await unmetBy(without(solution, /disk\.remove\(f\)/))).toEqual([STEP_5[2]]);
+  });
+
+  it("no clean stop after the repair: none of step 5 is done", async () => {
+    expect(await unmetBy(without(solution, /clean stop exits|start from the dump|rc1\.0: restoring|disk\.remove\(f\)/))).toEqual(STEP_5);
+  });
 });
 
 describe("#lesson/ links", () => {

@@ -14,6 +14,7 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { FluxError } from "../engine/sim/errno.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { Broker } from "../engine/broker/broker.ts";
+import type { InstanceKind } from "../engine/broker/systemd.ts";
 import { InternalError } from "../engine/sim/internal-error.ts";
 import { format } from "../engine/api/expect.ts";
 import { limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
@@ -43,6 +44,8 @@ export interface ScenarioResult {
   state: string;
   policy: string;
   seed: number;
+  /** The instance kind it ran (`scenario({ instance })`), for the stack's label; absent where no run reported it (a run ended from outside). */
+  instance?: InstanceKind;
 }
 
 /** Where a run is (or ended): everything of its result but the verdict. */
@@ -284,7 +287,7 @@ export function resultOf(sim: Simulation, logs: string[], ending: RunEnding): Sc
 
 /** Where the run is now: logs, trace, instance and disk (`broker` undefined: nothing made it yet, or the input was bad). */
 export function summarize(sim: Simulation, logs: string[], broker = sim.existingBroker): RunSummary {
-  let settings: { policy: string; seed: number } = { policy: "?", seed: 0 };
+  let settings: { policy: string; seed: number; instance: InstanceKind } = { policy: "?", seed: 0, instance: "test" };
   try {
     settings = sim.settings;
   } catch {
@@ -298,6 +301,7 @@ export function summarize(sim: Simulation, logs: string[], broker = sim.existing
     state: broker?.state ?? "down",
     policy: settings.policy,
     seed: settings.seed,
+    instance: settings.instance,
   };
 }
 

@@ -86,7 +86,7 @@ const isTrees: Check = (v) => isRecord(v) && Object.values(v).every((t) => isTre
 const isError = shape({ message: str, errno: opt(str), line: opt(int), limitMs: opt(num) });
 const isSummary = shape({ logs: arrayOf(line), traceHash: (v) => typeof v === "string" && /^([0-9a-f]{16})?$/.test(v), events: int, disk: shape({ quota: num, used: num }), state: str, policy: str, seed: num });
 const isResult: Check = (v) => isSummary(v) && shape({ ok: bool, error: opt(isError), badInput: opt(bool), cutShort: opt(bool) })(v);
-const isStatedir = arrayOf(shape({ name: (v) => typeof v === "string" && /^(content|checkpoint)\.sqlite(-wal|-shm)?$/.test(v), bytes: (v) => v instanceof Uint8Array }));
+const isStatedir = arrayOf(shape({ name: (v) => typeof v === "string" && /^((content|checkpoint)\.sqlite(-wal|-shm)?|dump\/\d{8}_\d{6}\.tgz)$/.test(v), bytes: (v) => v instanceof Uint8Array }));
 const isRun: Check = shape({ type: (v) => v === "result", id: int, result: isResult, events: arrayOf(isEvent), frames: arrayOf(isFrame), trees: isTrees, ms: num, statedir: opt(isStatedir) });
 const isOutcome = shape({
   policy: str,

@@ -16,7 +16,7 @@ import { compareInWorker } from "./compare-handler.ts";
 import { Recorder } from "./recorder.ts";
 import { replayedRun, type ReplayedRun } from "./replayed-run.ts";
 import { ScriptWorkers } from "./script-workers.ts";
-import { sqliteFilesOf, type StatedirFile } from "./statedir-export.ts";
+import { statedirFilesOf, type StatedirFile } from "./statedir-export.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 
 const post = (message: WorkerReply, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
@@ -52,7 +52,7 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
     onTurn: () => recorder.turn(),
     beforeDispose: () => {
       recorder.end();
-      statedir = instance ? sqliteFilesOf(instance) : [];
+      statedir = instance ? statedirFilesOf(instance) : [];
     },
   }));
   const result = await run.result;

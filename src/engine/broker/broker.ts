@@ -515,13 +515,13 @@ export class Broker {
     if (mode === "off") return next();
     this.log.rpc("content.checkpoint-get", {}, (r) => {
       if (!r.ok) return next(r.errno === "ENOENT" ? undefined : r.errno); // first start: nothing to check
-      // a system instance's lines as rc1.py's `flux fsck` prints them (issue 18); a test instance keeps fsck's own log
-      const print = this.systemd ? (stream: "stdout" | "stderr", text: string) => this.log.log(stream === "stdout" ? "info" : "err", `rc1.0: ${text}`) : undefined;
-      runFsck(this.bus.endpoint("fsck"), this.knobs, { repair: mode === "repair", quiet: true, ...(print ? { print } : {}) }, (result) => {
+      // both instance kinds run rc1.py's `context.bash("flux fsck ...")`: its stdout and stderr become rc1.0's lines
+      const print = (stream: "stdout" | "stderr", text: string) => this.log.log(stream === "stdout" ? "info" : "err", `rc1.0: ${text}`);
+      runFsck(this.bus.endpoint("fsck"), this.knobs, { repair: mode === "repair", quiet: true, print }, (result) => {
         if (result.ok || mode === "check") return next();
         // rc1.py: a failing fsck removes content.dump, so that rc3 writes no dump of a damaged store
         this.dumpAtStop = false;
-        next("EIO", this.systemd ? "bash: exited with exit status 1" : "flux fsck found errors");
+        next("EIO", "bash: exited with exit status 1");
       });
     });
   }

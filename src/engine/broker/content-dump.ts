@@ -8,7 +8,7 @@
  */
 import { gzipSync } from "fflate";
 import { createTar, type TarFileItem } from "nanotar";
-import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
+import { newestCheckpoint } from "./newest-checkpoint.ts";
 import { decode, fromBase64, type TreeObj } from "../modules/kvs/treeobj.ts";
 import { type Disk, DUMP_DIR } from "../disk/disk.ts";
 import type { Endpoint } from "../sim/bus.ts";
@@ -37,9 +37,9 @@ const DUMP_UID = 0;
 
 /** Walk the newest checkpoint's tree as flux-dump does; answers the entries in the order flux-dump writes them. */
 export function walkCheckpoint(h: Endpoint, done: (result: DumpWalk) => void): void {
-  h.rpc("content-backing.checkpoint-get", {}, (r) => {
-    const latest = r.ok ? (r.payload as { value: Checkpoint[] }).value[0] : undefined;
-    if (!latest) return done({ ok: false, error: `error fetching checkpoints: ${strerror(r.ok ? "ENOENT" : r.errno)}` });
+  newestCheckpoint(h, (r) => {
+    if (!r.ok) return done({ ok: false, error: `error fetching checkpoints: ${strerror(r.errno)}` });
+    const latest = r.checkpoint;
     new TreeWalk(h, latest.timestamp, (entries, readErrors) => done({ ok: true, entries, timestamp: latest.timestamp, readErrors })).run(latest.rootref);
   });
 }

@@ -7,6 +7,7 @@
  * stored and checkpointed with sequence + 1.
  */
 import { blobref } from "../common/blobref.ts";
+import { newestCheckpoint } from "../broker/newest-checkpoint.ts";
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
 import { decode, valref, type DirObj, type TreeObj } from "../modules/kvs/treeobj.ts";
 import { applyOps, type KvsOp } from "../modules/kvs/txn.ts";
@@ -71,9 +72,9 @@ export function runFsck(h: Endpoint, knobs: Pick<Knobs, "contentHash">, opts: Fs
     }).start(root.rootref);
   };
   if (opts.rootref) return walk({ rootref: opts.rootref, sequence: 0 });
-  h.rpc("content-backing.checkpoint-get", {}, (r) => {
+  newestCheckpoint(h, (r) => {
     if (!r.ok) return fail(r.errno, `error fetching checkpoints: ${strerror(r.errno)}`);
-    const latest = (r.payload as { value: Checkpoint[] }).value[0]!;
+    const latest = r.checkpoint;
     say("info", `Checking integrity of checkpoint from ${formatTimestamp(latest.timestamp)}`);
     walk({ rootref: latest.rootref, sequence: latest.sequence });
   });

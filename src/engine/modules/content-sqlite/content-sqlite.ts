@@ -392,6 +392,7 @@ export class ContentSqlite implements FluxModule {
   private onDeleteObject(msg: Message): void {
     const ref = msg.payload;
     if (!isBlobref(ref, this.hashName())) return this.h.respondError(msg, "EPROTO");
+    if (!this.reopened(msg)) return;
     let deleted = 0;
     const failure = this.exec("delete-object: executing stmt", () => {
       this.db!.run("DELETE FROM content.objects WHERE hash = CAST(?1 AS TEXT)", [digestOf(ref)]);
