@@ -49,7 +49,7 @@ import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
-import { asyncCommitsText, fillText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
+import { asyncCommitsText, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const json = process.argv.includes("--json");
 const PUTS = 5000;
@@ -135,15 +135,7 @@ function t0090Run(sql: SqlJsWithFS) {
 
 /** issue #19 part 3: 40 jobs at once on a 4 MiB statedir, run two at a time, most of their write-backs failing with ENOSPC. */
 function concurrentJobsRun(sql: SqlJsWithFS) {
-  return scenario<{ ms: number; dirty: number }>(
-    sql,
-    `scenario({ disk: "${CONCURRENT_JOBS_QUOTA_MIB} MiB" });
-await flux.start();
-const t0 = performance.now();
-await jobs.submit(${CONCURRENT_JOBS}, { atOnce: true });
-const ms = performance.now() - t0;
-log(JSON.stringify({ ms, dirty: (await flux.stats("content")).dirty }));`,
-  );
+  return scenario<{ ms: number; dirty: number }>(sql, concurrentJobsText(CONCURRENT_JOBS, CONCURRENT_JOBS_QUOTA_MIB));
 }
 
 /** One t0090 run and, right after it, its floor: raw inserts of the rows it stored (median of 3) plus hashing and LZ4 of its blobs. */
@@ -167,9 +159,8 @@ const FLOOD_LINES = 200_000;
 
 /** A flood of log() lines in the CLI's worker thread; returns the script's own timing of it. */
 async function floodMs(): Promise<number> {
-  const text = `const t0 = performance.now();\nfor (let i = 0; i < ${FLOOD_LINES}; i++) log("line " + i);\nlog("ms", performance.now() - t0);\n`;
   let received = 0;
-  const result = await runScenarioInWorker(text, { timeoutMs: 60_000, onLogs: (lines) => (received += lines.length) });
+  const result = await runScenarioInWorker(floodText(FLOOD_LINES), { timeoutMs: 60_000, onLogs: (lines) => (received += lines.length) });
   if (!result.ok || received !== FLOOD_LINES + 1) throw new Error(`the flood did not arrive whole: ${received} lines, ${result.error?.message ?? "ok"}`);
   return Number(result.logs.at(-1)!.split(" ")[1]);
 }

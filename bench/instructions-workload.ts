@@ -12,13 +12,20 @@
  *   over the quota FS, then hashing and LZ4 of its blobs. About 4 minutes under valgrind;
  * - bench-t0090: `npm run bench`'s first t0090 round on 64 MiB and its floor, after the phases the bench
  *   runs before them (warm-up, puts and their floor, synced puts, the 64 MiB fill, async commits: the
- *   JIT's and the heap's state the bench measures in). About 40 minutes under valgrind.
+ *   JIT's and the heap's state the bench measures in). About 40 minutes under valgrind;
+ * - concurrent-jobs: the bench's concurrent_jobs_s, 40 jobs at once on 4 MiB, three rounds one after another
+ *   (concurrent-jobs-1 is the first, cold, run; -2 and -3 the JIT-warm ones the bench's median comes from);
+ * - log-flood: the bench's log_lines_per_s, 200,000 log() lines in the CLI's worker thread (the worker's start
+ *   included); log-flood-empty: the same worker running a script of one line. Their difference is the flood's own
+ *   cost. Each in a process of its own: valgrind has room for one WebAssembly memory, so this process loads no
+ *   sql.js and runs one worker.
  */
 import { execFileSync } from "node:child_process";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
-import { asyncCommitsText, fillText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
+import { runScenarioInWorker } from "../src/runner/node-runner.ts";
+import { asyncCommitsText, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const counting = process.env.INSTRUCTIONS_COUNTING === "1";
 
@@ -78,12 +85,31 @@ async function benchPrefix(sql: SqlJsWithFS): Promise<void> {
   for (let i = 0; i < 3; i++) await run(sql, asyncCommitsText(2000));
 }
 
-const WORKLOADS: Record<string, (sql: SqlJsWithFS) => Promise<string>> = {
-  t0090: (sql) => t0090Round(sql, 8, "t0090"),
-  "bench-t0090": async (sql) => {
+/** The bench's rounds of 40 jobs at once on 4 MiB, each measured on its own. */
+async function concurrentJobs(sql: SqlJsWithFS): Promise<string> {
+  const dirty = [];
+  for (const round of [1, 2, 3]) dirty.push((JSON.parse((await measured(`concurrent-jobs-${round}`, () => run(sql, concurrentJobsText(40, 4)))).last) as { dirty: number }).dirty);
+  return `concurrent-jobs: ${dirty.join(", ")} dirty after each round`;
+}
+
+/** A script of `lines` log() lines in the CLI's worker thread, measured as `label` from the worker's start to its result. */
+async function flood(label: string, lines: number): Promise<number> {
+  const result = await measured(label, () => runScenarioInWorker(floodText(lines), { timeoutMs: 3_600_000, onLogs: () => {} }));
+  if (!result.ok || result.logs.length !== lines + 1) throw new Error(`instructions-workload: the flood did not arrive whole: ${result.logs.length} lines, ${result.error?.message ?? "ok"}`);
+  return lines;
+}
+
+/** Each workload loads sql.js itself: log-flood's do not (their worker does). */
+const WORKLOADS: Record<string, () => Promise<string>> = {
+  t0090: async () => t0090Round(await loadSqlJs(), 8, "t0090"),
+  "bench-t0090": async () => {
+    const sql = await loadSqlJs();
     await benchPrefix(sql);
     return t0090Round(sql, 64, "bench-t0090");
   },
+  "concurrent-jobs": async () => concurrentJobs(await loadSqlJs()),
+  "log-flood": async () => `log-flood: ${await flood("log-flood", 200_000)} lines`,
+  "log-flood-empty": async () => `log-flood-empty: ${await flood("log-flood-empty", 0)} lines`,
 };
 
 const name = process.argv[2] ?? "";
@@ -92,4 +118,4 @@ if (!workload) {
   console.error(`instructions-workload: unknown workload "${name}"; one of: ${Object.keys(WORKLOADS).join(", ")}`);
   process.exit(2);
 }
-console.log(await workload(await loadSqlJs()));
+console.log(await workload());

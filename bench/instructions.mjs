@@ -1,19 +1,19 @@
 /**
  * npm run bench:instructions [-- WORKLOAD...]: the instructions each measured
  * part of bench/instructions-workload.ts executes (default: t0090, which
- * gives t0090 and t0090-floor; bench-t0090 on request), counted by valgrind's
- * callgrind, since the machine's perf has no hardware counters. Unlike wall
- * time, a count does not move with the load of a shared machine: a change of
- * 1-2 % shows in one run. Node runs single-threaded (no concurrent JIT or GC
- * threads) so that the count repeats, and counting is on only around the
- * measured parts.
+ * gives t0090 and t0090-floor; bench-t0090, concurrent-jobs, log-flood and
+ * log-flood-empty on request), counted by valgrind's callgrind, since the
+ * machine's perf has no hardware counters. Unlike wall time, a count does not
+ * move with the load of a shared machine: a change of 1-2 % shows in one run.
+ * Node runs single-threaded (no concurrent JIT or GC threads) so that the
+ * count repeats, and counting is on only around the measured parts.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ALL = ["t0090", "bench-t0090"];
+const ALL = ["t0090", "bench-t0090", "concurrent-jobs", "log-flood", "log-flood-empty"];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !ALL.includes(name));
 if (unknown.length > 0) {

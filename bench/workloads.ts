@@ -63,6 +63,17 @@ while (flux.dmesg({ level: "crit", match: "No space left" }).length === 0) {
 }
 log(JSON.stringify({ ms: performance.now() - t0, values: i, used: disk.used }));`;
 
+/** issue #19 part 3: `jobs` jobs submitted at once (`flux submit --cc=1-N`, 2 cores) on a small statedir, most write-backs failing with ENOSPC. */
+export const concurrentJobsText = (jobs: number, quotaMib: number) => `scenario({ disk: "${quotaMib} MiB" });
+await flux.start();
+const t0 = performance.now();
+await jobs.submit(${jobs}, { atOnce: true });
+const ms = performance.now() - t0;
+log(JSON.stringify({ ms, dirty: (await flux.stats("content")).dirty }));`;
+
+/** A flood of log() lines that times itself: its last line is "ms <the loop's milliseconds>". */
+export const floodText = (lines: number) => `const t0 = performance.now();\nfor (let i = 0; i < ${lines}; i++) log("line " + i);\nlog("ms", performance.now() - t0);\n`;
+
 export type Row = [Uint8Array, number, Uint8Array, number];
 
 /**
