@@ -5,7 +5,7 @@
  * that fails is a bug, not an attack — but a message of the wrong shape threw while it was drawn and left Run
  * disabled until a reload. One that fails here is one clear error, and the page stays usable.
  */
-import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/engine-session.ts";
+import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/console-line.ts";
 import type { WorkerReply } from "../worker/protocol.ts";
 import { each } from "../engine/common/each.ts";
 import { PROMISES } from "../checker/promises.ts";
