@@ -40,6 +40,8 @@ export interface LiveRun {
   /** When the run was asked for (performance.now()), and the limit it runs under. */
   started: number;
   limitMs: number;
+  /** The run so far as a result (copies of its lists up to now, no hash yet), for the timeline, chart and trees to draw. */
+  soFar(): RunResult;
 }
 
 /** A run in progress: what its worker has sent so far. */
@@ -76,7 +78,7 @@ class PendingRun {
     const now = performance.now();
     if (now - this.reported < PROGRESS_EVERY_MS) return;
     this.reported = now;
-    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs });
+    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs, soFar: () => this.asResult() });
   }
 
   finished(end: RunEnd): RunResult {
@@ -85,27 +87,36 @@ class PendingRun {
 
   /** The run as far as it got, ended from outside for `reason` (at the run limit `limitMs`, when that was it). */
   cutShort(reason: string, limitMs?: number): RunResult {
+    return this.asResult({ message: reason, ...(limitMs === undefined ? {} : { limitMs }) });
+  }
+
+  /**
+   * The run as far as it got: cut short with `error`, or still running (no error, no hash yet). A running run's
+   * lists are copies (the worker's chunks go on growing the originals).
+   */
+  private asResult(error?: { message: string; limitMs?: number }): RunResult {
     const last = this.frames.at(-1);
     const summary = this.summary;
     const logs = this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
+    const copy = error === undefined;
     return {
       type: "result",
       id: this.id,
       result: {
         ok: false,
-        error: { message: reason, ...(limitMs === undefined ? {} : { limitMs }) },
+        ...(error ? { error } : {}),
         cutShort: true,
         logs,
-        traceHash: summary?.events === this.events.length ? summary.traceHash : "",
+        traceHash: !copy && summary?.events === this.events.length ? summary.traceHash : "",
         events: this.events.length,
         disk: last ? { quota: last.disk.quota, used: last.disk.used } : (summary?.disk ?? { quota: 0, used: 0 }),
         state: last?.state ?? summary?.state ?? "unknown",
         policy: summary?.policy ?? "?",
         seed: summary?.seed ?? 0,
       },
-      events: this.events,
-      frames: this.frames,
-      trees: this.trees,
+      events: copy ? this.events.slice() : this.events,
+      frames: copy ? this.frames.slice() : this.frames,
+      trees: copy ? { ...this.trees } : this.trees,
       ms: performance.now() - this.started,
     };
   }
