@@ -127,6 +127,8 @@ export class EngineClient {
   private ready: Promise<void> | undefined;
   private nextId = 1;
   private pending: PendingRun | undefined;
+  /** Statedir files asked for and not yet sent, by request id (their worker's end rejects them). */
+  private files = new Map<number, { resolve: (bytes: Uint8Array<ArrayBuffer>) => void; reject: (e: Error) => void }>();
 
   /** Start the worker unless it runs already; resolves when the engine (sql.js and its wasm) is loaded. */
   start(): Promise<void> {
@@ -155,6 +157,20 @@ export class EngineClient {
         watch(timeLimitMs + HARD_STOP_GRACE_MS);
         this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs });
       });
+    });
+  }
+
+  /**
+   * The bytes of run `runId`'s statedir file `name`, from the engine worker, which keeps the last run's files (the
+   * page holds only their names and sizes, so a run that stored hundreds of MB costs the page nothing until saved).
+   */
+  statedirFile(runId: number, name: string): Promise<Uint8Array<ArrayBuffer>> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error("the engine has not run this scenario yet"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.files.set(id, { resolve, reject });
+      worker.postMessage({ type: "statedir-file", id, run: runId, name });
     });
   }
 
@@ -192,6 +208,8 @@ export class EngineClient {
   }
 
   private spawn(): void {
+    for (const file of this.files.values()) file.reject(new Error("the engine was restarted since that run (Stop or a fault ended it), and its statedir files with it: run the scenario again"));
+    this.files.clear();
     const worker = (this.worker = startEngineWorker());
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<unknown>) => {
@@ -203,6 +221,7 @@ export class EngineClient {
           return this.terminate((error as Error).message);
         }
         if (reply.type === "ready") return resolve();
+        if (reply.type === "statedir-bytes") return this.fileArrived(reply.id, reply.bytes, reply.problem);
         if (reply.type !== "chunk" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;
         if (!pending || reply.id !== pending.id) return;
@@ -217,5 +236,12 @@ export class EngineClient {
         this.endPending((run) => run.cutShort(message));
       };
     });
+  }
+
+  private fileArrived(id: number, bytes: Uint8Array<ArrayBuffer> | null, problem = "the engine sent no bytes"): void {
+    const asked = this.files.get(id);
+    this.files.delete(id);
+    if (bytes) asked?.resolve(bytes);
+    else asked?.reject(new Error(problem));
   }
 }
