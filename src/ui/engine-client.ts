@@ -97,8 +97,9 @@ class PendingRun {
   private asResult(error?: { message: string; limitMs?: number }): RunResult {
     const last = this.frames.at(-1);
     const summary = this.summary;
-    const logs = this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
     const copy = error === undefined;
+    // (a running run's console is the live one's: no panel reads these logs before it ends)
+    const logs = copy ? [] : this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
     return {
       type: "result",
       id: this.id,
