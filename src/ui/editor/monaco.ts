@@ -5,7 +5,7 @@
  * monaco-lean.ts chooses which parts of monaco-editor the page loads.
  */
 import type * as Monaco from "./monaco-lean.ts";
-import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../engine/api/scenario-lib.ts";
+import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../../engine/api/scenario-lib.ts";
 import { SCENARIO_GLOBALS_URI } from "./api-first.ts";
 
 export type Editor = Monaco.editor.IStandaloneCodeEditor;
@@ -30,7 +30,7 @@ async function load(): Promise<MonacoApi> {
     import("./monaco-lean.ts"),
     import("monaco-editor/editor/editor.worker?worker"),
     import("./scenario-ts.worker.ts?worker"),
-    import("../engine/api/scenario-globals.generated.d.ts?raw"),
+    import("../../engine/api/scenario-globals.generated.d.ts?raw"),
   ]);
   self.MonacoEnvironment = {
     getWorker: (_id: string, label: string) => (label === "typescript" || label === "javascript" ? new TsWorker() : new EditorWorker()),

@@ -6,8 +6,8 @@
  * thread, and Stop and the slider answer soon.
  */
 import { tick } from "svelte";
-import type { LiveRun } from "./engine-client.ts";
-import { BlobTimeline, type History } from "./history.ts";
+import type { LiveRun } from "../engine-client.ts";
+import { BlobTimeline, type History } from "../history.ts";
 
 const MIN_GAP_MS = 250;
 const COST_FACTOR = 8;
