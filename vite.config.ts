@@ -5,7 +5,7 @@ import { defineConfig, type Plugin } from "vite";
  * monaco-editor's TypeScript mode gets `createWebWorker` from internal/common/workers.js, and that file also
  * imports every editor contribution (inline completions, sticky scroll, codelens, rename, ...: measured, the page's
  * Monaco chunks are 3.93 MB with them and 3.40 MB without). Drop those bare imports, so the page gets only the
- * contributions src/ui/monaco-lean.ts chooses; fail the build if the file no longer looks as expected.
+ * contributions src/ui/editor/monaco-lean.ts chooses; fail the build if the file no longer looks as expected.
  */
 function monacoWithoutAllContributions(): Plugin {
   return {

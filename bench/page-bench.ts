@@ -32,9 +32,13 @@
  * - lesson_open_ms_max / lesson_open_ms_median: following each lesson's
  *   #lesson/<n> link, until its text is shown, its script is in the editor
  *   and the frame has been painted;
- * - startup_gzip_kb: the bytes (gzip -6) of everything the page needs before
- *   the editor: index.html, the entry chunk and its static imports, CSS, the
- *   engine worker and its wasm. Monaco is a lazy chunk, not counted.
+ * - startup_gzip_kb: the bytes (gzip -6) of what the page loads before it is
+ *   usable: index.html, the entry chunk and its static imports, CSS. Monaco,
+ *   the tutorial, the links' codec and the Compare/Check panels are lazy
+ *   chunks, not counted; engine_gzip_kb: the engine worker and its wasm, which
+ *   start once the editor is up (or at the first Run), so after the page is
+ *   usable; startup_and_engine_gzip_kb: both (what startup_gzip_kb counted
+ *   until 2026-12-04).
  * - link_interactive_ms: as interactive_ms, for a `#s=` link of a 200-line
  *   scenario, until its text is in the editor; plain_interactive_ms_paired is
  *   the plain page measured the same way, in pairs of alternating order (a
@@ -44,6 +48,10 @@
  * - compare_ms_cold / compare_ms_warm: Compare of playground-scripts/first.ts
  *   under all 7 presets, click to table (cold: its worker starts; warm: median
  *   of 3).
+ *
+ * `-- --load-only` prints only the load figures, the scrub and the bytes (a
+ * paired before/after takes minutes, not a quarter of an hour); `-- --dist DIR`
+ * measures a page already built in DIR (another checkout's dist/), unbuilt.
  */
 import { readFileSync } from "node:fs";
 import { encodeScenario } from "../src/share/link.ts";
@@ -94,7 +102,11 @@ const WATCH_LOADING = `
   }).observe({ type: "longtask", buffered: true });
 `;
 
-const served = await servePage();
+const LOAD_ONLY = process.argv.includes("--load-only");
+const distArg = process.argv.indexOf("--dist");
+const DIST = distArg >= 0 ? process.argv[distArg + 1]! : "dist";
+
+const served = await servePage(distArg >= 0 ? { build: false, outDir: DIST } : {});
 try {
   await letBrowserSettle(served);
   const { page, problems } = await openPage(served, { beforeLoad: (p) => p.addInitScript({ content: WATCH_LOADING }) });
@@ -144,6 +156,23 @@ try {
     }
     return times;
   }, events);
+
+  const loadFigures = {
+    interactive_ms: Math.round(loading.interactive!),
+    editor_ready_ms: Math.round(loading.editorReady!),
+    longest_task_ms: Math.round(loading.longestTask),
+    default_run_ms: Math.round(median(runTimes)),
+    default_run_ms_all: runTimes.map(Math.round),
+    scrub_events: events,
+    scrub_ms_median: +median(scrubs).toFixed(1),
+    scrub_ms_max: +Math.max(...scrubs).toFixed(1),
+    ...pageBytes(),
+  };
+  if (LOAD_ONLY) {
+    console.log(JSON.stringify({ ...loadFigures, console_problems: problems.length, dist: DIST, chromium: served.browser.version() }));
+    await served.close();
+    process.exit(0);
+  }
 
   const setText = async (text: string) => {
     await page.click('[data-testid="editor"] .view-lines');
@@ -222,18 +251,9 @@ try {
     flood_after_worker_ms: Math.round(flood.ms - flood.workerMs),
     t0090_64mib_page_ms: Math.round(t0090.ms),
     t0090_64mib_page_events: t0090Events,
-    interactive_ms: Math.round(loading.interactive!),
-    editor_ready_ms: Math.round(loading.editorReady!),
-    longest_task_ms: Math.round(loading.longestTask),
-    default_run_ms: Math.round(median(runTimes)),
-    default_run_ms_all: runTimes.map(Math.round),
-    scrub_events: events,
-    scrub_ms_median: +median(scrubs).toFixed(1),
-    scrub_ms_max: +Math.max(...scrubs).toFixed(1),
+    ...loadFigures,
     lesson_open_ms_median: +median(lessonOpens).toFixed(1),
     lesson_open_ms_max: +Math.max(...lessonOpens).toFixed(1),
-    startup_gzip_kb: Math.round(startupGzipBytes().bytes / 1024),
-    startup_files: startupGzipBytes().files,
     ...links,
     console_problems: problems.length,
     chromium: served.browser.version(),
@@ -284,25 +304,34 @@ async function letBrowserSettle(served: Served): Promise<void> {
   await context.close();
 }
 
-/** What the page needs before the editor, from the built files: the entry, its static imports, CSS, the engine worker and its wasm. */
-function startupGzipBytes(): { bytes: number; files: string[] } {
-  const html = readFileSync("dist/index.html", "utf8");
+/** The page's bytes (gzip -6) from the built files: before it is usable, and the engine's (loaded after). */
+function pageBytes() {
+  const startup = startupFiles();
+  const engine = engineFiles(startup);
+  const kb = (files: string[]) => Math.round(files.reduce((sum, file) => sum + gzipSync(readFileSync(`${DIST}/${file}`), { level: 6 }).length, 0) / 1024);
+  return { startup_gzip_kb: kb(startup), engine_gzip_kb: kb(engine), startup_and_engine_gzip_kb: kb([...startup, ...engine]), startup_files: startup };
+}
+
+/** What the page loads before it is usable: index.html, the entry and its static imports (not import()), its CSS. */
+function startupFiles(): string[] {
+  const html = readFileSync(`${DIST}/index.html`, "utf8");
   const files = new Set<string>(["index.html"]);
   const queue = [...html.matchAll(/(?:src|href)="\.?\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (files.has(file)) continue;
     files.add(file);
-    if (!file.endsWith(".js")) continue;
-    const code = readFileSync(`dist/${file}`, "utf8");
-    // static imports, and the engine worker (new Worker(new URL(...))) and the wasm it fetches; not import() of Monaco
-    // the bundler quotes with ", ' or `: static imports (`from"./x.js"`, `import"./x.js"`), the worker and its wasm
-    for (const m of code.matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+)["'`]/g)) queue.push(`assets/${m[1]}`);
-    for (const m of code.matchAll(/["'`](?:\/|\.\/)?(?:assets\/)?(engine-worker-[\w-]+\.js|sql-wasm-browser-debug-[\w-]+\.wasm)["'`]/g)) queue.push(`assets/${m[1]}`);
+    // the bundler quotes with ", ' or `: static imports (`from"./x.js"`, `import"./x.js"`)
+    if (file.endsWith(".js")) for (const m of readFileSync(`${DIST}/${file}`, "utf8").matchAll(/(?:from|import)\s*["'`]\.\/([^"'`]+)["'`]/g)) queue.push(`assets/${m[1]}`);
   }
-  let total = 0;
-  for (const file of files) total += gzipSync(readFileSync(`dist/${file}`), { level: 6 }).length;
-  return { bytes: total, files: [...files] };
+  return [...files];
+}
+
+/** The engine worker (new Worker(new URL(...)) in one of the page's files) and the SQLite wasm it fetches. */
+function engineFiles(startup: string[]): string[] {
+  const named = (code: string) => [...code.matchAll(/["'`](?:\/|\.\/)?(?:assets\/)?(engine-worker-[\w-]+\.js|sql-wasm-browser-debug-[\w-]+\.wasm)["'`]/g)].map((m) => `assets/${m[1]}`);
+  const worker = startup.filter((f) => f.endsWith(".js")).flatMap((f) => named(readFileSync(`${DIST}/${f}`, "utf8")));
+  return [...new Set([...worker, ...worker.flatMap((f) => named(readFileSync(`${DIST}/${f}`, "utf8")))])];
 }
 
 /** Load a page in a fresh context (with WATCH_LOADING) and return it with its loading figures. */

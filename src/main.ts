@@ -1,6 +1,6 @@
 import { mount } from "svelte";
 import App from "./ui/App.svelte";
-import { loadMonaco } from "./ui/monaco.ts";
+import { loadMonaco } from "./ui/editor/monaco.ts";
 import "./ui/theme.css";
 
 mount(App, { target: document.getElementById("app")! });

@@ -1,5 +1,5 @@
 /**
- * The editor's "floating promise" warning (src/ui/floating-promises.ts), run
+ * The editor's "floating promise" warning (src/ui/editor/floating-promises.ts), run
  * here with the typescript package on the same program the editor builds:
  * an API call whose promise is dropped is reported on its line; awaited,
  * returned, stored, voided and handled ones are not; no playground script
@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { awaitFixes, FLOATING_PROMISE_CODE, floatingPromises } from "../src/ui/floating-promises.ts";
+import { awaitFixes, FLOATING_PROMISE_CODE, floatingPromises } from "../src/ui/editor/floating-promises.ts";
 import { scenarioProgram } from "../src/runner/scenario-program.ts";
 
 function warnings(text: string): { line: number; text: string }[] {

@@ -1,6 +1,6 @@
-/** Where two runs part (src/ui/run-diff.ts): the first event that differs in any field, or the end of the shorter. */
+/** Where two runs part (src/ui/compare/run-diff.ts): the first event that differs in any field, or the end of the shorter. */
 import { describe, expect, it } from "vitest";
-import { firstParting } from "../src/ui/run-diff.ts";
+import { firstParting } from "../src/ui/compare/run-diff.ts";
 import { run } from "./helpers.ts";
 import type { TraceEvent } from "../src/engine/sim/trace.ts";
 

@@ -12,7 +12,7 @@ import { COMPUTED, DEFAULT_LIMIT_S, MAX_LIMIT_S, parseLimit, raisedLimit, runLim
 import { sameSettings, settingsOf } from "../src/share/address.ts";
 import { decodeScenario, encodeScenario } from "../src/share/link.ts";
 import { scenarioLiteral } from "../src/share/scenario-literal.ts";
-import { scriptSettings } from "../src/ui/script-settings.ts";
+import { scriptSettings } from "../src/ui/workbench/script-settings.ts";
 import { ENGINE_VERSION } from "../src/version.ts";
 import { run } from "./helpers.ts";
 

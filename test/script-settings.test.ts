@@ -1,7 +1,7 @@
-/** The controls' reading of a script's scenario({...}) (src/ui/script-settings.ts), without running it. */
+/** The controls' reading of a script's scenario({...}) (src/ui/workbench/script-settings.ts), without running it. */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { scriptSettings, withPolicyHint } from "../src/ui/script-settings.ts";
+import { scriptSettings, withPolicyHint } from "../src/ui/workbench/script-settings.ts";
 import { run } from "./helpers.ts";
 
 describe("the settings a script asks for", () => {

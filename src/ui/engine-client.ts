@@ -40,6 +40,8 @@ export interface LiveRun {
   /** When the run was asked for (performance.now()), and the limit it runs under. */
   started: number;
   limitMs: number;
+  /** The run so far as a result (copies of its lists up to now, no hash yet), for the timeline, chart and trees to draw. */
+  soFar(): RunResult;
 }
 
 /** A run in progress: what its worker has sent so far. */
@@ -76,7 +78,7 @@ class PendingRun {
     const now = performance.now();
     if (now - this.reported < PROGRESS_EVERY_MS) return;
     this.reported = now;
-    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs });
+    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs, soFar: () => this.asResult() });
   }
 
   finished(end: RunEnd): RunResult {
@@ -85,27 +87,37 @@ class PendingRun {
 
   /** The run as far as it got, ended from outside for `reason` (at the run limit `limitMs`, when that was it). */
   cutShort(reason: string, limitMs?: number): RunResult {
+    return this.asResult({ message: reason, ...(limitMs === undefined ? {} : { limitMs }) });
+  }
+
+  /**
+   * The run as far as it got: cut short with `error`, or still running (no error, no hash yet). A running run's
+   * lists are copies (the worker's chunks go on growing the originals).
+   */
+  private asResult(error?: { message: string; limitMs?: number }): RunResult {
     const last = this.frames.at(-1);
     const summary = this.summary;
-    const logs = this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
+    const copy = error === undefined;
+    // (a running run's console is the live one's: no panel reads these logs before it ends)
+    const logs = copy ? [] : this.events.flatMap((e) => (e.kind === "console" ? [e.text] : []));
     return {
       type: "result",
       id: this.id,
       result: {
         ok: false,
-        error: { message: reason, ...(limitMs === undefined ? {} : { limitMs }) },
+        ...(error ? { error } : {}),
         cutShort: true,
         logs,
-        traceHash: summary?.events === this.events.length ? summary.traceHash : "",
+        traceHash: !copy && summary?.events === this.events.length ? summary.traceHash : "",
         events: this.events.length,
         disk: last ? { quota: last.disk.quota, used: last.disk.used } : (summary?.disk ?? { quota: 0, used: 0 }),
         state: last?.state ?? summary?.state ?? "unknown",
         policy: summary?.policy ?? "?",
         seed: summary?.seed ?? 0,
       },
-      events: this.events,
-      frames: this.frames,
-      trees: this.trees,
+      events: copy ? this.events.slice() : this.events,
+      frames: copy ? this.frames.slice() : this.frames,
+      trees: copy ? { ...this.trees } : this.trees,
       ms: performance.now() - this.started,
     };
   }
@@ -116,6 +128,8 @@ export class EngineClient {
   private ready: Promise<void> | undefined;
   private nextId = 1;
   private pending: PendingRun | undefined;
+  /** Statedir files asked for and not yet sent, by request id (their worker's end rejects them). */
+  private files = new Map<number, { resolve: (bytes: Uint8Array<ArrayBuffer>) => void; reject: (e: Error) => void }>();
 
   /** Start the worker unless it runs already; resolves when the engine (sql.js and its wasm) is loaded. */
   start(): Promise<void> {
@@ -144,6 +158,20 @@ export class EngineClient {
         watch(timeLimitMs + HARD_STOP_GRACE_MS);
         this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs });
       });
+    });
+  }
+
+  /**
+   * The bytes of run `runId`'s statedir file `name`, from the engine worker, which keeps the last run's files (the
+   * page holds only their names and sizes, so a run that stored hundreds of MB costs the page nothing until saved).
+   */
+  statedirFile(runId: number, name: string): Promise<Uint8Array<ArrayBuffer>> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error("the engine has not run this scenario yet"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.files.set(id, { resolve, reject });
+      worker.postMessage({ type: "statedir-file", id, run: runId, name });
     });
   }
 
@@ -181,6 +209,8 @@ export class EngineClient {
   }
 
   private spawn(): void {
+    for (const file of this.files.values()) file.reject(new Error("the engine was restarted since that run (Stop or a fault ended it), and its statedir files with it: run the scenario again"));
+    this.files.clear();
     const worker = (this.worker = startEngineWorker());
     this.ready = new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<unknown>) => {
@@ -192,6 +222,7 @@ export class EngineClient {
           return this.terminate((error as Error).message);
         }
         if (reply.type === "ready") return resolve();
+        if (reply.type === "statedir-bytes") return this.fileArrived(reply.id, reply.bytes, reply.problem);
         if (reply.type !== "chunk" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;
         if (!pending || reply.id !== pending.id) return;
@@ -206,5 +237,12 @@ export class EngineClient {
         this.endPending((run) => run.cutShort(message));
       };
     });
+  }
+
+  private fileArrived(id: number, bytes: Uint8Array<ArrayBuffer> | null, problem = "the engine sent no bytes"): void {
+    const asked = this.files.get(id);
+    this.files.delete(id);
+    if (bytes) asked?.resolve(bytes);
+    else asked?.reject(new Error(problem));
   }
 }

@@ -16,31 +16,49 @@ export interface History {
 }
 
 export function historyOf(run: RunResult): History {
-  const blobTimeline = new Map<string, { i: number; state: BlobState }[]>();
-  const dirty = new Set<string>();
-  const onDisk = new Set<string>();
-  const mark = (ref: string, i: number, state: BlobState) => {
-    let list = blobTimeline.get(ref);
-    if (!list) blobTimeline.set(ref, (list = []));
-    list.push({ i, state });
-  };
-  run.events.forEach((e, i) => {
+  return new BlobTimeline().grown(run);
+}
+
+/**
+ * Where each blob was, followed through a trace that may still be growing: each `grown` reads only the events
+ * after those it read before (a running run's history is rebuilt a few times a second, live-history.ts).
+ */
+export class BlobTimeline {
+  private readonly timeline = new Map<string, { i: number; state: BlobState }[]>();
+  private readonly dirty = new Set<string>();
+  private readonly onDisk = new Set<string>();
+  private read = 0;
+
+  /** The history of `run`, whose events begin with those read before. */
+  grown(run: RunResult): History {
+    const events = run.events;
+    for (let i = this.read; i < events.length; i++) this.follow(events[i]!, i);
+    this.read = events.length;
+    return { run, blobTimeline: this.timeline };
+  }
+
+  private follow(e: TraceEvent, i: number): void {
     if (e.kind === "reply" && !e.errno && e.note) {
-      if (e.topic === "content.store" && !onDisk.has(e.note)) {
-        dirty.add(e.note);
-        mark(e.note, i, "dirty");
+      if (e.topic === "content.store" && !this.onDisk.has(e.note)) {
+        this.dirty.add(e.note);
+        this.mark(e.note, i, "dirty");
       } else if (e.topic === "content-backing.store") {
-        dirty.delete(e.note);
-        onDisk.add(e.note);
-        mark(e.note, i, "on-disk");
+        this.dirty.delete(e.note);
+        this.onDisk.add(e.note);
+        this.mark(e.note, i, "on-disk");
       }
     } else if (e.kind === "state" && e.subject === "broker" && (e.value === "down" || e.value === "failed")) {
       // the instance is gone: what was only in the cache is gone with it
-      for (const ref of dirty) mark(ref, i, "missing");
-      dirty.clear();
+      for (const ref of this.dirty) this.mark(ref, i, "missing");
+      this.dirty.clear();
     }
-  });
-  return { run, blobTimeline };
+  }
+
+  private mark(ref: string, i: number, state: BlobState): void {
+    let list = this.timeline.get(ref);
+    if (!list) this.timeline.set(ref, (list = []));
+    list.push({ i, state });
+  }
 }
 
 /** The last element with `.i <= i` of a list sorted by `.i`. */

@@ -5,7 +5,7 @@
  * that fails is a bug, not an attack — but a message of the wrong shape threw while it was drawn and left Run
  * disabled until a reload. One that fails here is one clear error, and the page stays usable.
  */
-import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/engine-session.ts";
+import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "../engine/api/console-line.ts";
 import type { WorkerReply } from "../worker/protocol.ts";
 import { each } from "../engine/common/each.ts";
 import { PROMISES } from "../checker/promises.ts";
@@ -86,7 +86,8 @@ const isTrees: Check = (v) => isRecord(v) && Object.values(v).every((t) => isTre
 const isError = shape({ message: str, errno: opt(str), line: opt(int), limitMs: opt(num) });
 const isSummary = shape({ logs: arrayOf(line), traceHash: (v) => typeof v === "string" && /^([0-9a-f]{16})?$/.test(v), events: int, disk: shape({ quota: num, used: num }), state: str, policy: str, seed: num });
 const isResult: Check = (v) => isSummary(v) && shape({ ok: bool, error: opt(isError), badInput: opt(bool), cutShort: opt(bool) })(v);
-const isStatedir = arrayOf(shape({ name: (v) => typeof v === "string" && /^((content|checkpoint)\.sqlite(-wal|-shm)?|dump\/\d{8}_\d{6}\.tgz)$/.test(v), bytes: (v) => v instanceof Uint8Array }));
+const isStatedirName: Check = (v) => typeof v === "string" && /^((content|checkpoint)\.sqlite(-wal|-shm)?|dump\/\d{8}_\d{6}\.tgz)$/.test(v);
+const isStatedir = arrayOf(shape({ name: isStatedirName, size: int }));
 const isRun: Check = shape({ type: (v) => v === "result", id: int, result: isResult, events: arrayOf(isEvent), frames: arrayOf(isFrame), trees: isTrees, ms: num, statedir: opt(isStatedir) });
 const isOutcome = shape({
   policy: str,
@@ -140,6 +141,7 @@ const REPLIES: Record<WorkerReply["type"], Check> = {
   "compare-result": shape({ id: int, outcomes: arrayOf(isOutcome), runs: (v) => isRecord(v) && Object.values(v).every(isRun) }),
   "check-progress": shape({ id: int, progress: isCheckProgress }),
   "check-result": shape({ id: int, outcome: isCheckOutcome }),
+  "statedir-bytes": shape({ id: int, bytes: (v) => v === null || v instanceof Uint8Array, problem: opt(line) }),
   "export-result": shape({ id: int, result: (v) => shape({ ok: (o) => o === true, test: str, steps: int, quota: num })(v) || shape({ ok: (o) => o === false, problems: arrayOf(str) })(v) }),
 };
 

@@ -9,7 +9,7 @@
 import type { Simulation } from "../engine/api/simulation.ts";
 import { compileSqlWasm, loadSqlJs } from "../engine/disk/sqljs-browser.ts";
 import { summarize } from "../runner/run-scenario.ts";
-import type { CheckRequest, CheckStopRequest, CompareRequest, ExportRequest, RunRequest, StopRequest, WorkerReply } from "./protocol.ts";
+import type { CheckRequest, CheckStopRequest, CompareRequest, ExportRequest, RunRequest, StatedirFileRequest, StopRequest, WorkerReply } from "./protocol.ts";
 import { checkInWorker } from "./check-handler.ts";
 import { exportScenario } from "../export/export-scenario.ts";
 import { compareInWorker } from "./compare-handler.ts";
@@ -25,11 +25,14 @@ const sql = await loadSqlJs(wasm);
 const scripts = new ScriptWorkers(wasm);
 scripts.warm();
 let current: ReplayedRun | undefined;
+/** The last run's statedir files: the page holds their names and sizes, and asks for a file's bytes when it is downloaded. */
+let kept: { run: number; files: StatedirFile[] } = { run: 0, files: [] };
 
-self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequest | StopRequest | CheckRequest | CheckStopRequest>) => {
+self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequest | StopRequest | CheckRequest | CheckStopRequest | StatedirFileRequest>) => {
   // the export runs the script here, in an engine worker started for it alone and ended after (export-client.ts)
   if (e.data.type === "export") return post({ type: "export-result", id: e.data.id, result: await exportScenario(e.data.text, e.data.name, sql) });
   const request = e.data;
+  if (request.type === "statedir-file") return sendStatedirFile(request);
   if (request.type === "stop") return current?.stop(typeof request.reason === "string" ? request.reason.slice(0, 200) : "stopped");
   if (request.type === "compare") return compareInWorker(request, sql, scripts.realm, post);
   if (request.type === "check" || request.type === "check-stop") return checkInWorker(request, sql, post);
@@ -58,7 +61,16 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
   const result = await run.result;
   if (current === run) current = undefined;
   recorder.flush(); // a run that never made its instance has no end to keep
-  post({ type: "end", id: request.id, result, ms: performance.now() - started, statedir }, statedir.map((f) => f.bytes.buffer));
+  kept = { run: request.id, files: statedir };
+  post({ type: "end", id: request.id, result, ms: performance.now() - started, statedir: statedir.map((f) => ({ name: f.name, size: f.bytes.length })) });
 };
+
+/** A copy of one kept file's bytes (moved to the page, which lets go of it once saved), or why there is none. */
+function sendStatedirFile(request: StatedirFileRequest): void {
+  const file = kept.run === request.run ? kept.files.find((f) => f.name === request.name) : undefined;
+  if (!file) return post({ type: "statedir-bytes", id: request.id, bytes: null, problem: "only the last run's statedir files are kept: run the scenario again to download them" });
+  const bytes = file.bytes.slice();
+  post({ type: "statedir-bytes", id: request.id, bytes }, [bytes.buffer]);
+}
 
 post({ type: "ready" });

@@ -9,7 +9,6 @@
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary, ScenarioResult } from "../runner/run-scenario.ts";
-import type { StatedirFile } from "./statedir-export.ts";
 import type { PresetOutcome } from "../runner/compare-table.ts";
 import type { PolicySetting } from "../engine/policy/presets.ts";
 import type { ExportOutput } from "../export/sharness-test.ts";
@@ -62,8 +61,30 @@ export interface RunResult {
   /** Trees by root blobref, captured when the root was published or checkpointed. */
   trees: Record<string, TreeNode>;
   ms: number;
-  /** The statedir's SQLite files at the end of the run (for download). */
-  statedir?: StatedirFile[];
+  /** The statedir's SQLite files at the end of the run, by name and size: the engine worker keeps their bytes. */
+  statedir?: StatedirEntry[];
+}
+
+/** A statedir file of the last run, as the page knows it: its bytes stay in the engine worker until downloaded. */
+export interface StatedirEntry {
+  name: string;
+  size: number;
+}
+
+/** Files → a statedir file: the engine worker sends the bytes of one of run `run`'s files (it keeps the last run's). */
+export interface StatedirFileRequest {
+  type: "statedir-file";
+  id: number;
+  run: number;
+  name: string;
+}
+
+/** The file's bytes, or why there are none (another run's files, or a restarted worker's, are not kept). */
+export interface StatedirFileReply {
+  type: "statedir-bytes";
+  id: number;
+  bytes: Uint8Array<ArrayBuffer> | null;
+  problem?: string;
 }
 
 /** The next piece of a run's history (events, and the frames and trees that came with them), and where the run is. */
@@ -82,11 +103,11 @@ export interface RunEnd {
   id: number;
   result: ScenarioResult;
   ms: number;
-  /** The statedir's SQLite files at the end of the run (for download). */
-  statedir?: StatedirFile[];
+  /** The statedir's SQLite files at the end of the run, by name and size (StatedirFileRequest asks for their bytes). */
+  statedir?: StatedirEntry[];
 }
 
-export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply | CheckProgressReply | CheckResult;
+export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply | CheckProgressReply | CheckResult | StatedirFileReply;
 
 /** Export the scenario as a flux-core test (src/export/): the worker runs it on the model once, recording each call. */
 export interface ExportRequest {

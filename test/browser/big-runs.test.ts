@@ -1,7 +1,7 @@
 /**
  * Runs as big as the question (issue 24): a run cut at its limit says which limit and offers a longer one, and
  * that re-run finishes; a link carries its limit (an old one opens with the default); while a run goes, its
- * progress is in view and grows.
+ * progress is in view and grows, and so do the timeline and the chart.
  */
 import { describe, expect, it } from "vitest";
 import { run } from "../helpers.ts";
@@ -88,7 +88,8 @@ describe("a run in progress", () => {
     await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 1}"]`, { state: "attached", timeout: 60_000 });
     await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toMatch(/^[0-9a-f]{16}$/);
 
-    await setScenario(page, BIG.replace("limit: 0.3", "limit: 120"));
+    // four times BIG: its checks while it goes must not race its end
+    await setScenario(page, BIG.replace("limit: 0.3", "limit: 120").replaceAll("3000", "12000"));
     await page.click('[data-testid="run"]');
     const counter = '[data-testid="run-progress"]';
     const eventsNow = async () => Number(await page.getAttribute(counter, "data-events"));
@@ -99,9 +100,25 @@ describe("a run in progress", () => {
     await expect.poll(() => page.textContent('[data-testid="timeline-position"]')).toMatch(/^\s*running: \d+ events so far/);
     await expect.poll(() => page.textContent('[data-testid="trace-hash"]')).toBe("");
     await expect.poll(() => page.textContent(counter)).toMatch(/events .*virtual t = [\d.]+ s .* s of its 120 s limit .*MiB of 16\.00 MiB/s);
+    // the timeline and the chart grow as the history streams in: the slider's last event moves on, and the chart's
+    // virtual time with it, while the run still goes (each read in one look at the page, the run's progress in view)
+    const grown = (after: { events: number; time: string }) =>
+      page.waitForFunction(
+        ({ events, time }) => {
+          const slider = document.querySelector('[data-testid="timeline"]');
+          const chartTime = document.querySelector('[data-testid="chart-time-to"]')?.textContent ?? "";
+          const last = Number(slider?.getAttribute("max") ?? 0);
+          const going = document.querySelector('[data-testid="run-progress"]') && !(slider as HTMLInputElement | null)?.disabled;
+          return going && last > events && chartTime !== time && { events: last, time: chartTime };
+        },
+        after,
+        { timeout: 60_000 },
+      );
+    const once = (await (await grown({ events: 0, time: "" })).jsonValue()) as { events: number; time: string };
+    await grown(once);
     await page.waitForSelector(`[data-testid="trace-hash"][data-runs="${before + 2}"]`, { state: "attached", timeout: 120_000 });
     await expect.poll(() => page.locator(counter).count()).toBe(0);
-    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("all 3000 done");
+    await expect.poll(() => page.textContent('[data-testid="console"]')).toContain("all 12000 done");
     expect(problems).toEqual([]);
   }, 240_000);
 });

@@ -12,7 +12,7 @@ import { PRESETS } from "../../src/engine/policy/presets.ts";
 import { encodeScenario } from "../../src/share/link.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";
 import { describe as describeEvent } from "../../src/ui/history.ts";
-import { firstParting } from "../../src/ui/run-diff.ts";
+import { firstParting } from "../../src/ui/compare/run-diff.ts";
 import { openPage, runWithKeyboard, setScenario } from "./launch.ts";
 import { served, servePagePerFile } from "./page-per-file.ts";
 

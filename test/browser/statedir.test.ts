@@ -1,7 +1,8 @@
 /**
  * Files → Open statedir in the built page: runs start from a statedir real flux-core 0.88 wrote (its data in the
  * WAL), Compare's too, the page downloads what real Flux would have on disk (objects keyed by the raw digest, type TEXT), a file
- * that is no statedir is refused in one line, and a forgotten statedir is gone from the next run.
+ * that is no statedir is refused in one line, and a forgotten statedir is gone from the next run. A run's statedir
+ * files stay in the engine worker until one is downloaded: the page's heap holds none of their bytes.
  */
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -65,6 +66,43 @@ describe("Files → Open statedir", () => {
     await expect.poll(consoleText).toContain("synced is ENOENT");
   });
 });
+
+describe("a run's statedir files", () => {
+  it("stay in the engine worker: the page's heap takes no copy of them, and a download asks the worker for its file", async () => {
+    // about 48 MB of statedir (random bytes do not compress), against a page heap of a few tens of MB
+    await setScenario(page, `scenario({ disk: "256 MiB" });\nawait flux.start();\nfor (let i = 0; i < 48; i++) await kvs.put("big" + i, bytes(1000000), { sync: true });\nlog("stored");\n`);
+    const before = await pageMemory();
+    await runWithKeyboard(page);
+    await expect.poll(consoleText, { timeout: 60_000 }).toContain("stored");
+    const sizes = await page.locator('[data-testid="download-file"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-size"))));
+    const stored = sizes.reduce((a, b) => a + b, 0);
+    expect(stored).toBeGreaterThan(40e6);
+    const grown = (await pageMemory()) - before;
+    expect(grown, `the page's heap and buffers grew by ${grown} bytes for a statedir of ${stored}`).toBeLessThan(stored / 4);
+
+    const dir = `.tmp/statedir-big-${Date.now()}`;
+    mkdirSync(dir, { recursive: true });
+    await page.click('[data-testid="download"]');
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="download-file"][data-name="content.sqlite-wal"]')]);
+    await download.saveAs(`${dir}/content.sqlite-wal`);
+    const saved = readFileSync(`${dir}/content.sqlite-wal`);
+    expect(saved.length).toBe(Number(await page.getAttribute('[data-testid="download-file"][data-name="content.sqlite-wal"]', "data-size")));
+    expect(saved.readUInt32BE(0) & 0xfffffffe).toBe(0x377f0682); // a WAL's magic number
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+/** The page's JS heap and ArrayBuffer memory after a forced GC, in bytes (DevTools' usedSize + backingStorageSize). */
+async function pageMemory(): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const usage = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; backingStorageSize?: number };
+    return usage.usedSize + (usage.backingStorageSize ?? 0);
+  } finally {
+    await cdp.detach();
+  }
+}
 
 /** The SQLite types and byte lengths of a downloaded database's keys (read with its WAL beside it, in sql.js). */
 async function keyTypes(dir: string): Promise<unknown[][]> {

@@ -21,7 +21,7 @@ import { parseRoute } from "../../src/share/route.ts";
 import { loadProgress, newReader, saveProgress } from "../../src/tutorial/progress.ts";
 import { lessonEditedIn, lessonFromHash } from "../../src/tutorial/route.ts";
 import { getKeyOf, putOf } from "../../src/tutorial/run-facts.ts";
-import { scriptSettings } from "../../src/ui/script-settings.ts";
+import { scriptSettings } from "../../src/ui/workbench/script-settings.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";
 
 const INPUTS = 10_000;

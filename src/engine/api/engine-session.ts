@@ -14,6 +14,7 @@ import type { Endpoint } from "../sim/bus.ts";
 import { type Errno, FluxError, strerror } from "../sim/errno.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
+import { MAX_CONSOLE_CHARS, MAX_LOG_LINE } from "./console-line.ts";
 import { format } from "./expect.ts";
 import type { Simulation } from "./simulation.ts";
 import type { CheckpointInfo, CommitResult, DiskFileInfo, FsckReport, InstanceState, JobsResult, KvsStats, QueueStatus, ReadOnlyLevel, ShutdownResult } from "./types.ts";
@@ -42,10 +43,6 @@ export interface EnginePort {
 }
 
 export const MAX_BYTES = 1024 * 1024 * 1024;
-/** A log() line longer than this is cut (the console draws lines, not megabytes: 150 lines of 2 MB froze the page). */
-export const MAX_LOG_LINE = 10_000;
-/** All of a run's log() lines together: past this the console takes no more, and says so once. */
-export const MAX_CONSOLE_CHARS = 16 * 1024 * 1024;
 /** Jobs one jobs.submit may ask for: 2,000 take about 18 s in the CLI, so more than this could never end within any run limit. */
 const MAX_JOBS = 100_000;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */

@@ -9,7 +9,7 @@ import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
 import { FluxError } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
-import { formatTimestamp, wallClockSeconds } from "../sim/wallclock.ts";
+import { formatLogLine } from "./console-line.ts";
 import { expect, format } from "./expect.ts";
 import { checkByteCount, checkKey, type EnginePort } from "./engine-session.ts";
 import { dataOf, plainData, type EngineOp, type Site } from "./engine-ops.ts";
@@ -272,12 +272,6 @@ export function dmesg(events: readonly TraceEvent[], filter?: string | RegExp | 
     lines.push(line);
   }
   return lines;
-}
-
-export function formatLogLine(e: Extract<TraceEvent, { kind: "log" }>): string {
-  const seconds = wallClockSeconds(e.t);
-  const micros = Math.round((seconds % 1) * 1e6).toString().padStart(6, "0");
-  return `${formatTimestamp(seconds)}.${micros}Z ${e.source}.${e.level}[0]: ${e.text}`;
 }
 
 

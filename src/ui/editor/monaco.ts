@@ -5,25 +5,32 @@
  * monaco-lean.ts chooses which parts of monaco-editor the page loads.
  */
 import type * as Monaco from "./monaco-lean.ts";
-import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../engine/api/scenario-lib.ts";
+import { SCENARIO_LIB, SCENARIO_RUNTIME_DTS } from "../../engine/api/scenario-lib.ts";
 import { SCENARIO_GLOBALS_URI } from "./api-first.ts";
-import globalsDts from "../engine/api/scenario-globals.generated.d.ts?raw";
 
 export type Editor = Monaco.editor.IStandaloneCodeEditor;
 export type MonacoApi = typeof Monaco;
 
-let loading: Promise<MonacoApi> | undefined;
+let startLoading: (() => void) | undefined;
+const loaded = new Promise<MonacoApi>((resolve, reject) => (startLoading = () => load().then(resolve, reject)));
 
+/** Start loading Monaco (main.ts does, once the page has painted): the first call starts it, every call gets it. */
 export function loadMonaco(): Promise<MonacoApi> {
-  loading ??= load();
-  return loading;
+  startLoading?.();
+  startLoading = undefined;
+  return loaded;
 }
 
+/** Monaco once loaded, without starting its load: the page's parts wait for it, the page decides when it starts. */
+export const monacoLoaded = (): Promise<MonacoApi> => loaded;
+
 async function load(): Promise<MonacoApi> {
-  const [monaco, { default: EditorWorker }, { default: TsWorker }] = await Promise.all([
+  // the API's typings (24 KB) come with the editor, not in the page's first load
+  const [monaco, { default: EditorWorker }, { default: TsWorker }, { default: globalsDts }] = await Promise.all([
     import("./monaco-lean.ts"),
     import("monaco-editor/editor/editor.worker?worker"),
     import("./scenario-ts.worker.ts?worker"),
+    import("../../engine/api/scenario-globals.generated.d.ts?raw"),
   ]);
   self.MonacoEnvironment = {
     getWorker: (_id: string, label: string) => (label === "typescript" || label === "javascript" ? new TsWorker() : new EditorWorker()),

@@ -3,7 +3,7 @@
  * the script, which is what a run is usually about, whether the script expected it or not), else at the end, where
  * an error that is no call's (a failed `expect`, a stuck script) stopped the run.
  */
-import type { History } from "./history.ts";
+import type { History } from "../history.ts";
 
 export function landingEvent(h: History): number {
   const events = h.run.events;

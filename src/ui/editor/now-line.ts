@@ -5,7 +5,7 @@
  * out around it and it never covers code (a widget floated over wrapped lines).
  * An empty widget is the browser tests' hook: `data-testid="now-line"`, `data-line`.
  */
-import type { History } from "./history.ts";
+import type { History } from "../history.ts";
 import type { Editor, MonacoApi } from "./monaco.ts";
 import type * as Monaco from "./monaco-lean.ts";
 

@@ -3,7 +3,7 @@
  * Two runs of one script under two policies are the same event for event until a policy's knob first matters, so
  * that event is where to look; the page shows both runs' layers just after it (RunDiff.svelte).
  */
-import type { TraceEvent } from "../engine/sim/trace.ts";
+import type { TraceEvent } from "../../engine/sim/trace.ts";
 
 export interface Parting {
   /** The index of the first event that differs (the length of the shorter trace when one is the other's beginning). */

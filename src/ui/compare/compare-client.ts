@@ -2,10 +2,10 @@
  * Runs the page's Compare in an engine worker of its own (so a comparison and a run never wait for each other),
  * kept warm between comparisons; Stop or the time limit terminates it, and the next comparison starts a new one.
  */
-import type { RunOverrides } from "../engine/api/simulation.ts";
-import type { PolicySetting } from "../engine/policy/presets.ts";
-import type { CompareProgress, CompareResult } from "../worker/protocol.ts";
-import { WorkerJob } from "./checked-worker.ts";
+import type { RunOverrides } from "../../engine/api/simulation.ts";
+import type { PolicySetting } from "../../engine/policy/presets.ts";
+import type { CompareProgress, CompareResult } from "../../worker/protocol.ts";
+import { WorkerJob } from "../checked-worker.ts";
 
 /** Eight columns (the script's own and seven presets), each up to the page's 10 s run limit in the worst case; each added column adds that. */
 const COLUMN_TIME_LIMIT_MS = 10_000;

@@ -2,8 +2,8 @@
  * Files in and out of the page: the scenario as `<title>.ts`, a dropped or picked `.ts` file (refused clearly
  * when it is not text or too big), and a run's statedir files and trace.
  */
-import { draftTitle } from "../share/drafts.ts";
-import { checkStatedirImage, statedirFileKind, type StatedirImage } from "../engine/disk/statedir-image.ts";
+import { draftTitle } from "../../share/drafts.ts";
+import { checkStatedirImage, statedirFileKind, type StatedirImage } from "../../engine/disk/statedir-image.ts";
 
 /** A file larger than this is refused (a link refuses more than 1 MB too). */
 export const MAX_OPEN_BYTES = 1_000_000;

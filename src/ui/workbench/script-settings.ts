@@ -5,9 +5,9 @@
  * src/share/scenario-literal.ts: string and number literals and a nested
  * `policy: { preset, ...knobs }`; anything computed is left unread.
  */
-import { formatSize } from "../engine/api/values.ts";
-import { writtenLimit } from "../engine/api/run-limit.ts";
-import { scenarioLiteral } from "../share/scenario-literal.ts";
+import { formatSize } from "../../engine/api/values.ts";
+import { writtenLimit } from "../../engine/api/run-limit.ts";
+import { scenarioLiteral } from "../../share/scenario-literal.ts";
 
 export interface ScriptSettings {
   /** The preset's name (the knobs' preset when the policy is knobs over one). */

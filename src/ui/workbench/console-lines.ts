@@ -5,8 +5,8 @@
  * can move the timeline to it. Built incrementally: a run streams its events
  * in chunks, and a flood of 200 000 lines must not be rebuilt per chunk.
  */
-import { formatLogLine } from "../engine/api/scenario-api.ts";
-import type { TraceEvent } from "../engine/sim/trace.ts";
+import { formatLogLine } from "../../engine/api/console-line.ts";
+import type { TraceEvent } from "../../engine/sim/trace.ts";
 
 export const LAYERS = ["script", "calls", "kvs", "content", "content-sqlite", "broker", "disk"] as const;
 export type Layer = (typeof LAYERS)[number];
