@@ -39,6 +39,9 @@
  *   flux.start() is in it), which the load of a shared VM inflates far less.
  * - log_lines_per_s: log() lines of a 200 000-line flood, in the CLI's worker
  *   thread with its batched reporting to the parent (timed by the script).
+ * - check_seq_per_s: the design checker's sequences per second as `npm run check` runs them (upstream,
+ *   CHECK_RUNS sequences, one thread per core, their start included); check_cpu_s: the CPU time of that
+ *   (every thread's), check_threads: how many (issue 23's target: 1 000 sequences in 30 s, 33 /s).
  * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, blobs) sampled
  *   every 20 ms while filling the 64 MiB disk, garbage not yet collected
  *   included (heap_per_quota relates it to the quota); live_heap_mb: what is
@@ -49,6 +52,9 @@ import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
+import { availableParallelism } from "node:os";
+import { DesignChecker } from "../src/checker/check-design.ts";
+import { CheckThreads } from "../src/checker/check-threads.ts";
 import { asyncCommitsText, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const json = process.argv.includes("--json");
@@ -165,6 +171,23 @@ async function floodMs(): Promise<number> {
   return Number(result.logs.at(-1)!.split(" ")[1]);
 }
 
+const CHECK_RUNS = 200;
+
+/** The design checker as the CLI runs it: wall and CPU time (every thread's) of CHECK_RUNS upstream sequences. */
+async function checkRun(sql: SqlJsWithFS): Promise<{ ms: number; cpuMs: number; threads: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const threads = new CheckThreads({ policy: "upstream" }, availableParallelism());
+  try {
+    const report = await new DesignChecker(sql, { policy: "upstream", runs: CHECK_RUNS, runner: threads.runner }).run();
+    if (report.sequences !== CHECK_RUNS || report.failure) throw new Error(`the check of upstream ended after ${report.sequences} sequences: ${report.failure?.message}`);
+  } finally {
+    await threads.close();
+  }
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, threads: availableParallelism() };
+}
+
 /** Run one phase and return its result with the peak memory seen during it, and what was still live after a GC at its end. */
 async function phase<T>(run: () => Promise<T>): Promise<T & { peakBytes: number; liveBytes: number }> {
   globalThis.gc?.();
@@ -210,6 +233,7 @@ for (let round = 0; round < ROUNDS; round++) concurrentRounds.push(await concurr
 const concurrentJobs = { ms: median(concurrentRounds.map((r) => r.ms)), cpuMs: median(concurrentRounds.map((r) => r.cpuMs)), dirty: concurrentRounds[0]!.dirty };
 clearInterval(sampler);
 const floodRunMs = await floodMs();
+const check = await checkRun(sql);
 
 const figures = {
   puts_per_s: Math.round(PUTS / (puts.ms / 1000)),
@@ -245,6 +269,9 @@ const figures = {
   t0090_64mib_s_all: t0090Rounds.map((r) => +(r.ms / 1000).toFixed(2)),
   engine_over_floor_all: t0090Rounds.map((r) => +(r.ms / r.floorMs).toFixed(2)),
   log_lines_per_s: Math.round(FLOOD_LINES / (floodRunMs / 1000)),
+  check_seq_per_s: +(CHECK_RUNS / (check.ms / 1000)).toFixed(1),
+  check_cpu_s: +(check.cpuMs / 1000).toFixed(1),
+  check_threads: check.threads,
   node: process.version,
 };
 
@@ -264,4 +291,5 @@ else {
   console.log(`the same in CPU time:                     ${figures.t0090_64mib_cpu_s} s / ${figures.floor_cpu_ms} ms -> ${figures.engine_over_floor_cpu}`);
   console.log(`${CONCURRENT_JOBS} jobs at once on ${CONCURRENT_JOBS_QUOTA_MIB} MiB:                ${figures.concurrent_jobs_s} s (${figures.concurrent_jobs_dirty} dirty after)`);
   console.log(`log() lines in the CLI's worker:          ${figures.log_lines_per_s}/s (${FLOOD_LINES} lines in ${Math.round(floodRunMs)} ms)`);
+  console.log(`design checker (upstream, ${CHECK_RUNS} sequences):   ${figures.check_seq_per_s}/s on ${check.threads} threads (${figures.check_cpu_s} s CPU)`);
 }

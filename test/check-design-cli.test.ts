@@ -53,6 +53,7 @@ describe("npm run check", () => {
     [["--policy", '{"failHard":true,"rc3HoldFreeBytes":4096}'], /cannot be combined/],
     [["--policy", "{nope"], /does not parse/],
     [["--runs", "0"], /--runs must be a whole number >= 1/],
+    [["--threads", "0"], /--threads must be a whole number >= 1/],
     [["--without", "speed"], /unknown promise "speed"/],
     [["extra"], /no file is checked/],
   ])("bad input %j is one line, exit 2", (args, message) => {

@@ -27,6 +27,11 @@ export interface DesignCheck {
    * to) true to stop, keeping what was found so far (a counterexample stops shrinking where it got).
    */
   onProgress?: (progress: CheckProgress) => boolean | void | Promise<boolean | void>;
+  /**
+   * Where the sequences run, when not here: other threads (check-threads.ts), `inFlight` sequences at a time. The
+   * report is the same either way: outcomes are taken in seed order, and a counterexample is shrunk here.
+   */
+  runner?: { run: (seed: number) => Promise<SequenceOutcome>; inFlight: number };
 }
 
 export interface CheckProgress {
@@ -95,6 +100,15 @@ export class DesignChecker {
   }
 
   /** One sequence, run with the quota and SQLite's integrity watched from outside the script. */
+  /** The seed's own sequence, run (what a thread of check-threads.ts does for each seed it is given). */
+  runSeed(seed: number): Promise<SequenceOutcome> {
+    return this.runSequence(this.opsOf(seed), seed);
+  }
+
+  private opsOf(seed: number): Op[] {
+    return randomOps(sequenceSeed(seed), { length: this.check.length ?? CHECK_LENGTH, disk: this.disk });
+  }
+
   async runSequence(ops: readonly Op[], seed: number): Promise<SequenceOutcome> {
     const watched: { promise: PromiseName; message: string }[] = [];
     let checks = 0;
@@ -104,6 +118,7 @@ export class DesignChecker {
     const result = await runScenario(this.script(ops, seed), {
       sql: this.sql,
       retainTrace: false,
+      beforeDispose: () => integrity.dispose(),
       onBroker: (broker) =>
         broker.trace.onEvent((e) => {
           // a quota shrunk below what is used is legal (files do not shrink); growing past it is not
@@ -136,15 +151,15 @@ export class DesignChecker {
   }
 
   async run(): Promise<CheckReport> {
-    const { runs, firstSeed = 1, length = CHECK_LENGTH } = this.check;
+    const { runs, firstSeed = 1 } = this.check;
     const notMade = PROMISES.filter((p) => !this.promises.includes(p));
     const report: CheckReport = { policy: this.policyName, promises: this.promises, notMade, sequences: 0, stopped: false };
+    const outcomes = new Lookahead(firstSeed, firstSeed + runs, this.check.runner ?? { run: (seed) => this.runSeed(seed), inFlight: 1 });
     for (let seed = firstSeed; seed < firstSeed + runs; seed++) {
-      const ops = randomOps(sequenceSeed(seed), { length, disk: this.disk });
-      const outcome = await this.runSequence(ops, seed);
+      const outcome = await outcomes.next();
       report.sequences++;
       if (outcome.broken) {
-        report.failure = await this.counterexample(ops, seed, outcome.broken, outcome, report);
+        report.failure = await this.counterexample(this.opsOf(seed), seed, outcome.broken, outcome, report);
         return report;
       }
       if ((await this.check.onProgress?.({ done: report.sequences, runs })) === true) {
@@ -166,6 +181,30 @@ export class DesignChecker {
       originalLength: ops.length,
       script: this.script(minimal, seed),
     };
+  }
+}
+
+/**
+ * The outcomes of seeds from..to-1, in seed order, with up to `inFlight` of them running at a time (on other
+ * threads: the order they finish in does not matter). What is still running when the check ends is dropped.
+ */
+class Lookahead {
+  private readonly running: Promise<SequenceOutcome>[] = [];
+
+  constructor(
+    private nextSeed: number,
+    private readonly end: number,
+    private readonly runner: NonNullable<DesignCheck["runner"]>,
+  ) {}
+
+  next(): Promise<SequenceOutcome> {
+    while (this.nextSeed < this.end && this.running.length < Math.max(1, this.runner.inFlight)) {
+      const outcome = this.runner.run(this.nextSeed++);
+      // a failure of one not waited for yet is seen when it is; one never waited for (the check ended) is no news
+      outcome.catch(() => {});
+      this.running.push(outcome);
+    }
+    return this.running.shift()!;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * npm run -s check -- [--policy NAME|JSON] [--runs N] [--seed N] [--without PROMISES] [--json]   (--help: the options)
+ * npm run -s check -- [--policy NAME|JSON] [--runs N] [--seed N] [--without PROMISES] [--threads N] [--json]   (--help: the options)
  *
  * Checks a design: random scenarios against it, every promise it makes (src/checker/promises.ts) checked.
  * Exit 0: every promise held; 1: one broke, and the minimal scenario that breaks it is printed (a script for
@@ -9,6 +9,7 @@ import { DesignChecker, type CheckReport } from "../checker/check-design.ts";
 import { parsePromise, PROMISE_TEXT } from "../checker/promises.ts";
 import { loadSqlJs } from "../engine/disk/sqljs-node.ts";
 import { describePolicy, policyArgument } from "../engine/policy/presets.ts";
+import { CheckThreads, defaultThreads } from "../checker/check-threads.ts";
 import { parseCommandLine, type CommandSpec } from "./command-line.ts";
 
 const COMMAND: CommandSpec = {
@@ -24,6 +25,7 @@ const COMMAND: CommandSpec = {
     runs: { type: "string", value: "N", help: "how many random sequences (default 200)" },
     seed: { type: "string", value: "N", help: "the first sequence's number (default 1): the sequences are seed, seed+1, ..." },
     without: { type: "string", value: "A,B", help: "promises the design does not make (checkpoint, synced, liveness, flux-errors, quota, integrity)" },
+    threads: { type: "string", value: "N", help: "threads the sequences run on (default: one per core); the report is the same for any number" },
     json: { type: "boolean", help: "print the report as one JSON line" },
   },
 };
@@ -43,13 +45,17 @@ function design() {
 
 const runs = line.wholeNumber("runs", 1) ?? 200;
 const firstSeed = line.wholeNumber("seed", 1) ?? 1;
+const threadCount = Math.min(line.wholeNumber("threads", 1) ?? defaultThreads(), runs);
 const { policy, without } = design();
 const started = performance.now();
+// one thread: the sequences run here, as in the page; more: on threads of their own, and here only the shrinking
+const threads = threadCount > 1 ? new CheckThreads({ policy, without }, threadCount) : undefined;
 const checker = new DesignChecker(await loadSqlJs(), {
   policy,
   without,
   runs,
   firstSeed,
+  ...(threads ? { runner: threads.runner } : {}),
   onProgress: ({ done, shrinking }) => {
     if (!process.stderr.isTTY) return;
     if (shrinking) process.stderr.write(`\rcheck: ${shrinking.broken} broke; shrinking, ${shrinking.ops} operations left\x1b[K`);
@@ -57,6 +63,7 @@ const checker = new DesignChecker(await loadSqlJs(), {
   },
 });
 const report = await checker.run();
+await threads?.close();
 const seconds = (performance.now() - started) / 1000;
 if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
 
