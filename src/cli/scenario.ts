@@ -74,7 +74,7 @@ const result = await runScenarioInWorker(text, {
 if (result.badInput) badInput(`${file}${result.error?.line ? `:${result.error.line}` : ""}: ${result.error?.message}`);
 const saved = saveTo === undefined || saveStatedir(saveTo, result.statedir);
 if (line.flag("json")) {
-  const { badInput: _b, policy: _p, seed: _s, ...contract } = result;
+  const { badInput: _b, policy: _p, seed: _s, instance: _i, ...contract } = result; // design §3: exactly the contract's keys
   process.stdout.write(`${JSON.stringify(contract)}\n`);
 } else {
   process.stdout.write(summary(file, result));
