@@ -4,7 +4,7 @@
  * one line on stderr with exit 2.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,6 +43,22 @@ describe("npm run scenario --save-statedir / --statedir", () => {
     expect(readFileSync(join(saved, "content.sqlite-wal")).readUInt32BE(0)).toBe(0x377f0682);
     const r = cli(`await flux.start();\nlog(await kvs.get("greeting"));\n`, "--statedir", saved);
     expect(r.stdout).toContain("hi");
+  });
+
+  it("a system instance's clean stop saves its dump under dump/ with the RESTORE link to it, and a stale RESTORE goes", () => {
+    const saved = join(dir, "system");
+    mkdirSync(join(saved, "dump"), { recursive: true });
+    symlinkSync("19990101_000000.tgz", join(saved, "dump", "RESTORE"));
+    const r = cli(`scenario({ instance: "system" });\nawait flux.start();\nawait kvs.put("greeting", "hello");\nawait flux.shutdown();\n`, "--save-statedir", saved);
+    expect(r.code).toBe(0);
+    const dumps = readdirSync(join(saved, "dump")).filter((name) => name.endsWith(".tgz"));
+    expect(dumps).toHaveLength(1);
+    expect(dumps[0]).toMatch(/^\d{8}_\d{6}\.tgz$/);
+    expect(readlinkSync(join(saved, "dump", "RESTORE"))).toBe(dumps[0]);
+    const tgz = readFileSync(join(saved, "dump", dumps[0]!));
+    expect([tgz[0], tgz[1]]).toEqual([0x1f, 0x8b]); // gzip
+    expect(spawnSync("tar", ["tzf", join(saved, "dump", dumps[0]!)], { encoding: "utf8" }).stdout).toContain("greeting");
+    expect(r.stderr).toContain(`dump/RESTORE -> ${dumps[0]}`);
   });
 
   it("starts from a statedir real flux-core 0.88 wrote (its data in the WAL)", () => {

@@ -5,9 +5,9 @@
  * Exit 0: the script ran to the end; 1: an expect failed or an error escaped
  * the script (or it was stopped); 2: bad input, with one line on stderr.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { STATEDIR_FILE_NAMES, type StatedirImage } from "../engine/disk/statedir-image.ts";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { STATEDIR_FILE_NAMES, type SavedStatedir, type StatedirImage } from "../engine/disk/statedir-image.ts";
 import { oneFile, parseCommandLine, type CommandSpec } from "./command-line.ts";
 import { policyArgument, type PolicySetting } from "../engine/policy/presets.ts";
 import { formatSize } from "../engine/api/values.ts";
@@ -28,7 +28,7 @@ const COMMAND: CommandSpec = {
     seed: { type: "string", value: "N", help: "the PRNG seed, instead of the script's" },
     disk: { type: "string", value: "SIZE", help: "the statedir's quota, e.g. 4MiB, instead of the script's" },
     statedir: { type: "string", value: "DIR", help: `start from this statedir (its ${STATEDIR_FILE_NAMES.join(", ")}; other files are left out), e.g. one real flux-core wrote` },
-    "save-statedir": { type: "string", value: "DIR", help: "at the end, write the statedir's files into DIR as the quota filesystem holds them (flux start -Sstatedir=DIR opens it)" },
+    "save-statedir": { type: "string", value: "DIR", help: "at the end, write the statedir's files into DIR as the quota filesystem holds them, a system instance's dump/ and RESTORE link included (flux start -Sstatedir=DIR opens it)" },
     json: { type: "boolean", help: "print the whole result as one JSON line (the scenario API's contract)" },
     "timeout-ms": { type: "string", value: "N", help: `wall-clock limit of the run in ms, instead of the script's scenario({ limit }) (default ${DEFAULT_TIMEOUT_MS})` },
   },
@@ -109,18 +109,26 @@ function readStatedir(dir: string): StatedirImage {
 }
 
 /**
- * Write the run's statedir files into `dir` (made if missing). A database file left there from before and not
- * written now goes: an old WAL beside a new database would be replayed into it. A run whose worker was ended
- * from outside has no files to write: false.
+ * Write the run's statedir into `dir` (made if missing): its files, dumps under dump/, and dump/RESTORE as a symbolic
+ * link. A database file or a RESTORE link left there from before and not written now goes: an old WAL beside a new
+ * database would be replayed into it, and an old RESTORE would make real Flux restore a dump this run did not choose.
+ * A run whose worker was ended from outside has no files to write: false.
  */
-function saveStatedir(dir: string, files: StatedirImage | undefined): boolean {
-  if (!files) {
+function saveStatedir(dir: string, saved: SavedStatedir | undefined): boolean {
+  if (!saved) {
     process.stderr.write(`--save-statedir ${dir}: the run was ended from outside before it could hand over its statedir; nothing written\n`);
     return false;
   }
+  const { files, links } = saved;
   mkdirSync(dir, { recursive: true });
   for (const name of readdirSync(dir)) if (/^(content|checkpoint)\.sqlite/.test(name) && !(name in files)) rmSync(join(dir, name));
-  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
-  process.stderr.write(`--save-statedir: wrote ${Object.keys(files).sort().join(", ") || "no file"} to ${dir}\n`);
+  rmSync(join(dir, "dump", "RESTORE"), { force: true });
+  for (const [name, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), bytes);
+  }
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  const written = [...Object.keys(files), ...Object.keys(links).map((name) => `${name} -> ${links[name]}`)];
+  process.stderr.write(`--save-statedir: wrote ${written.sort().join(", ") || "no file"} to ${dir}\n`);
   return true;
 }

@@ -9,7 +9,7 @@ import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { NodeWorkerMessage } from "./node-worker.ts";
 import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
 import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
-import type { StatedirImage } from "../engine/disk/statedir-image.ts";
+import type { SavedStatedir } from "../engine/disk/statedir-image.ts";
 
 export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMIT_S * 1000;
 const HARD_STOP_GRACE_MS = 1_000;
@@ -23,16 +23,16 @@ export interface NodeRunOptions {
   saveStatedir?: boolean;
 }
 
-export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult & { statedir?: StatedirImage }> {
+export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Promise<ScenarioResult & { statedir?: SavedStatedir }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const workerData = { text, overrides: opts.overrides ?? {}, timeoutMs, saveStatedir: opts.saveStatedir === true };
   const worker = new Worker(new URL("./node-worker-boot.mjs", import.meta.url), { workerData });
   const logs: string[] = [];
   let summary: RunSummary | undefined;
-  return new Promise<ScenarioResult & { statedir?: StatedirImage }>((resolve) => {
+  return new Promise<ScenarioResult & { statedir?: SavedStatedir }>((resolve) => {
     let done = false;
     let started = false;
-    const end = (result: ScenarioResult & { statedir?: StatedirImage }) => {
+    const end = (result: ScenarioResult & { statedir?: SavedStatedir }) => {
       if (done) return;
       done = true;
       clearTimeout(timer);

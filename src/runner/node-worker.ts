@@ -7,12 +7,12 @@ import { parentPort, workerData } from "node:worker_threads";
 import { loadSqlJs } from "../engine/disk/sqljs-node.ts";
 import type { RunOverrides, Simulation } from "../engine/api/simulation.ts";
 import { ProgressClock } from "./progress.ts";
-import { statedirFiles, type StatedirImage } from "../engine/disk/statedir-image.ts";
+import { savedStatedir, type SavedStatedir } from "../engine/disk/statedir-image.ts";
 import { runScenario, summarize, type RunSummary } from "./run-scenario.ts";
 
 export type NodeWorkerMessage =
   | { type: "progress"; logs: string[]; summary: RunSummary | undefined }
-  | { type: "result"; result: Awaited<ReturnType<typeof runScenario>>; statedir?: StatedirImage };
+  | { type: "result"; result: Awaited<ReturnType<typeof runScenario>>; statedir?: SavedStatedir };
 
 const { text, overrides, timeoutMs, saveStatedir } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number; saveStatedir: boolean };
 const post = (message: NodeWorkerMessage) => parentPort!.postMessage(message);
@@ -26,7 +26,7 @@ const PROGRESS_EVERY_MS = 50;
 let sim: Simulation | undefined;
 let lines: string[] = [];
 let reportedEvents = -1;
-let statedir: StatedirImage | undefined;
+let statedir: SavedStatedir | undefined;
 
 const report = () => {
   const summary = sim && summarize(sim, []);
@@ -44,7 +44,7 @@ const result = await runScenario(text, {
     sim = s;
     post({ type: "progress", logs: [], summary: undefined }); // the script starts now: the parent's clock starts with its own
   },
-  ...(saveStatedir ? { beforeDispose: (s: Simulation) => (statedir = s.existingBroker && statedirFiles(s.existingBroker.disk)) } : {}),
+  ...(saveStatedir ? { beforeDispose: (s: Simulation) => (statedir = s.existingBroker && savedStatedir(s.existingBroker.disk)) } : {}),
   onLog: (line) => {
     lines.push(line);
     if (clock.due(lines.length)) report();

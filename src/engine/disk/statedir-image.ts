@@ -6,7 +6,7 @@
  * wrong file is one clear error and not a "file is not a database" from deep inside rc1.
  */
 import { FluxError } from "../sim/errno.ts";
-import type { Disk } from "./disk.ts";
+import { DUMP_DIR, type Disk } from "./disk.ts";
 
 /** File name -> bytes, as a statedir directory holds them. */
 export type StatedirImage = Record<string, Uint8Array>;
@@ -76,7 +76,28 @@ export function loadStatedir(disk: Disk, image: StatedirImage, what: string): nu
   return total;
 }
 
-/** Every file of the statedir as the quota filesystem holds it now (what --save-statedir writes). */
+/** Every file of the statedir's top level as the quota filesystem holds it now. */
 export function statedirFiles(disk: Disk): StatedirImage {
   return Object.fromEntries(disk.snapshot());
+}
+
+/**
+ * What --save-statedir writes: the top level's files, a system instance's dumps (dump/<ts>.tgz) and dump/'s RESTORE
+ * link by its target, so that real flux-core started on the directory with content.restore=auto restores as the
+ * model's next start would.
+ */
+export interface SavedStatedir {
+  files: StatedirImage;
+  links: Record<string, string>;
+}
+
+export function savedStatedir(disk: Disk): SavedStatedir {
+  const files = statedirFiles(disk);
+  const links: Record<string, string> = {};
+  for (const file of disk.files()) {
+    if (!file.name.startsWith(`${DUMP_DIR}/`)) continue;
+    if (file.link !== undefined) links[file.name] = file.link;
+    else files[file.name] = disk.fs.readFile(file.path).slice();
+  }
+  return { files, links };
 }
