@@ -52,9 +52,8 @@ import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
-import { availableParallelism } from "node:os";
 import { DesignChecker } from "../src/checker/check-design.ts";
-import { CheckThreads } from "../src/checker/check-threads.ts";
+import { CheckThreads, defaultThreads } from "../src/checker/check-threads.ts";
 import { asyncCommitsText, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const json = process.argv.includes("--json");
@@ -177,7 +176,8 @@ const CHECK_RUNS = 200;
 async function checkRun(sql: SqlJsWithFS): Promise<{ ms: number; cpuMs: number; threads: number }> {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const threads = new CheckThreads({ policy: "upstream" }, availableParallelism());
+  const count = defaultThreads();
+  const threads = new CheckThreads({ policy: "upstream" }, count);
   try {
     const report = await new DesignChecker(sql, { policy: "upstream", runs: CHECK_RUNS, runner: threads.runner }).run();
     if (report.sequences !== CHECK_RUNS || report.failure) throw new Error(`the check of upstream ended after ${report.sequences} sequences: ${report.failure?.message}`);
@@ -185,7 +185,7 @@ async function checkRun(sql: SqlJsWithFS): Promise<{ ms: number; cpuMs: number; 
     await threads.close();
   }
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, threads: availableParallelism() };
+  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, threads: count };
 }
 
 /** Run one phase and return its result with the peak memory seen during it, and what was still live after a GC at its end. */

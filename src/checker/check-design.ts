@@ -99,7 +99,6 @@ export class DesignChecker {
     return scenarioFor(ops, this.check.policy, this.disk, seed, { promises: scriptPromises(this.promises) });
   }
 
-  /** One sequence, run with the quota and SQLite's integrity watched from outside the script. */
   /** The seed's own sequence, run (what a thread of check-threads.ts does for each seed it is given). */
   runSeed(seed: number): Promise<SequenceOutcome> {
     return this.runSequence(this.opsOf(seed), seed);
@@ -109,6 +108,7 @@ export class DesignChecker {
     return randomOps(sequenceSeed(seed), { length: this.check.length ?? CHECK_LENGTH, disk: this.disk });
   }
 
+  /** One sequence, run with the quota and SQLite's integrity watched from outside the script. */
   async runSequence(ops: readonly Op[], seed: number): Promise<SequenceOutcome> {
     const watched: { promise: PromiseName; message: string }[] = [];
     let checks = 0;
