@@ -28,6 +28,17 @@ describe("timeline chart data", () => {
     expect(columnsOf(frames, 50, 1000).count).toBe(50);
   });
 
+  it("stacks rc3's dumps (dump/, owner content-dump) as a kind of their own, not as other consumers", async () => {
+    const { events, frames } = await recorded("playground-scripts/system-dumps-accumulate.ts");
+    const columns = columnsOf(frames, events.length, 200);
+    const lastFrame = frames[frames.length - 1]!;
+    const dumpBytes = lastFrame.disk.files.filter((f) => f.owner === "content-dump").reduce((sum, f) => sum + f.bytes, 0);
+    expect(dumpBytes).toBeGreaterThan(0);
+    expect(columns.disk.dump[columns.count - 1]).toBe(dumpBytes);
+    const otherBytes = lastFrame.disk.files.filter((f) => f.owner === "other").reduce((sum, f) => sum + f.bytes, 0);
+    expect(columns.disk.other[columns.count - 1]).toBe(otherBytes);
+  });
+
   it("marks start, checkpoints, the first ENOSPC, failed calls and shutdown, and steps between them", async () => {
     const { events, frames, error } = await recorded("playground-scripts/first.ts");
     const markers = markersOf(events, frames, error);

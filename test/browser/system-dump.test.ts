@@ -36,6 +36,9 @@ describe("a system instance's dump in the page", () => {
     await expect.poll(() => page.textContent('[data-testid="console-lines"]'), { timeout: 60_000 }).toContain("stopped, exit 42");
     await expect.poll(() => page.textContent('[data-testid="instance-kind"]'), { timeout: 30_000 }).toBe("system instance (systemd)");
     await expect.poll(() => page.textContent('[data-testid="legend-dumps"]'), { timeout: 30_000 }).toContain("dump/: 1 dump, RESTORE set");
+    // the timeline chart's disk lane stacks the dump in the same colour, not among the other consumers
+    const dumpAreaHeight = () => page.evaluate(() => (document.querySelector(".chart path.area.dump") as SVGPathElement | null)?.getBBox().height ?? 0);
+    await expect.poll(dumpAreaHeight, { timeout: 30_000 }).toBeGreaterThan(0);
 
     await page.click('[data-testid="download"]');
     const item = page.locator(`[data-testid="download-file"][data-name="${DUMP}"]`);

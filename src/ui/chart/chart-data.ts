@@ -9,12 +9,13 @@ import type { TraceEvent } from "../../engine/sim/trace.ts";
 import type { Frame } from "../../worker/protocol.ts";
 import { DiskFullStreak } from "../../worker/marker-events.ts";
 
-/** Kinds of statedir file, stacked bottom to top in this order (the disk gauge's colours). */
-export const DISK_KINDS = ["content-sqlite", "wal", "checkpoint-db", "reserve", "other"] as const;
+/** Kinds of statedir file, stacked bottom to top in this order (the disk gauge's colours); "dump" is rc3's dump/. */
+export const DISK_KINDS = ["content-sqlite", "wal", "checkpoint-db", "reserve", "dump", "other"] as const;
 export type DiskKind = (typeof DISK_KINDS)[number];
 
 export function diskKindOf(file: { name: string; owner: string }): DiskKind {
   if (file.owner === "other") return "other";
+  if (file.owner === "content-dump") return "dump";
   if (file.name.endsWith("-wal") || file.name.endsWith("-shm")) return "wal";
   return (DISK_KINDS as readonly string[]).includes(file.owner) ? (file.owner as DiskKind) : "other";
 }
