@@ -14,7 +14,7 @@ const sqlReady = loadSqlJs();
 
 async function check(request: Omit<CheckRequest, "type" | "id">, onReply: (r: WorkerReply) => void = () => {}): Promise<WorkerReply[]> {
   const replies: WorkerReply[] = [];
-  await checkInWorker({ type: "check", id: 1, ...request }, await sqlReady, (r) => {
+  await checkInWorker({ type: "check", id: 1, ...request }, { sql: await sqlReady }, (r) => {
     replies.push(checkReply(r)); // every reply is one the page accepts
     onReply(r);
   });

@@ -1,8 +1,9 @@
 /**
  * The page's Check: the design checker (src/checker/check-design.ts, the code `npm run check` runs) on one policy,
  * in the engine's worker, reporting progress after every sequence and every shrinking step. The checker's scripts
- * are its own (sequences.ts), not the reader's, so they run here, on this worker's engine, as in the CLI: the same
- * policy and number of sequences give the same report in both.
+ * are its own (sequences.ts), not the reader's, so they run on engines of the page's, as in the CLI: the sequences on
+ * one worker per core (check-seed-workers.ts, as the CLI's threads), a break shrunk here; the same policy and number
+ * of sequences give the same report in both.
  *
  * Stop is a message, not the end of the worker: the checker yields to this worker's message queue after each
  * sequence, sees the stop, and reports what it found so far (a counterexample shrunk as far as it got).
@@ -10,22 +11,32 @@
 import { DesignChecker } from "../checker/check-design.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { policyArgument } from "../engine/policy/presets.ts";
+import { CheckSeedWorkers, checkLanes } from "./check-seed-workers.ts";
 import { MAX_CHECK_RUNS, type CheckRequest, type CheckStopRequest, type WorkerReply } from "./protocol.ts";
 
 /** The check in progress: its id, and whether a stop was asked. */
 let current: { id: number; stop: boolean } | undefined;
 
-export async function checkInWorker(request: CheckRequest | CheckStopRequest, sql: SqlJsWithFS, post: (reply: WorkerReply) => void): Promise<void> {
+export async function checkInWorker(
+  request: CheckRequest | CheckStopRequest,
+  /** The engine's sql.js, and its compiled module for the lanes (none given: every sequence runs here). */
+  engine: { sql: SqlJsWithFS; wasm?: WebAssembly.Module },
+  post: (reply: WorkerReply) => void,
+): Promise<void> {
   if (request.type === "check-stop") return void (current && (current.stop = true));
   const { id } = request;
   const problem = requestProblem(request);
   if (problem) return post({ type: "check-result", id, outcome: { ok: false, problem } });
   if (current) current.stop = true; // one check at a time: a new one ends the last
   const mine = (current = { id, stop: false });
+  const policy = policyArgument(request.policy);
+  const lanes = engine.wasm ? checkLanes() : 0;
+  const pool = engine.wasm && lanes > 0 ? new CheckSeedWorkers(engine.wasm, { policy }, lanes) : undefined;
   try {
-    const checker = new DesignChecker(sql, {
-      policy: policyArgument(request.policy),
+    const checker = new DesignChecker(engine.sql, {
+      policy,
       runs: request.runs,
+      ...(pool ? { runner: pool.runner } : {}),
       onProgress: async (progress) => {
         post({ type: "check-progress", id, progress });
         // a turn of the message queue, so a Stop (or a new check) sent meanwhile is seen
@@ -36,6 +47,7 @@ export async function checkInWorker(request: CheckRequest | CheckStopRequest, sq
     post({ type: "check-result", id, outcome: { ok: true, report: await checker.run() } });
   } finally {
     if (current === mine) current = undefined;
+    void pool?.close();
   }
 }
 

@@ -35,7 +35,7 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
   if (request.type === "statedir-file") return sendStatedirFile(request);
   if (request.type === "stop") return current?.stop(typeof request.reason === "string" ? request.reason.slice(0, 200) : "stopped");
   if (request.type === "compare") return compareInWorker(request, sql, scripts.realm, post);
-  if (request.type === "check" || request.type === "check-stop") return checkInWorker(request, sql, post);
+  if (request.type === "check" || request.type === "check-stop") return checkInWorker(request, { sql, wasm }, post);
   current?.stop("a new run started");
   const started = performance.now();
   let sim: Simulation | undefined;
