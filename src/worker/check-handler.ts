@@ -30,9 +30,10 @@ export async function checkInWorker(
   if (current) current.stop = true; // one check at a time: a new one ends the last
   const mine = (current = { id, stop: false });
   const policy = policyArgument(request.policy);
-  const lanes = engine.wasm ? checkLanes() : 0;
-  const pool = engine.wasm && lanes > 0 ? new CheckSeedWorkers(engine.wasm, { policy }, lanes) : undefined;
+  let pool: CheckSeedWorkers | undefined;
   try {
+    const lanes = checkLanes();
+    if (engine.wasm && lanes > 0) pool = new CheckSeedWorkers(engine.wasm, { policy }, lanes);
     const checker = new DesignChecker(engine.sql, {
       policy,
       runs: request.runs,
