@@ -6,6 +6,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DesignChecker } from "../src/checker/check-design.ts";
 import { CheckThreads } from "../src/checker/check-threads.ts";
+import { SeedPool, type StartLane } from "../src/checker/seed-pool.ts";
+import { Worker } from "node:worker_threads";
 import { sqlReady } from "./helpers.ts";
 
 const BREAKS = { preset: "upstream", checkpointPutFlushes: false } as const;
@@ -29,4 +31,21 @@ describe("checker threads", () => {
     expect(shared).toEqual(alone);
     expect(alone.failure?.ops.map((o) => o.op)).toEqual(["fill", "put", "sync-put"]);
   }, 180_000);
+
+  it("fail a check whose thread dies mid-check, saying why, and refuse later seeds at once instead of waiting for good", async () => {
+    // a thread that dies of its first seed, as one out of memory would: a real thread, really ended
+    const dying: StartLane = (_onReply, onFailure) => {
+      const worker = new Worker(`require("node:worker_threads").parentPort.on("message", () => process.exit(3));`, { eval: true });
+      worker.on("exit", (code) => onFailure(`a checker thread exited with code ${code}`));
+      return { send: (request) => worker.postMessage(request), terminate: () => worker.terminate() };
+    };
+    const pool = new SeedPool(1, dying);
+    try {
+      const check = new DesignChecker(await sqlReady, { policy: BREAKS, runs: 4, runner: pool.runner }).run();
+      await expect(check).rejects.toThrow("a checker thread exited with code 3");
+      await expect(pool.run(99)).rejects.toThrow("a checker thread exited with code 3");
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

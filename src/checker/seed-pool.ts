@@ -27,6 +27,8 @@ const QUEUED_PER_LANE = 2;
 interface Lane {
   lane: SeedLane;
   waiting: Map<number, { resolve: (o: SequenceOutcome) => void; reject: (e: Error) => void }>;
+  /** Why the lane ended (it crashed, exited or never started): a seed sent to it is refused with this at once. */
+  failed?: string;
 }
 
 export class SeedPool {
@@ -44,6 +46,8 @@ export class SeedPool {
   run(seed: number): Promise<SequenceOutcome> {
     const lane = this.lanes.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
     return new Promise((resolve, reject) => {
+      // an ended lane answers nothing: a seed sent to it would be waited for forever
+      if (lane.failed !== undefined) return reject(new Error(lane.failed));
       lane.waiting.set(seed, { resolve, reject });
       lane.lane.send({ seed });
     });
@@ -56,6 +60,7 @@ export class SeedPool {
 
   private static lane(start: StartLane): Lane {
     const waiting: Lane["waiting"] = new Map();
+    const lane = { waiting } as Lane; // its SeedLane is set below, before any reply or failure can come
     const onReply = (reply: ThreadReply) => {
       const waiter = waiting.get(reply.seed);
       waiting.delete(reply.seed);
@@ -63,10 +68,12 @@ export class SeedPool {
       else waiter?.resolve(reply.outcome);
     };
     const onFailure = (message: string) => {
+      lane.failed ??= message;
       for (const w of waiting.values()) w.reject(new Error(message));
       waiting.clear();
     };
-    return { lane: start(onReply, onFailure), waiting };
+    lane.lane = start(onReply, onFailure);
+    return lane;
   }
 }
 

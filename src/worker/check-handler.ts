@@ -46,6 +46,9 @@ export async function checkInWorker(
       },
     });
     post({ type: "check-result", id, outcome: { ok: true, report: await checker.run() } });
+  } catch (e) {
+    // a checker worker that failed to start or died mid-check: the page is told, instead of waiting for good
+    post({ type: "check-result", id, outcome: { ok: false, problem: `the check stopped: ${(e as Error).message}` } });
   } finally {
     if (current === mine) current = undefined;
     void pool?.close();

@@ -3,7 +3,8 @@
  * worker, with progress; a design known to break (upstream without checkpointPutFlushes) gets the same shrunk
  * counterexample the checker gives in Node for the same policy and number of sequences, opened as a new text
  * (the reader's goes to the drafts) and shared as a link; a design that holds says which promises were checked and
- * which it does not make; Stop keeps what was found so far; a bad number of sequences is one line.
+ * which it does not make; Stop keeps what was found so far; a bad number of sequences, or checker workers that
+ * cannot start, is one line.
  */
 import { describe, expect, it } from "vitest";
 import { DesignChecker } from "../../src/checker/check-design.ts";
@@ -70,6 +71,21 @@ describe("Check in the page", () => {
     await checkWith("0");
     await expect.poll(() => page.textContent('[data-testid="check-error"]')).toBe('the number of sequences is a whole number from 1, not "0"');
     expect(await page.locator('[data-testid="check-verdict"]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  it("says so in one line when its checker workers cannot start (their script does not load), and the next check runs", async () => {
+    await setScenario(page, `scenario({ policy: "flux-0.66" });\nawait flux.start();\n`);
+    await page.route(/check-seed-worker/, (route) => route.abort());
+    try {
+      await checkWith("2");
+      await expect.poll(() => page.locator('[data-testid="check-error"]').textContent(), { timeout: 60_000 }).toBe("the check stopped: a checker worker failed: it did not start");
+      expect(await page.locator('[data-testid="check-verdict"]').count()).toBe(0);
+    } finally {
+      await page.unroute(/check-seed-worker/);
+    }
+    await checkWith("2");
+    await expect.poll(verdict, { timeout: 120_000 }).toBe("held");
     expect(problems).toEqual([]);
   }, 240_000);
 });
