@@ -59,12 +59,11 @@ import { ENGINE_VERSION } from "../src/version.ts";
 import { gzipSync } from "node:zlib";
 import { openPage, servePage, type Served } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
+import { BIG_RUN } from "./workloads.ts";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { Recorder } from "../src/worker/recorder.ts";
 
-/** About 60 000 trace events. */
-const BIG_RUN = `await flux.start();\nfor (let i = 0; i < 2150; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
 /** The engine bench's t0090_64mib_s workload (flux-model.md §13 A on 64 MiB): it must run to the end in the page, under its 10 s limit. */
 const T0090_64MIB = `scenario({ disk: "64 MiB" });\nawait flux.start();\nwhile (flux.dmesg("No space left on device").length === 0) {\n  await jobs.submit(1);\n  await sim.advance(100);\n}\n`;
 const FLOOD = `for (let i = 0; i < 200000; i++) log("line " + i);\n`;
