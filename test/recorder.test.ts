@@ -16,10 +16,11 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { runRecorded, script } from "./helpers.ts";
+import { run, runRecorded, script } from "./helpers.ts";
 import { markersOf } from "../src/ui/chart/chart-data.ts";
 import { lastAtOrBefore } from "../src/ui/history.ts";
-import { MAX_MARKER_TREES, MAX_TREES } from "../src/worker/protocol.ts";
+import { MAX_MARKER_TREES, MAX_TREES, type TreeNode } from "../src/worker/protocol.ts";
+import { Recorder } from "../src/worker/recorder.ts";
 
 const PINNED: Record<string, { events: number; frames: number; trees: number; hash: string }> = {
   "first.ts": { events: 373, frames: 128, trees: 11, hash: "6ca311bf8edfef81" },
@@ -52,6 +53,18 @@ describe("the recorder's history", () => {
     const r = await runRecorded(MANY_PUTS);
     expect(r.trees[r.frames.at(-1)!.kvs!.rootref], "the last root's tree").toBeDefined();
     expect({ events: r.trace.length, frames: r.frames.length, trees: Object.keys(r.trees).length, hash: hashOf(r) }).toEqual({ events: 9077, frames: 3839, trees: 401, hash: "dcb60fba11b4dbb9" });
+  });
+
+  it("sends the end's tree when everything before it has gone out already (a chunk sent at the last event)", async () => {
+    const trees: Record<string, TreeNode> = {};
+    let lastRoot: string | undefined;
+    const recorder = new Recorder((chunk) => {
+      Object.assign(trees, chunk.trees);
+      for (const frame of chunk.frames) lastRoot = frame.kvs?.rootref ?? lastRoot;
+    });
+    // the clock may send a chunk right at the run's last event (it did under load: the stress run's 9th round); end() follows with no event
+    await run(MANY_PUTS, { onBroker: (broker) => recorder.attach(broker), beforeDispose: () => (recorder.flush(), recorder.end()) });
+    expect(trees[lastRoot!], "the last root's tree").toBeDefined();
   });
 
   it("keeps the trees of every marker's roots past the first 400 roots (a crash, a start, checkpoints, ENOSPC, the end)", async () => {

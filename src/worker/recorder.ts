@@ -77,9 +77,9 @@ export class Recorder {
     this.flush();
   }
 
-  /** Send whatever was recorded since the last chunk. */
+  /** Send whatever was recorded since the last chunk (the end's trees may come with no event: a chunk went at the last one). */
   flush(): void {
-    if (this.events.length === 0) return;
+    if (this.events.length === 0 && Object.keys(this.trees).length === 0) return;
     this.send({ events: this.events, frames: this.frames, trees: this.trees });
     this.events = [];
     this.frames = [];
