@@ -4,9 +4,9 @@
  * in, keeping what it found; a worker that does not answer within STOP_GRACE_MS (stuck in one sequence) is
  * terminated, and then only the progress seen so far is left.
  */
-import type { CheckProgress } from "../checker/check-design.ts";
-import type { CheckResult } from "../worker/protocol.ts";
-import { WorkerJob } from "./checked-worker.ts";
+import type { CheckProgress } from "../../checker/check-design.ts";
+import type { CheckResult } from "../../worker/protocol.ts";
+import { WorkerJob } from "../checked-worker.ts";
 
 /** A sequence with jobs takes about a second (docs/cli.md); a shrinking step as long: far more than that is a stuck worker. */
 const STOP_GRACE_MS = 20_000;
