@@ -21,15 +21,25 @@ export function script(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-/** Run a scenario text with the page's recorder, and put its chunks together as the page's client does. */
-export async function runRecorded(text: string): Promise<ScenarioResult & { trace: readonly TraceEvent[]; frames: Frame[]; trees: Record<string, TreeNode> }> {
+/**
+ * Run a scenario text with the page's recorder, and put its chunks together as the page's client does.
+ * `chunkAtLastEvent`: a chunk goes out right at the run's last event, before the end is recorded (as the recorder's clock may do).
+ */
+export async function runRecorded(
+  text: string,
+  { chunkAtLastEvent = false } = {},
+): Promise<ScenarioResult & { trace: readonly TraceEvent[]; frames: Frame[]; trees: Record<string, TreeNode> }> {
   const frames: Frame[] = [];
   const trees: Record<string, TreeNode> = {};
   const recorder = new Recorder((chunk) => {
     for (const frame of chunk.frames) frames.push(frame);
     Object.assign(trees, chunk.trees);
   });
-  const result = await run(text, { onBroker: (broker) => recorder.attach(broker), beforeDispose: () => recorder.end() });
+  const beforeDispose = () => {
+    if (chunkAtLastEvent) recorder.flush();
+    recorder.end();
+  };
+  const result = await run(text, { onBroker: (broker) => recorder.attach(broker), beforeDispose });
   recorder.flush();
   return { ...result, frames, trees };
 }

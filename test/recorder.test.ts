@@ -16,11 +16,10 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { run, runRecorded, script } from "./helpers.ts";
+import { runRecorded, script } from "./helpers.ts";
 import { markersOf } from "../src/ui/chart/chart-data.ts";
 import { lastAtOrBefore } from "../src/ui/history.ts";
-import { MAX_MARKER_TREES, MAX_TREES, type TreeNode } from "../src/worker/protocol.ts";
-import { Recorder } from "../src/worker/recorder.ts";
+import { MAX_MARKER_TREES, MAX_TREES } from "../src/worker/protocol.ts";
 
 const PINNED: Record<string, { events: number; frames: number; trees: number; hash: string }> = {
   "first.ts": { events: 373, frames: 128, trees: 11, hash: "6ca311bf8edfef81" },
@@ -56,15 +55,9 @@ describe("the recorder's history", () => {
   });
 
   it("sends the end's tree when everything before it has gone out already (a chunk sent at the last event)", async () => {
-    const trees: Record<string, TreeNode> = {};
-    let lastRoot: string | undefined;
-    const recorder = new Recorder((chunk) => {
-      Object.assign(trees, chunk.trees);
-      for (const frame of chunk.frames) lastRoot = frame.kvs?.rootref ?? lastRoot;
-    });
     // the clock may send a chunk right at the run's last event (it did under load: the stress run's 9th round); end() follows with no event
-    await run(MANY_PUTS, { onBroker: (broker) => recorder.attach(broker), beforeDispose: () => (recorder.flush(), recorder.end()) });
-    expect(trees[lastRoot!], "the last root's tree").toBeDefined();
+    const r = await runRecorded(MANY_PUTS, { chunkAtLastEvent: true });
+    expect(r.trees[r.frames.at(-1)!.kvs!.rootref], "the last root's tree").toBeDefined();
   });
 
   it("keeps the trees of every marker's roots past the first 400 roots (a crash, a start, checkpoints, ENOSPC, the end)", async () => {
