@@ -34,8 +34,8 @@
  *   and the frame has been painted;
  * - startup_gzip_kb: the bytes (gzip -6) of what the page loads before it is
  *   usable: index.html, the entry chunk and its static imports, CSS. Monaco,
- *   the tutorial, the links' codec and the Compare/Check panels are lazy
- *   chunks, not counted; engine_gzip_kb: the engine worker and its wasm, which
+ *   the tutorial, the examples gallery, the links' codec and the Compare/Check
+ *   panels are lazy chunks, not counted; engine_gzip_kb: the engine worker and its wasm, which
  *   start once the editor is up (or at the first Run), so after the page is
  *   usable; startup_and_engine_gzip_kb: both (what startup_gzip_kb counted
  *   until 2026-12-04).

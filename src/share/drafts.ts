@@ -6,7 +6,7 @@
  */
 import type { LinkSettings } from "./link.ts";
 import { saveItem } from "./browser-storage.ts";
-import { scenarioTitle } from "./examples.ts";
+import { scenarioTitle } from "./scenario-literal.ts";
 
 const LIST_KEY = "flux-enospc-playground:drafts";
 /** (The tutorial kept the text the reader left for a lesson under this key, as plain text: it is read as such.) */

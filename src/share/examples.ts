@@ -4,7 +4,7 @@
  * `scenario({ title })` and its leading comment. Groups follow a rule on the file name, so adding a file adds
  * an example with no other edit.
  */
-import { scenarioLiteral } from "./scenario-literal.ts";
+import { scenarioTitle } from "./scenario-literal.ts";
 
 const files = import.meta.glob<string>("../../playground-scripts/*.ts", { query: "?raw", import: "default", eager: true });
 
@@ -44,12 +44,6 @@ function exampleOf(name: string, text: string): Example {
 
 function groupIndex(group: string): number {
   return GROUPS.findIndex((g) => g.group === group);
-}
-
-/** The title a script gives itself in `scenario({ title: "…" })`, if it does. */
-export function scenarioTitle(text: string): string | undefined {
-  const title = scenarioLiteral(text)?.title;
-  return typeof title === "string" ? title : undefined;
 }
 
 /** The first sentence of the script's leading `//` comment (what it shows). */

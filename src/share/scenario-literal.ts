@@ -26,6 +26,12 @@ export function scenarioLiteral(text: string): LiteralObject | undefined {
   return undefined;
 }
 
+/** The title a script gives itself in `scenario({ title: "…" })`, if it does. */
+export function scenarioTitle(text: string): string | undefined {
+  const title = scenarioLiteral(text)?.title;
+  return typeof title === "string" ? title : undefined;
+}
+
 const isToken = (t: Token, kind: "open" | "close" | "punct", text: string) => t.kind === kind && t.text === text;
 
 /** The entries of an object whose `{` was just read, up to its `}` (or the end, or a stray closing bracket). */

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { scenarioTitle } from "../../src/share/examples.ts";
+import { scenarioTitle } from "../../src/share/scenario-literal.ts";
 import { encodeScenario } from "../../src/share/link.ts";
 import { LESSONS, solutionFile, startFile } from "../../src/tutorial/lessons.ts";
 import { ENGINE_VERSION } from "../../src/version.ts";

@@ -152,6 +152,23 @@ describe("links, examples and drafts", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 240_000);
+
+  it("when the examples cannot be loaded, the menu and an example's link say so in one line, and the editor keeps its text", async () => {
+    // the gallery is a chunk of its own, loaded after the first frame: a page whose request for it fails
+    const { page, problems } = await openPage(served, { beforeLoad: (p) => p.route(/\/assets\/examples-[^/]*\.js$/, (route) => route.abort()) });
+    await waitForEditor(page);
+    await setScenario(page, "// my own draft\nawait flux.start();\n");
+    await page.click('[data-testid="examples"]');
+    await expect.poll(() => page.locator(".share-menu-list [role=alert]").textContent()).toMatch(/^The examples could not be loaded \(.+\); reload the page to try again\.$/);
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => (location.hash = "#example/first"));
+    await expect.poll(() => page.getAttribute('[data-testid="notice"]', "data-kind")).toBe("error");
+    expect(await page.textContent('[data-testid="notice"]')).toMatch(/The examples could not be loaded/);
+    expect(await editorText(page)).toContain("// my own draft");
+    // what the browser itself reports of the refused request, and nothing else
+    expect(problems.filter((p) => !/Failed to load resource|Failed to fetch dynamically imported module/.test(p))).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });
 
 /** Open a downloaded database (with its WAL beside it) in sql.js, as a separate copy, and read from it. */

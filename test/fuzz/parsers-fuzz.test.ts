@@ -15,7 +15,7 @@ import { Prng } from "../../src/engine/sim/prng.ts";
 import { MemoryStorage } from "../../src/share/browser-storage.ts";
 import { draftTitle, keepDraft, keepOwnDraft, loadDrafts, loadOwnDraft } from "../../src/share/drafts.ts";
 import { editedFrom } from "../../src/share/entry.ts";
-import { scenarioTitle } from "../../src/share/examples.ts";
+import { scenarioTitle } from "../../src/share/scenario-literal.ts";
 import { decodeScenario, encodeScenario } from "../../src/share/link.ts";
 import { parseRoute } from "../../src/share/route.ts";
 import { loadProgress, newReader, saveProgress } from "../../src/tutorial/progress.ts";
