@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { COMPUTED, DEFAULT_LIMIT_S, MAX_LIMIT_S, parseLimit, raisedLimit, runLimit, writtenLimit } from "../src/engine/api/run-limit.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { COMPUTED, DEFAULT_LIMIT_S, HardStop, MAX_LIMIT_S, parseLimit, raisedLimit, runLimit, THREAD_START_MS, threadStartMessage, writtenLimit } from "../src/engine/api/run-limit.ts";
 import { sameSettings, settingsOf } from "../src/share/address.ts";
 import { decodeScenario, encodeScenario } from "../src/share/link.ts";
 import { scenarioLiteral } from "../src/share/scenario-literal.ts";
@@ -107,6 +107,58 @@ describe("the CLI", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`${join(dir, "bad.ts")}: scenario(): limit -3 is not above 0 seconds; the run uses the default 10 s\n`);
     expect(JSON.parse(r.stdout).logs).toEqual(["ran"]);
+  });
+});
+
+describe("the hard stop of a script's thread", () => {
+  // the virtual clock of vitest's fake timers: what is tested is the rule, not this machine's speed
+  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] }));
+  afterEach(() => vi.useRealTimers());
+
+  it("fires a grace after the limit when nothing was heard since the script started (a script that never waits)", () => {
+    const fired = vi.fn();
+    const stop = new HardStop(1_000, fired);
+    stop.threadStarting(5_000);
+    vi.advanceTimersByTime(3_000); // the thread's start: SQLite, the engine's code
+    stop.scriptStart(5_000);
+    vi.advanceTimersByTime(5_999);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledWith(true);
+  });
+
+  it("waits while the other side still sends (a waiting script, only behind), and fires after a grace of silence", () => {
+    const fired = vi.fn();
+    const stop = new HardStop(1_000, fired);
+    stop.scriptStart(5_000);
+    for (let t = 0; t < 9_000; t += 400) {
+      vi.advanceTimersByTime(400);
+      stop.heard();
+    }
+    expect(fired).not.toHaveBeenCalled(); // 3 s past limit and grace, heard every 0.4 s
+    vi.advanceTimersByTime(999);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledWith(true);
+  });
+
+  it("gives a thread that is still starting THREAD_START_MS beyond the limit, then says its script never started", () => {
+    const fired = vi.fn();
+    new HardStop(1_000, fired).threadStarting(1_000);
+    vi.advanceTimersByTime(1_000 + THREAD_START_MS + 999);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fired).toHaveBeenCalledWith(false);
+    expect(threadStartMessage("the run's worker")).toBe("the run's worker did not start the script within 30 s of the run limit (a machine this busy cannot run it)");
+  });
+
+  it("never fires once cancelled", () => {
+    const fired = vi.fn();
+    const stop = new HardStop(1_000, fired);
+    stop.scriptStart(5_000);
+    stop.cancel();
+    vi.advanceTimersByTime(60_000);
+    expect(fired).not.toHaveBeenCalled();
   });
 });
 

@@ -8,11 +8,10 @@ import { Worker } from "node:worker_threads";
 import type { RunOverrides } from "../engine/api/simulation.ts";
 import type { NodeWorkerMessage } from "./node-worker.ts";
 import type { RunSummary, ScenarioResult } from "./run-scenario.ts";
-import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
+import { DEFAULT_LIMIT_S, HardStop, limitStopMessage, RAISE_IN_CLI, SCRIPT_GRACE_MS, threadStartMessage } from "../engine/api/run-limit.ts";
 import type { SavedStatedir } from "../engine/disk/statedir-image.ts";
 
 export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMIT_S * 1000;
-const HARD_STOP_GRACE_MS = 1_000;
 
 export interface NodeRunOptions {
   overrides?: RunOverrides;
@@ -35,21 +34,22 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
     const end = (result: ScenarioResult & { statedir?: SavedStatedir }) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      hardStop.cancel();
       void worker.terminate();
       resolve(result);
     };
     const stop = (message: string, limitMs?: number) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true });
     // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
-    const arm = () => setTimeout(() => stop(limitStopMessage(timeoutMs, RAISE_IN_CLI, true), timeoutMs), timeoutMs + HARD_STOP_GRACE_MS);
-    let timer = arm();
+    const hardStop = new HardStop(SCRIPT_GRACE_MS, (scriptStarted) => stop(scriptStarted ? limitStopMessage(timeoutMs, RAISE_IN_CLI, true) : threadStartMessage("the run's worker"), timeoutMs));
+    hardStop.threadStarting(timeoutMs);
     worker.on("message", (msg: NodeWorkerMessage) => {
+      hardStop.heard();
       if (!started) {
         // the worker's own clock starts when its script does (after loading SQLite and the transpiler, a second or more on a busy machine): so does this one
         started = true;
-        clearTimeout(timer);
-        timer = arm();
+        hardStop.scriptStart(timeoutMs);
       }
+      if (msg.type === "turning") return;
       if (msg.type === "progress") {
         for (const line of msg.logs) logs.push(line);
         if (msg.logs.length > 0) opts.onLogs?.(msg.logs);

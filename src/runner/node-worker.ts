@@ -12,6 +12,8 @@ import { runScenario, summarize, type RunSummary } from "./run-scenario.ts";
 
 export type NodeWorkerMessage =
   | { type: "progress"; logs: string[]; summary: RunSummary | undefined }
+  /** The script still waits on the simulation, and nothing else is new: the parent's hard stop waits for such a run. */
+  | { type: "turning" }
   | { type: "result"; result: Awaited<ReturnType<typeof runScenario>>; statedir?: SavedStatedir };
 
 const { text, overrides, timeoutMs, saveStatedir } = workerData as { text: string; overrides: RunOverrides; timeoutMs: number; saveStatedir: boolean };
@@ -50,7 +52,12 @@ const result = await runScenario(text, {
     if (clock.due(lines.length)) report();
   },
   onTurn: () => {
-    if (lines.length > 0 ? clock.due(lines.length) : clock.intervalPassed(PROGRESS_EVERY_MS) && reportedEvents !== (sim?.existingBroker?.trace.length ?? -1)) report();
+    if (lines.length > 0) {
+      if (clock.due(lines.length)) report();
+    } else if (clock.intervalPassed(PROGRESS_EVERY_MS)) {
+      if (reportedEvents !== (sim?.existingBroker?.trace.length ?? -1)) report();
+      else post({ type: "turning" });
+    }
   },
 });
 // the log lines went out as the run went: the parent has them all

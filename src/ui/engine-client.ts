@@ -16,7 +16,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunSummary } from "../runner/run-scenario.ts";
 import type { Frame, RunChunk, RunEnd, RunResult, TreeNode, WorkerReply } from "../worker/protocol.ts";
 import { startEngineWorker } from "../worker/engine-worker-start.ts";
-import { DEFAULT_LIMIT_S, limitStopMessage, RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
+import { DEFAULT_LIMIT_S, HardStop, limitStopMessage, RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
 import { checkReply, RunBudget } from "./reply-check.ts";
 
 export const TIME_LIMIT_MS = DEFAULT_LIMIT_S * 1000;
@@ -55,21 +55,18 @@ class PendingRun {
   /** Stop was asked for: the worker is terminated if it does not answer in time. */
   stopping: { reason: string; timer: ReturnType<typeof setTimeout> } | undefined;
   private reported = -Infinity;
-  /** The watchdog of a worker that stops answering after the limit. */
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the worker last sent a piece of this run (performance.now()). */
-  lastHeard = performance.now();
-
   constructor(
     readonly id: number,
     readonly resolve: (r: RunResult) => void,
     readonly limitMs: number,
     /** Told after a chunk, at most every PROGRESS_EVERY_MS, with the run so far. */
     readonly onProgress: ((live: LiveRun) => void) | undefined,
+    /** The watchdog of a worker that stops answering after the limit (each chunk is word from it). */
+    readonly hardStop: HardStop,
   ) {}
 
   add(chunk: RunChunk): void {
-    this.lastHeard = performance.now();
+    this.hardStop.heard();
     for (const e of chunk.events) this.events.push(e);
     for (const f of chunk.frames) this.frames.push(f);
     Object.assign(this.trees, chunk.trees);
@@ -143,19 +140,12 @@ export class EngineClient {
     const id = this.nextId++;
     return new Promise<RunResult>((resolve) => {
       // the worker ends a run that waits on the simulation by itself at the limit; one that never waits is terminated a little later
-      const pending = (this.pending = new PendingRun(id, resolve, timeLimitMs, onProgress));
-      const watch = (wait: number) => {
-        pending.timer = setTimeout(() => {
-          const quiet = performance.now() - pending.lastHeard;
-          if (quiet < HARD_STOP_GRACE_MS) return watch(HARD_STOP_GRACE_MS - quiet);
-          this.terminate(`${limitStopMessage(timeLimitMs, RAISE_IN_PAGE)} (the engine did not answer at the limit)`, timeLimitMs);
-        }, wait);
-      };
+      const hardStop = new HardStop(HARD_STOP_GRACE_MS, () => this.terminate(`${limitStopMessage(timeLimitMs, RAISE_IN_PAGE)} (the engine did not answer at the limit)`, timeLimitMs));
+      const pending = (this.pending = new PendingRun(id, resolve, timeLimitMs, onProgress, hardStop));
       void this.start().then(() => {
         if (this.pending !== pending) return; // stopped while the engine loaded
         // the limit counts from here: the engine's start (compiling SQLite, seconds on a busy machine) is not the run's
-        pending.lastHeard = performance.now();
-        watch(timeLimitMs + HARD_STOP_GRACE_MS);
+        hardStop.scriptStart(timeLimitMs);
         this.worker!.postMessage({ type: "run", id, text, overrides, timeLimitMs });
       });
     });
@@ -203,7 +193,7 @@ export class EngineClient {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
-    clearTimeout(pending.timer);
+    pending.hardStop.cancel();
     clearTimeout(pending.stopping?.timer);
     pending.resolve(result(pending));
   }

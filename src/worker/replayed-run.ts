@@ -5,8 +5,9 @@
  * keeps the statedir's files and runs Compare's epilogue. If the replay does not end as the script's realm said
  * its run did, the run ends with that one error and no trace hash: there is nothing to verify a link against.
  *
- * The time limit is this side's too: a script that never waits is ended by terminating its realm, a second after
- * the limit at which a waiting script ends itself.
+ * The time limit is this side's too: a script that never waits is ended by terminating its realm, once a second
+ * has passed after the limit (at which a waiting script ends itself) with nothing heard from it (HardStop); the
+ * limit counts from the realm's first message, its script's start.
  */
 import { EngineSession } from "../engine/api/engine-session.ts";
 import { Replay } from "../engine/api/op-log.ts";
@@ -15,11 +16,8 @@ import type { ScenarioGlobals } from "../engine/api/types.ts";
 import type { Broker } from "../engine/broker/broker.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { resultOf, runEpilogue, type RunEnding, type ScenarioResult } from "../runner/run-scenario.ts";
-import { limitStopMessage, RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
+import { HardStop, limitStopMessage, RAISE_IN_PAGE, SCRIPT_GRACE_MS, threadStartMessage } from "../engine/api/run-limit.ts";
 import { BadScriptMessage, checkEnd, checkEntry } from "./script-protocol.ts";
-
-/** How long after the time limit a script that never waits has its realm terminated. */
-export const HARD_STOP_GRACE_MS = 1_000;
 
 export interface ScriptRequest {
   text: string;
@@ -67,7 +65,8 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   let resolve!: (result: ScenarioResult) => void;
   const result = new Promise<ScenarioResult>((r) => (resolve = r));
   let done = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limitMs = opts.timeLimitMs;
+  const hardStop = new HardStop(SCRIPT_GRACE_MS, (scriptStarted) => end(scriptStarted ? limitStopMessage(limitMs!, RAISE_IN_PAGE, true) : threadStartMessage("the script's realm"), false, limitMs));
   let realm: { terminate(): void } | undefined;
   /** The realm's first message came: its script has started. */
   let heard = false;
@@ -82,14 +81,14 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   const end = (message: string, unverified = false, limitMs?: number) => {
     if (done) return;
     done = true;
-    clearTimeout(timer);
+    hardStop.cancel();
     realm?.terminate();
     finish({ error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true }, unverified);
   };
   const ended = async (data: unknown) => {
     const claim = checkEnd(data);
     done = true;
-    clearTimeout(timer);
+    hardStop.cancel();
     realm?.terminate();
     const mine = resultOf(sim, logs, claim.ending);
     if (mine.traceHash !== claim.traceHash || mine.events !== claim.events) {
@@ -104,7 +103,9 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     {
       message: (data) => {
         if (done) return;
-        if (!heard) armHardStop();
+        hardStop.heard();
+        // the realm's own clock starts only when its script does, after the realm's start
+        if (!heard && limitMs !== undefined) hardStop.scriptStart(limitMs);
         heard = true;
         try {
           const message = data as { type?: unknown; entries?: unknown };
@@ -118,13 +119,6 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
       failed: (reason) => end(`the script's realm failed: ${reason}`),
     },
   );
-  armHardStop();
+  if (limitMs !== undefined) hardStop.threadStarting(limitMs);
   return { result, stop: (reason) => end(reason) };
-
-  /** (Re)start the clock of a script that never waits; its realm's own clock starts only when the script does, after the realm's start. */
-  function armHardStop(): void {
-    const limitMs = opts.timeLimitMs;
-    clearTimeout(timer);
-    if (limitMs !== undefined && !done) timer = setTimeout(() => end(limitStopMessage(limitMs, RAISE_IN_PAGE, true), false, limitMs), limitMs + HARD_STOP_GRACE_MS);
-  }
 }

@@ -37,6 +37,8 @@ export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, sen
     retainTrace: false,
     ...(request.timeLimitMs === undefined ? {} : { timeLimitMs: request.timeLimitMs }),
     raiseLimit: RAISE_IN_PAGE,
+    // the script starts now: the engine's side starts its clock of the limit with this (replayed-run.ts)
+    onSimulation: () => send({ type: "entries", entries: [] }),
     record: (entry) => {
       batch.push(entry);
       // a script may log or wait once and then spin for good: what it asked so far must be out by then

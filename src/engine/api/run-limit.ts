@@ -82,3 +82,65 @@ function secondsOf(text: string): number {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*(s|sec|seconds?)?\s*$/i.exec(text);
   return m ? Number(m[1]) : NaN;
 }
+
+/**
+ * The watchdog over a run's script from outside its thread (the CLI's worker, the page's script realm, the page's
+ * engine worker): a script that waits on the simulation ends itself at the limit, with the better message, but one
+ * that never waits (`while (true) {}`) can only be terminated. So the watchdog fires once the limit and a grace have
+ * passed *and* nothing has been heard from that side for the grace: a side that still sends (it does as it turns)
+ * is only behind on a busy machine, and is waited for. And the thread's own start (loading SQLite, compiling the
+ * engine: seconds on a busy machine) is not the script's time: until the script has started the thread has
+ * THREAD_START_MS more. Firing at the limit plus the grace, counted from the thread's creation, told a script that
+ * awaited the simulation, on 2 cores at load 9, that it never had (test/run-limit.test.ts's CLI case, in CI).
+ */
+export class HardStop {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastHeard = performance.now();
+  private scriptStarted = false;
+
+  /** @param fire told whether the script had started (else its thread never got to start it) */
+  constructor(
+    private readonly graceMs: number,
+    private readonly fire: (scriptStarted: boolean) => void,
+  ) {}
+
+  /** The thread is starting: the limit counts once its script does (scriptStarted). */
+  threadStarting(limitMs: number): void {
+    this.scriptStarted = false;
+    this.heard();
+    this.watch(limitMs + THREAD_START_MS + this.graceMs);
+  }
+
+  /** The script started now: the limit counts from here. */
+  scriptStart(limitMs: number): void {
+    this.scriptStarted = true;
+    this.heard();
+    this.watch(limitMs + this.graceMs);
+  }
+
+  /** The other side sent something: it is alive. */
+  heard(): void {
+    this.lastHeard = performance.now();
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+  }
+
+  private watch(waitMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const quiet = performance.now() - this.lastHeard;
+      if (quiet < this.graceMs) return this.watch(this.graceMs - quiet);
+      this.fire(this.scriptStarted);
+    }, waitMs);
+  }
+}
+
+/** How long past the limit, and of silence, before the script's thread of a run is terminated (the CLI's, the page's realm). */
+export const SCRIPT_GRACE_MS = 1_000;
+/** What a script's thread may take to start its script, beyond the limit (measured: the CLI's worker 2.1-2.9 s at load 6.6 on 2 cores, more than a 1 s limit and its grace). */
+export const THREAD_START_MS = 30_000;
+
+/** Why a thread was terminated before its script started. */
+export const threadStartMessage = (what: string) => `${what} did not start the script within ${THREAD_START_MS / 1000} s of the run limit (a machine this busy cannot run it)`;
