@@ -115,12 +115,12 @@ describe("the hard stop of a script's thread", () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] }));
   afterEach(() => vi.useRealTimers());
 
-  it("fires a grace after the limit when nothing was heard since the script started (a script that never waits)", () => {
+  it("counts the limit from the thread's first word, and fires a grace after it when nothing more was heard (a script that never waits)", () => {
     const fired = vi.fn();
     const stop = new HardStop(1_000, fired);
     stop.threadStarting(5_000);
     vi.advanceTimersByTime(3_000); // the thread's start: SQLite, the engine's code
-    stop.scriptStart(5_000);
+    stop.heard(); // its first word: the script starts now
     vi.advanceTimersByTime(5_999);
     expect(fired).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);

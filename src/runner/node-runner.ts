@@ -30,7 +30,6 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
   let summary: RunSummary | undefined;
   return new Promise<ScenarioResult & { statedir?: SavedStatedir }>((resolve) => {
     let done = false;
-    let started = false;
     const end = (result: ScenarioResult & { statedir?: SavedStatedir }) => {
       if (done) return;
       done = true;
@@ -39,16 +38,13 @@ export function runScenarioInWorker(text: string, opts: NodeRunOptions = {}): Pr
       resolve(result);
     };
     const stop = (message: string, limitMs?: number) => end({ ...(summary ?? EMPTY), logs, ok: false, error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true });
-    // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated
+    // a run that waits on the simulation ends by itself at the limit, with everything; one that never waits is terminated.
+    // The worker's own clock starts when its script does (after loading SQLite and the transpiler, seconds on a busy
+    // machine), and it says so at once: so does this one, at its first message
     const hardStop = new HardStop(SCRIPT_GRACE_MS, (scriptStarted) => stop(scriptStarted ? limitStopMessage(timeoutMs, RAISE_IN_CLI, true) : threadStartMessage("the run's worker"), timeoutMs));
     hardStop.threadStarting(timeoutMs);
     worker.on("message", (msg: NodeWorkerMessage) => {
       hardStop.heard();
-      if (!started) {
-        // the worker's own clock starts when its script does (after loading SQLite and the transpiler, a second or more on a busy machine): so does this one
-        started = true;
-        hardStop.scriptStart(timeoutMs);
-      }
       if (msg.type === "turning") return;
       if (msg.type === "progress") {
         for (const line of msg.logs) logs.push(line);

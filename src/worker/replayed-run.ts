@@ -68,8 +68,6 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   const limitMs = opts.timeLimitMs;
   const hardStop = new HardStop(SCRIPT_GRACE_MS, (scriptStarted) => end(scriptStarted ? limitStopMessage(limitMs!, RAISE_IN_PAGE, true) : threadStartMessage("the script's realm"), false, limitMs));
   let realm: { terminate(): void } | undefined;
-  /** The realm's first message came: its script has started. */
-  let heard = false;
 
   const finish = (ending: RunEnding, unverified = false) => {
     const outcome = resultOf(sim, logs, ending);
@@ -103,10 +101,7 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     {
       message: (data) => {
         if (done) return;
-        hardStop.heard();
-        // the realm's own clock starts only when its script does, after the realm's start
-        if (!heard && limitMs !== undefined) hardStop.scriptStart(limitMs);
-        heard = true;
+        hardStop.heard(); // the first message is the script's start: the realm's own clock starts then too
         try {
           const message = data as { type?: unknown; entries?: unknown };
           if (message?.type === "end") return void ended(data).catch((e: unknown) => end(String((e as Error).message ?? e), true));

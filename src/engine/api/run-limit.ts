@@ -97,6 +97,8 @@ export class HardStop {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = performance.now();
   private scriptStarted = false;
+  /** The limit of a thread still starting: its first word is its script's start. */
+  private startingLimitMs: number | undefined;
 
   /** @param fire told whether the script had started (else its thread never got to start it) */
   constructor(
@@ -104,22 +106,24 @@ export class HardStop {
     private readonly fire: (scriptStarted: boolean) => void,
   ) {}
 
-  /** The thread is starting: the limit counts once its script does (scriptStarted). */
+  /** The thread is starting: the limit counts once its script does, at the first word heard from it (or scriptStart). */
   threadStarting(limitMs: number): void {
     this.scriptStarted = false;
-    this.heard();
+    this.startingLimitMs = limitMs;
+    this.lastHeard = performance.now();
     this.watch(limitMs + THREAD_START_MS + this.graceMs);
   }
 
   /** The script started now: the limit counts from here. */
   scriptStart(limitMs: number): void {
     this.scriptStarted = true;
-    this.heard();
+    this.lastHeard = performance.now();
     this.watch(limitMs + this.graceMs);
   }
 
-  /** The other side sent something: it is alive. */
+  /** The other side sent something: it is alive (and, if its thread was starting, its script has started). */
   heard(): void {
+    if (!this.scriptStarted && this.startingLimitMs !== undefined) return this.scriptStart(this.startingLimitMs);
     this.lastHeard = performance.now();
   }
 
