@@ -26,6 +26,18 @@ export interface Served {
   close(): Promise<void>;
 }
 
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm test does this first when run as root: scripts/ensure-chromium.mjs)`);
+  }
+}
+
+/** Debian's Chromium, headless, with the flags above (a bench that needs no page of ours uses it alone). */
+export function launchChromium(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
 /** Build the page into `outDir` (each browser test file builds its own, so files running in parallel never share one). */
 export function buildPage(outDir = "dist"): void {
   const r = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "error", "--outDir", outDir, "--emptyOutDir"], {
@@ -60,9 +72,7 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
 
 /** Build the page (unless `build` is false), serve `outDir` and launch Chromium. */
 export async function servePage({ build = true, outDir = "dist" } = {}): Promise<Served> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests need Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (npm test does this first when run as root: scripts/ensure-chromium.mjs)`);
-  }
+  requireChromium(); // before building: the build takes a while, and without a browser it is for nothing
   if (build) buildPage(outDir);
   const port = await freePort();
   const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir], {
@@ -71,7 +81,7 @@ export async function servePage({ build = true, outDir = "dist" } = {}): Promise
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitForServer(url, server);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     return {
       url,
       browser,
