@@ -13,6 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
+import type { SqlJsWithFS } from "../src/engine/disk/sqljs-patch.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import type { LogEntry } from "../src/engine/api/op-log.ts";
 import { launchChromium } from "../test/browser/launch.ts";
@@ -22,7 +23,7 @@ import { BIG_RUN } from "./workloads.ts";
 const SCENARIOS = { "first.ts": readFileSync(new URL("../playground-scripts/first.ts", import.meta.url), "utf8"), big_run: BIG_RUN };
 const PAYLOAD_CHARS = [0, 200, 4000];
 
-async function stepsOf(text: string, sql: Awaited<ReturnType<typeof loadSqlJs>>) {
+async function stepsOf(text: string, sql: SqlJsWithFS) {
   let driveSteps = 0;
   const syncAnswers: Record<string, number> = {};
   const record = (entry: LogEntry) => {

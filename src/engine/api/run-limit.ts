@@ -96,8 +96,7 @@ function secondsOf(text: string): number {
 export class HardStop {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = performance.now();
-  private scriptStarted = false;
-  /** The limit of a thread still starting: its first word is its script's start. */
+  /** Set while the thread is starting and its script has not: the limit its first word starts. */
   private startingLimitMs: number | undefined;
 
   /** @param fire told whether the script had started (else its thread never got to start it) */
@@ -108,7 +107,6 @@ export class HardStop {
 
   /** The thread is starting: the limit counts once its script does, at the first word heard from it (or scriptStart). */
   threadStarting(limitMs: number): void {
-    this.scriptStarted = false;
     this.startingLimitMs = limitMs;
     this.lastHeard = performance.now();
     this.watch(limitMs + THREAD_START_MS + this.graceMs);
@@ -116,14 +114,14 @@ export class HardStop {
 
   /** The script started now: the limit counts from here. */
   scriptStart(limitMs: number): void {
-    this.scriptStarted = true;
+    this.startingLimitMs = undefined;
     this.lastHeard = performance.now();
     this.watch(limitMs + this.graceMs);
   }
 
   /** The other side sent something: it is alive (and, if its thread was starting, its script has started). */
   heard(): void {
-    if (!this.scriptStarted && this.startingLimitMs !== undefined) return this.scriptStart(this.startingLimitMs);
+    if (this.startingLimitMs !== undefined) return this.scriptStart(this.startingLimitMs);
     this.lastHeard = performance.now();
   }
 
@@ -136,7 +134,7 @@ export class HardStop {
     this.timer = setTimeout(() => {
       const quiet = performance.now() - this.lastHeard;
       if (quiet < this.graceMs) return this.watch(this.graceMs - quiet);
-      this.fire(this.scriptStarted);
+      this.fire(this.startingLimitMs === undefined);
     }, waitMs);
   }
 }
