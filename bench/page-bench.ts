@@ -60,9 +60,9 @@ import { readFileSync } from "node:fs";
 import { encodeScenario } from "../src/share/link.ts";
 import { ENGINE_VERSION } from "../src/version.ts";
 import { gzipSync } from "node:zlib";
-import { openPage, servePage, type Served } from "../test/browser/launch.ts";
+import { openPage, servePage, setScenario, type Served } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
-import { BIG_RUN } from "./workloads.ts";
+import { BIG_RUN, SCRUB_RUN } from "./workloads.ts";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
 import { Recorder } from "../src/worker/recorder.ts";
@@ -139,10 +139,7 @@ try {
   for (let i = 0; i < RUNS; i++) runTimes.push(await runOnce());
 
   // a run with more than 10,000 events, then scrub to random places in it
-  await page.click('[data-testid="editor"] .view-lines');
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(`await flux.start();\nfor (let i = 0; i < 700; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`);
+  await setScenario(page, SCRUB_RUN);
   await runOnce();
   const events = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
   const scrubs: number[] = await page.evaluate(async (count) => {
@@ -181,19 +178,13 @@ try {
     process.exit(0);
   }
 
-  const setText = async (text: string) => {
-    await page.click('[data-testid="editor"] .view-lines');
-    await page.keyboard.press("ControlOrMeta+A");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(text);
-  };
   const cdp = await page.context().newCDPSession(page);
   const heapMb = async () => {
     await cdp.send("HeapProfiler.collectGarbage");
     const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
     return +(usedSize / 2 ** 20).toFixed(1);
   };
-  await setText(BIG_RUN);
+  await setScenario(page, BIG_RUN);
   const bigRuns: number[] = [];
   let heapAfterFirst = 0;
   const ranToTheEnd = async () => {
@@ -210,10 +201,10 @@ try {
   }
   const heapAfterAll = await heapMb();
   const bigEvents = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
-  await setText(FLOOD);
+  await setScenario(page, FLOOD);
   const flood = await runTimed();
   await ranToTheEnd();
-  await setText(T0090_64MIB);
+  await setScenario(page, T0090_64MIB);
   const t0090 = await runTimed();
   await ranToTheEnd();
   const t0090Events = Number(await page.getAttribute('[data-testid="timeline"]', "max")) + 1;
@@ -376,9 +367,7 @@ async function linkFigures(served: Served) {
 
   // 50 KB of scenario, then edits one character at a time: each puts a new link in the address
   const big = `await flux.start();\n${Array.from({ length: 1100 }, (_, i) => `await kvs.put("k${i}", "${"x".repeat(20)}");`).join("\n")}\n`;
-  await page.click('[data-testid="editor"] .view-lines');
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(big);
+  await setScenario(page, big);
   const encodes: number[] = [];
   for (let i = 0; i < 6; i++) {
     const before = await page.evaluate(() => performance.getEntriesByName("share:encode").length);

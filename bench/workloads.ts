@@ -17,6 +17,9 @@ const dothex = `const dothex = (i: number) => { const h = ((BigInt(i * 10) << 24
 /** The page bench's big run (about 56 000 trace events): 2,150 unsynced puts of 300 bytes to 40 directories. */
 export const BIG_RUN = `await flux.start();\nfor (let i = 0; i < 2150; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
 
+/** The page bench's scrub run (about 14 000 trace events): 700 unsynced puts of 300 bytes to 40 directories. */
+export const SCRUB_RUN = `await flux.start();\nfor (let i = 0; i < 700; i++) await kvs.put("job.k" + (i % 40) + ".v" + i, bytes(300));\nawait sim.settle();\n`;
+
 /** Unsynced puts of 1 KiB values to job-id keys, until the cache is clean. */
 export const putsText = (puts: number) => `scenario({ disk: "256 MiB" });
 await flux.start();
