@@ -1,31 +1,34 @@
 /**
- * `npm run bench:scrub-ab -- --css "<rules>" [--dist DIR] [--blocks N]`: does a CSS change make a timeline jump
+ * `npm run bench:scrub-ab -- --css RULES [--dist DIR] [--blocks N]`: does a CSS change make a timeline jump
  * cheaper? One page, one scrub run (the page bench's), then blocks of 10 jumps alternately without (A) and with (B)
  * the rules, traced: the main thread's CPU per jump by kind (script, style, layout, paint) and each variant's wall
  * times (until the next frame is painted, as bench:page's scrub_ms). Alternating inside one page is what makes a
  * few percent visible on a shared machine: two pages, minutes apart, differ by more than that (A against A here
- * differs by about 5 %).
+ * differs by 0.4-1 % in CPU per jump, docs/performance.md).
  */
 import { readFileSync, rmSync } from "node:fs";
+import { parseCommandLine, usageLine, type CommandSpec } from "../src/cli/command-line.ts";
 import { openPage, runWithKeyboard, servePage, setScenario } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
 import { SCRUB_RUN } from "./workloads.ts";
 
-const option = (name: string) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
+const COMMAND: CommandSpec = {
+  name: "bench:scrub-ab",
+  positionals: "",
+  about: "Timeline jumps without (A) and with (B) the CSS rules, alternating in one page: CPU per jump by kind and wall times.",
+  options: {
+    css: { type: "string", value: "RULES", help: 'the rules B adds (required; "" compares the page with itself)' },
+    dist: { type: "string", value: "DIR", help: "a page already built in DIR (default: build dist/)" },
+    blocks: { type: "string", value: "N", help: "blocks of 10 jumps, alternating A and B (default 16)" },
+  },
 };
-const CSS = option("--css");
-const DIST = option("--dist");
-const BLOCKS = Number(option("--blocks") ?? 16);
+const line = parseCommandLine(COMMAND);
+const CSS = line.text("css") ?? line.badInput(`--css is required; ${usageLine(COMMAND)}`);
+const DIST = line.text("dist");
+const BLOCKS = line.wholeNumber("blocks", 2) ?? 16;
 const JUMPS_PER_BLOCK = 10;
 const KINDS = ["RunTask", "FunctionCall", "UpdateLayoutTree", "Layout", "PrePaint", "Paint"];
 const TRACE = `/tmp/scrub-ab-${process.pid}.json`;
-
-if (CSS === undefined || !(BLOCKS >= 2)) {
-  console.error('usage: npm run bench:scrub-ab -- --css "<rules>" [--dist DIR] [--blocks N (>= 2, default 16)]');
-  process.exit(2);
-}
 
 const served = await servePage(DIST ? { build: false, outDir: DIST } : {});
 try {
@@ -62,13 +65,13 @@ try {
     { count: events, css: CSS, blocks: BLOCKS, perBlock: JUMPS_PER_BLOCK },
   );
   await served.browser.stopTracing();
-  const cpu = cpuPerJump(JSON.parse(readFileSync(TRACE, "utf8")).traceEvents, (BLOCKS / 2) * JUMPS_PER_BLOCK);
+  const cpu = cpuPerJump(JSON.parse(readFileSync(TRACE, "utf8")).traceEvents, { A: wall.A.length, B: wall.B.length });
   rmSync(TRACE);
   const figures = Object.fromEntries(
     (["A", "B"] as const).map((v) => [v, { ...cpu[v], wall_median_ms: +median(wall[v]).toFixed(1), wall_max_ms: +Math.max(...wall[v]).toFixed(1) }]),
   );
   for (const [v, f] of Object.entries(figures)) console.log(`${v} (${v === "A" ? "as built" : "with the CSS"}):`, Object.entries(f).map(([k, ms]) => `${k} ${ms}`).join(" | "));
-  console.log(JSON.stringify({ css: CSS, events, jumps_each: (BLOCKS / 2) * JUMPS_PER_BLOCK, ...figures, dist: DIST ?? "dist" }));
+  console.log(JSON.stringify({ css: CSS, events, jumps: { A: wall.A.length, B: wall.B.length }, ...figures, dist: DIST ?? "dist" }));
 } finally {
   await served.close();
 }
@@ -83,7 +86,7 @@ interface TraceEvent {
 }
 
 /** Thread CPU (ms) per jump by kind, on the renderer's main thread (the one that lays out), within each variant's marks. */
-function cpuPerJump(events: TraceEvent[], jumpsEach: number): Record<"A" | "B", Record<string, number>> {
+function cpuPerJump(events: TraceEvent[], jumps: Record<"A" | "B", number>): Record<"A" | "B", Record<string, number>> {
   const thread = (e: TraceEvent) => `${e.pid}:${e.tid}`;
   const layouts = new Map<string, number>();
   for (const e of events) if (e.name === "Layout") layouts.set(thread(e), (layouts.get(thread(e)) ?? 0) + 1);
@@ -97,6 +100,6 @@ function cpuPerJump(events: TraceEvent[], jumpsEach: number): Record<"A" | "B", 
     const span = spans.find((s) => e.ts >= s.from && e.ts <= s.to);
     if (span) sums[span.variant][e.name] = (sums[span.variant][e.name] ?? 0) + e.tdur / 1000;
   }
-  const perJump = (s: Record<string, number>) => Object.fromEntries(KINDS.map((k) => [`${k}_ms`, +((s[k] ?? 0) / jumpsEach).toFixed(2)]));
-  return { A: perJump(sums.A), B: perJump(sums.B) };
+  const perJump = (s: Record<string, number>, n: number) => Object.fromEntries(KINDS.map((k) => [`${k}_ms`, +((s[k] ?? 0) / n).toFixed(2)]));
+  return { A: perJump(sums.A, jumps.A), B: perJump(sums.B, jumps.B) };
 }
