@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Prng } from "../src/engine/sim/prng.ts";
 import { BadScriptMessage, checkEnd, checkEntry, type ScriptMessage } from "../src/worker/script-protocol.ts";
 import { runForReplay } from "../src/worker/script-run.ts";
+import { transpileScenario } from "../src/runner/transpile.ts";
 import { BadReply, checkReply, RunBudget } from "../src/ui/reply-check.ts";
 import { Recorder } from "../src/worker/recorder.ts";
 import { script, sqlReady, run } from "./helpers.ts";
@@ -42,7 +43,7 @@ function refusesOnly(kind: new (...args: never[]) => Error, check: () => unknown
 
 async function scriptMessages(text: string): Promise<ScriptMessage[]> {
   const messages: ScriptMessage[] = [];
-  await runForReplay({ text, overrides: {} }, await sqlReady, (m) => messages.push(structuredClone(m)));
+  await runForReplay({ compiled: transpileScenario(text), overrides: {} }, await sqlReady, (m) => messages.push(structuredClone(m)));
   return messages;
 }
 

@@ -19,6 +19,8 @@ import { InternalError } from "../engine/sim/internal-error.ts";
 import { format } from "../engine/api/expect.ts";
 import { limitStopMessage, RAISE_IN_CLI } from "../engine/api/run-limit.ts";
 import { watchUnhandledRejections, type RejectionWatch } from "./unhandled-rejections.ts";
+import { LOG_SITES, THROW_SITES } from "./site-names.ts";
+import type { TranspileResult } from "./transpile.ts";
 
 export const SCENARIO_URL = "scenario.ts";
 
@@ -84,16 +86,16 @@ export interface RunOptions {
 
 /**
  * The transpiler (sucrase: 190 KB, more than a fifth of the page's engine worker), loaded by the first run that
- * needs it: the page's engine worker replays runs that a script's own realm transpiled, and runs a script itself
- * only for an export. A realm that cuts itself down before its script runs loads it first (script-run.ts).
+ * needs it. The page's engine worker transpiles each run's script (warm, as a fresh realm's sucrase never is) and
+ * hands the realm the result (replayed-run.ts), so a script's realm never loads it.
  */
 export function loadTranspiler(): Promise<typeof import("./transpile.ts")> {
   return import("./transpile.ts");
 }
 
-export async function runScenario(text: string, opts: RunOptions): Promise<ScenarioResult> {
-  const { LOG_SITES, THROW_SITES, transpileScenario } = await loadTranspiler();
-  const compiled = transpileScenario(text);
+/** @param script the scenario's text, or that text transpiled already (transpile.ts) */
+export async function runScenario(script: string | TranspileResult, opts: RunOptions): Promise<ScenarioResult> {
+  const compiled = typeof script === "string" ? (await loadTranspiler()).transpileScenario(script) : script;
   const logs: string[] = [];
   const sim = new Simulation({
     sql: opts.sql,

@@ -14,11 +14,7 @@
  *   flood spent 1.6 s of 2.5 s capturing and reading stacks).
  */
 import { getFormattedTokens, transform } from "sucrase";
-
-/** The name the marked `throw`s write their line to (the runner binds it to a fresh recorder per run). */
-export const THROW_SITES = "__scenarioThrowSites";
-/** The function a marked `log(...)` call goes through with its line (bound by the runner). */
-export const LOG_SITES = "__scenarioLogSites";
+import { LOG_SITES, THROW_SITES } from "./site-names.ts";
 
 export interface TranspileResult {
   js?: string;

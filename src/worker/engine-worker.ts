@@ -8,7 +8,7 @@
  */
 import type { Simulation } from "../engine/api/simulation.ts";
 import { compileSqlWasm, loadSqlJs } from "../engine/disk/sqljs-browser.ts";
-import { summarize } from "../runner/run-scenario.ts";
+import { loadTranspiler, summarize } from "../runner/run-scenario.ts";
 import type { CheckRequest, CheckStopRequest, CompareRequest, ExportRequest, RunRequest, StatedirFileRequest, StopRequest, WorkerReply } from "./protocol.ts";
 import { checkInWorker } from "./check-handler.ts";
 import { exportScenario } from "../export/export-scenario.ts";
@@ -24,6 +24,7 @@ const wasm = await compileSqlWasm();
 const sql = await loadSqlJs(wasm);
 const scripts = new ScriptWorkers(wasm);
 scripts.warm();
+void loadTranspiler(); // each run's script is transpiled here (replayed-run.ts): the first should not wait for sucrase
 let current: ReplayedRun | undefined;
 /** The last run's statedir files: the page holds their names and sizes, and asks for a file's bytes when it is downloaded. */
 let kept: { run: number; files: StatedirFile[] } = { run: 0, files: [] };

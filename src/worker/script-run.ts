@@ -7,7 +7,7 @@ import type { LogEntry } from "../engine/api/op-log.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import { RAISE_IN_PAGE } from "../engine/api/run-limit.ts";
 import { ProgressClock } from "../runner/progress.ts";
-import { loadTranspiler, runScenario } from "../runner/run-scenario.ts";
+import { runScenario } from "../runner/run-scenario.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
 import type { ScriptMessage } from "./script-protocol.ts";
 
@@ -17,7 +17,6 @@ const BATCH_MS = 30;
 
 /** @param prepare runs just before the script (the realm's last moment to take anything away); what it throws ends the run as bad input. */
 export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, send: (message: ScriptMessage) => void, prepare?: () => void): Promise<void> {
-  await loadTranspiler(); // while the realm can still load a module
   try {
     prepare?.();
   } catch (e) {
@@ -31,7 +30,7 @@ export async function runForReplay(request: ScriptRequest, sql: SqlJsWithFS, sen
     batch = [];
   };
   let epilogue = false;
-  const result = await runScenario(request.text, {
+  const result = await runScenario(request.compiled, {
     sql,
     overrides: request.overrides,
     retainTrace: false,

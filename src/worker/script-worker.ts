@@ -13,7 +13,6 @@ import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
 import { keepOnlyBuiltIns } from "./script-realm.ts";
 import { runForReplay } from "./script-run.ts";
-import { loadTranspiler } from "../runner/run-scenario.ts";
 import type { ScriptMessage } from "./script-protocol.ts";
 
 /** What the engine's worker tells this one: the compiled sql.js first, then the one run. */
@@ -26,8 +25,7 @@ let sql: Promise<SqlJsWithFS> | undefined;
 scope.onmessage = (e: MessageEvent<ScriptWorkerRequest>) => {
   const request = e.data;
   if (request.type === "init") {
-    // the transpiler too, while this realm is the spare: a run should not wait for its import (a fifth of the engine's code)
-    sql = Promise.all([loadSqlJs(request.wasm), loadTranspiler()]).then(([engine]) => engine);
+    sql = loadSqlJs(request.wasm); // the script comes transpiled (replayed-run.ts): this realm never loads sucrase
     sql.then(
       () => tellEngine({ type: "ready" }),
       (e: unknown) => tellEngine({ type: "failed", message: `its engine did not load: ${(e as Error)?.message ?? String(e)}` }),
