@@ -60,6 +60,19 @@ describe("a replayed run is the direct run", () => {
     }
   }, 120_000);
 
+  it("for a script that does not parse, without starting a realm for it", async () => {
+    const text = "await flux.start();\nconst = 1;\n";
+    const direct = await run(text, { retainTrace: false });
+    let realms = 0;
+    const counted: ScriptRealm = (request, listener) => (realms++, inProcess()(request, listener));
+    const again = await replayed(text, counted);
+    expect(direct.badInput).toBe(true);
+    expect(direct.error?.line).toBe(2);
+    expect(essentials(again)).toEqual(essentials(direct));
+    expect(again.badInput).toBe(true);
+    expect(realms).toBe(0);
+  });
+
   it("for random operation sequences under every policy", async () => {
     for (const [n, policy] of (Object.keys(PRESETS) as PresetName[]).entries()) {
       const text = danglingSearchScript(randomOps(100 + n, { length: 28, disk: PROPERTY_DISK }), n + 1);

@@ -114,12 +114,20 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     },
     failed: (reason) => end(`the script's realm failed: ${reason}`),
   };
-  const start = async () => {
-    const { transpileScenario } = await loadTranspiler();
+  const start = (transpileScenario: (text: string) => TranspileResult) => {
     if (done) return; // stopped while the transpiler loaded (only the first run loads it)
-    realm = opts.realm({ compiled: transpileScenario(text), overrides, ...(limitMs === undefined ? {} : { timeLimitMs: limitMs }) }, listener);
+    const compiled = transpileScenario(text);
+    if (compiled.error) {
+      // a script that does not parse needs no realm: its run is that one error, as its realm's runner would end it
+      done = true;
+      return finish({ error: compiled.error, badInput: true });
+    }
+    realm = opts.realm({ compiled, overrides, ...(limitMs === undefined ? {} : { timeLimitMs: limitMs }) }, listener);
     if (limitMs !== undefined) hardStop.threadStarting(limitMs);
   };
-  start().catch((e: unknown) => end(`the transpiler did not load: ${String((e as Error)?.message ?? e)}`));
+  const messageOf = (e: unknown) => String((e as Error)?.message ?? e);
+  loadTranspiler()
+    .then(({ transpileScenario }) => start(transpileScenario), (e: unknown) => end(`the transpiler did not load: ${messageOf(e)}`))
+    .catch((e: unknown) => end(`the script's realm failed: ${messageOf(e)}`));
   return { result, stop: (reason) => end(reason) };
 }
