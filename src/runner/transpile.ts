@@ -13,7 +13,14 @@
  *   from a captured stack cost more than the rest of the line (a 200 000-line
  *   flood spent 1.6 s of 2.5 s capturing and reading stacks).
  */
-import { getFormattedTokens, transform } from "sucrase";
+import { transform } from "sucrase";
+// sucrase's own parser, for its tokens and what each identifier is (an access, a declaration, an object key). Its
+// public API shows them only as a printed table (getFormattedTokens), and printing it and reading it back took
+// 20 times the transform itself (6.6 of 6.9 ms for first.ts, warm, in Node): on every run's path, in the engine's
+// worker. A deep import of a pinned version; test/log-sites.test.ts and test/run-errors.test.ts say if it moves.
+import { parse } from "sucrase/dist/esm/parser/index.js";
+import { IdentifierRole, type Token } from "sucrase/dist/esm/parser/tokenizer/index.js";
+import { TokenType } from "sucrase/dist/esm/parser/tokenizer/types.js";
 import { LOG_SITES, THROW_SITES } from "./site-names.ts";
 
 export interface TranspileResult {
@@ -35,72 +42,60 @@ export function transpileScenario(text: string): TranspileResult {
   }
 }
 
-interface Token {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  label: string;
-  raw: string;
-  /** sucrase's IdentifierRole; "0" is an access (not a declaration, an object key or a type). */
-  role: string;
-}
-
-/** An insertion into the text: at (line, column), 1-based as sucrase counts. */
+/** An insertion into the text, at a character offset. */
 interface Edit {
-  line: number;
-  column: number;
+  at: number;
   text: string;
 }
 
 /**
- * Mark the throw and log sites (see above). sucrase's token table (its one
- * public view of the tokens) tells a keyword or a global from a property, a
- * string or a comment, and a call of `log` from a method named log, a
- * declaration, `log?.()`, `new log()` or `log<T>()`.
+ * Mark the throw and log sites (see above). sucrase's tokens tell a keyword or a global from a property, a string
+ * or a comment, and a call of `log` from a method named log, a declaration, `log?.()`, `new log()` or `log<T>()`.
  */
 function markSites(text: string): string {
   if (!text.includes("throw") && !text.includes("log")) return text;
-  const tokens = tokenTable(text);
+  const { tokens } = parse(text, false, true, false); // as transform() parses it: TypeScript, no JSX, no Flow
+  const lineOf = lineCounter(text);
   const edits: Edit[] = [];
   tokens.forEach((t, i) => {
-    if (t.label === "throw") edits.push({ line: t.endLine, column: t.endColumn, text: ` ${THROW_SITES}[${t.endLine}] =` });
-    else if (isLogCall(tokens, i)) {
-      edits.push({ line: t.line, column: t.column, text: `${LOG_SITES}(${t.line}, ` });
-      edits.push({ line: t.endLine, column: t.endColumn, text: ")" });
-    }
+    if (t.type === TokenType._throw) edits.push({ at: t.end, text: ` ${THROW_SITES}[${lineOf(t.end)}] =` });
+    else if (isLogCall(text, tokens, i)) edits.push({ at: t.start, text: `${LOG_SITES}(${lineOf(t.start)}, ` }, { at: t.end, text: ")" });
   });
   return applyEdits(text, edits);
 }
 
-function isLogCall(tokens: readonly Token[], i: number): boolean {
+function isLogCall(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i]!;
-  const before = tokens[i - 1]?.label;
-  return t.label === "name" && t.raw === "log" && t.role === "0" && tokens[i + 1]?.label === "(" && before !== "." && before !== "?." && before !== "new";
+  const before = tokens[i - 1]?.type;
+  return (
+    t.type === TokenType.name &&
+    t.identifierRole === IdentifierRole.Access &&
+    text.slice(t.start, t.end) === "log" &&
+    tokens[i + 1]?.type === TokenType.parenL &&
+    before !== TokenType.dot &&
+    before !== TokenType.questionDot &&
+    before !== TokenType._new
+  );
 }
 
-/** Rows read "line:col-line:col  label  raw ... identifierRole ...", in columns as wide as the header's. */
-function tokenTable(text: string): Token[] {
-  const [header = "", ...rows] = getFormattedTokens(text, OPTIONS).split("\n");
-  const roleAt = header.indexOf("identifierRole");
-  const tokens: Token[] = [];
-  for (const row of rows) {
-    const m = /^(\d+):(\d+)-(\d+):(\d+)\s+(\S+)\s+(\S*)/.exec(row);
-    if (!m) continue;
-    const role = roleAt >= 0 ? row.slice(roleAt, roleAt + "identifierRole".length).trim() : "";
-    tokens.push({ line: +m[1]!, column: +m[2]!, endLine: +m[3]!, endColumn: +m[4]!, label: m[5]!, raw: m[6]!, role });
-  }
-  return tokens;
+/** The 1-based line of an offset, for offsets asked in increasing order (tokens come in the text's order). */
+function lineCounter(text: string): (offset: number) => number {
+  let line = 1;
+  let counted = 0;
+  return (offset) => {
+    for (; counted < offset; counted++) if (text.charCodeAt(counted) === 10) line++;
+    return line;
+  };
 }
 
-/** Insert every edit, last first, so that earlier positions still hold; lines are never added. */
+/** Insert every edit; lines are never added. */
 function applyEdits(text: string, edits: Edit[]): string {
   if (edits.length === 0) return text;
-  const lines = text.split("\n");
-  edits.sort((a, b) => b.line - a.line || b.column - a.column);
-  for (const { line, column, text: insert } of edits) {
-    const source = lines[line - 1]!;
-    lines[line - 1] = source.slice(0, column - 1) + insert + source.slice(column - 1);
+  let out = "";
+  let from = 0;
+  for (const { at, text: insert } of edits.sort((a, b) => a.at - b.at)) {
+    out += text.slice(from, at) + insert;
+    from = at;
   }
-  return lines.join("\n");
+  return out + text.slice(from);
 }
