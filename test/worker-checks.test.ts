@@ -8,7 +8,6 @@ import { describe, expect, it } from "vitest";
 import { Prng } from "../src/engine/sim/prng.ts";
 import { BadScriptMessage, checkEnd, checkEntry, type ScriptMessage } from "../src/worker/script-protocol.ts";
 import { runForReplay } from "../src/worker/script-run.ts";
-import { WARM_UPS, warmUp } from "../src/worker/warm-up.ts";
 import { transpileScenario } from "../src/runner/transpile.ts";
 import { BadReply, checkReply, RunBudget } from "../src/ui/reply-check.ts";
 import { Recorder } from "../src/worker/recorder.ts";
@@ -49,15 +48,6 @@ async function scriptMessages(text: string): Promise<ScriptMessage[]> {
 }
 
 describe("what a script's realm sends", () => {
-  it("after a realm's warm-up scenarios (run as JavaScript, untranspiled), the same as before them", async () => {
-    // (batches are cut by wall time too: a warm engine's are fewer)
-    const entriesAndEnd = async () => (await scriptMessages(script("playground-scripts/crash-recovery.ts"))).flatMap((m) => (m.type === "entries" ? m.entries : [m]));
-    const before = await entriesAndEnd();
-    for (const js of WARM_UPS) await warmUp(await sqlReady, js); // each throws unless it ends clean
-    expect(await entriesAndEnd()).toEqual(before);
-    await expect(warmUp(await sqlReady, "await flux.start(); await kvs.get('missing');")).rejects.toThrow(/warm-up run ended with .*ENOENT/);
-  });
-
   it("passes for every entry of real runs, and refuses 20 000 mutations of them with its own error only", async () => {
     const messages = [...(await scriptMessages(script("playground-scripts/first.ts"))), ...(await scriptMessages(script("playground-scripts/crash-recovery.ts")))];
     const entries = messages.flatMap((m) => (m.type === "entries" ? m.entries : []));

@@ -7,24 +7,20 @@
  * JavaScript built-ins (script-realm.ts): from then on this realm can reach nothing but that port.
  */
 // first: the host functions the engine needs are taken before anything else can run in this realm
-import { host } from "../engine/common/host.ts";
+import "../engine/common/host.ts";
 import { loadSqlJs } from "../engine/disk/sqljs-browser.ts";
 import type { SqlJsWithFS } from "../engine/disk/sqljs-patch.ts";
 import type { ScriptRequest } from "./replayed-run.ts";
 import { keepOnlyBuiltIns } from "./script-realm.ts";
 import { runForReplay } from "./script-run.ts";
 import type { ScriptMessage } from "./script-protocol.ts";
-import { WARM_UPS, warmUp } from "./warm-up.ts";
 
-/** What the engine's worker tells this one: the compiled sql.js first, then to warm up while the page is idle, then the one run. */
-export type ScriptWorkerRequest = { type: "init"; wasm: WebAssembly.Module } | { type: "warm-up" } | ({ type: "run" } & ScriptRequest);
+/** What the engine's worker tells this one: the compiled sql.js first, then the one run. */
+export type ScriptWorkerRequest = { type: "init"; wasm: WebAssembly.Module } | ({ type: "run" } & ScriptRequest);
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const tellEngine = scope.postMessage.bind(scope);
 let sql: Promise<SqlJsWithFS> | undefined;
-/** The warm-up scenario going (warm-up.ts), which a run waits for; and whether a run was asked for, after which none starts. */
-let warming: Promise<void> = Promise.resolve();
-let runAsked = false;
 
 scope.onmessage = (e: MessageEvent<ScriptWorkerRequest>) => {
   const request = e.data;
@@ -36,29 +32,18 @@ scope.onmessage = (e: MessageEvent<ScriptWorkerRequest>) => {
     );
     return;
   }
-  if (request.type === "warm-up") return void sql?.then(warmUpUntilAsked, () => {});
   const port = e.ports[0];
   if (port && sql) void run(request, port, sql);
 };
 // the engine (hash-wasm) loads with a top-level await, and a message that comes before this line runs is lost
 tellEngine({ type: "booted" });
 
-async function warmUpUntilAsked(engine: SqlJsWithFS): Promise<void> {
-  for (const js of WARM_UPS) {
-    if (runAsked) return;
-    warming = warmUp(engine, js);
-    if (!(await warming.then(() => true, () => false))) return; // its failure is the run's to say (run() below)
-    await new Promise<void>((turn) => host.nextTurn(turn)); // a run asked for meanwhile is heard here
-  }
-}
-
 async function run(request: Extract<ScriptWorkerRequest, { type: "run" }>, port: MessagePort, sqlReady: Promise<SqlJsWithFS>): Promise<void> {
   scope.onmessage = null; // one run per realm
-  runAsked = true;
   const engine = await sqlReady;
   const send = (message: ScriptMessage) => port.postMessage(message);
   // the runner reports every error of the script's; one of its own (a bug) must still end the run, and say what it was
-  await warming.then(() => runForReplay(request, engine, send, keepOnlyBuiltIns)).catch((e: unknown) =>
+  await runForReplay(request, engine, send, keepOnlyBuiltIns).catch((e: unknown) =>
     send({ type: "end", ending: { error: { message: `the scenario's realm failed: ${String((e as Error)?.message ?? e).slice(0, 500)}` }, badInput: true }, traceHash: "", events: 0, epilogue: false }),
   );
 }

@@ -97,8 +97,6 @@ describe("the playground page", () => {
     const text = readFileSync("playground-scripts/first.ts", "utf8");
     await setScenario(page, text);
     await page.fill('[data-testid="seed"]', "3");
-    // idle for longer than script-workers.ts's IDLE_MS: the run goes in a realm whose engine has warmed up
-    await page.waitForTimeout(1_000);
     await runWithKeyboard(page);
     const headless = await run(text, { overrides: { seed: 3 } });
     expect(headless.ok).toBe(true);
