@@ -21,6 +21,13 @@ function monacoWithoutAllContributions(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (a SharedArrayBuffer can be shared between workers): a scenario's realm then calls the
+ * engine's worker synchronously instead of running an engine of its own (src/worker/script-workers.ts). The dev
+ * server and `vite preview` send the headers; on a static host that cannot, public/coi-sw.js adds them.
+ */
+const ISOLATION_HEADERS = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+
 export default defineConfig({
   // relative URLs: dist/ works from any static host and any sub-path (e.g. https://host/playground/)
   base: "./",
@@ -54,6 +61,6 @@ export default defineConfig({
     // the dev server's pre-bundled Monaco gets the same contributions as the build
     rolldownOptions: { plugins: [monacoWithoutAllContributions()] },
   },
-  server: { host: "127.0.0.1" },
-  preview: { host: "127.0.0.1" },
+  server: { host: "127.0.0.1", headers: ISOLATION_HEADERS },
+  preview: { host: "127.0.0.1", headers: ISOLATION_HEADERS },
 });

@@ -55,6 +55,11 @@
  * `-- --load-only` prints only the load figures, the scrub and the bytes (a
  * paired before/after takes minutes, not a quarter of an hour); `-- --dist DIR`
  * measures a page already built in DIR (another checkout's dist/), unbuilt.
+ * The page is served cross-origin isolated, as `vite preview` and the page's
+ * service worker make it (runs then use one engine: src/worker/script-workers.ts);
+ * `-- --not-isolated` serves it as a static host that sends no headers, on a
+ * first visit (the service worker blocked): each run's realm runs its own engine.
+ * `isolated` in the output says which it measured.
  */
 import { readFileSync } from "node:fs";
 import { encodeScenario } from "../src/share/link.ts";
@@ -112,7 +117,9 @@ const LOAD_ONLY = process.argv.includes("--load-only");
 const distArg = process.argv.indexOf("--dist");
 const DIST = distArg >= 0 ? process.argv[distArg + 1]! : "dist";
 
-const served = await servePage(distArg >= 0 ? { build: false, outDir: DIST } : {});
+const ISOLATED = !process.argv.includes("--not-isolated");
+
+const served = await servePage({ ...(distArg >= 0 ? { build: false, outDir: DIST } : {}), isolated: ISOLATED });
 try {
   await letBrowserSettle(served);
   const { page, problems } = await openPage(served, { beforeLoad: (p) => p.addInitScript({ content: WATCH_LOADING }) });
@@ -161,6 +168,7 @@ try {
   }, events);
 
   const loadFigures = {
+    isolated: await page.evaluate(() => crossOriginIsolated),
     interactive_ms: Math.round(loading.interactive!),
     interactive_painted_ms: Math.round(loading.painted!),
     editor_ready_ms: Math.round(loading.editorReady!),

@@ -1,8 +1,9 @@
 /**
- * A replayed run (src/worker/replayed-run.ts) is the run: the script's op log, replayed on an engine of its own,
- * gives the trace hash, events, logs and verdict of running the script directly, for every playground script, for
- * generated scripts of every shape (the runner fuzz's), for random operation sequences under every policy, and
- * for Compare. A log that does not replay as it said it ran ends in one error without a trace hash.
+ * A run in the page (src/worker/replayed-run.ts) is the run, by either of its realms: the script's op log, replayed
+ * on an engine of its own, or the script's calls, carried out one by one over the link (engine-link.ts) by that
+ * engine, give the trace hash, events, logs and verdict of running the script directly, for every playground
+ * script, for generated scripts of every shape (the runner fuzz's), for random operation sequences under every
+ * policy, and for Compare. A log that does not replay as it said it ran ends in one error without a trace hash.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,10 @@ import type { ScenarioResult } from "../src/runner/run-scenario.ts";
 import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
 import type { ScriptMessage } from "../src/worker/script-protocol.ts";
 import { runForReplay } from "../src/worker/script-run.ts";
+import { EngineLink } from "../src/worker/engine-link.ts";
+import { decodeValue, encodeValue } from "../src/worker/link-codec.ts";
+import type { LinkAnswer, LinkRequest } from "../src/worker/link-protocol.ts";
+import { runLinked } from "../src/worker/linked-run.ts";
 import { readApiShape } from "./fuzz/api-shape.ts";
 import { fuzzScript } from "./fuzz/scripts.ts";
 import { run, script, sqlReady } from "./helpers.ts";
@@ -31,6 +36,26 @@ function inProcess(tamper: (message: ScriptMessage) => ScriptMessage = (m) => m)
   };
 }
 
+/** A realm without an engine in this process: every request and answer goes through the channel's codec, as the page's pipe carries them. */
+function linkedInProcess(): ScriptRealm {
+  return (request, listener) => {
+    let ended = false;
+    const carried = <T>(value: unknown) => decodeValue(encodeValue(value)) as T;
+    const link = new EngineLink({
+      ask: (r: LinkRequest) => {
+        const answer = ended ? undefined : listener.answer(carried(r));
+        if (!answer) throw new Error("the run ended: this realm is terminated");
+        return carried<LinkAnswer>(answer);
+      },
+      post: (r: LinkRequest) => void (ended || listener.answer(carried(r))),
+    });
+    setImmediate(() => void runLinked(request, link).catch(() => {}));
+    return { terminate: () => void (ended = true) };
+  };
+}
+
+const REALMS = { replayed: inProcess, linked: linkedInProcess };
+
 async function replayed(text: string, realm = inProcess(), overrides = {}): Promise<ScenarioResult> {
   return replayedRun(text, { sql: await sqlReady, realm, overrides }).result;
 }
@@ -42,11 +67,11 @@ const SCRIPTS = [
   ...readdirSync("playground-scripts/lessons").map((f) => `playground-scripts/lessons/${f}`),
 ];
 
-describe("a replayed run is the direct run", () => {
+describe.each(Object.entries(REALMS))("a %s run is the direct run", (_kind, realmOf) => {
   it.each(SCRIPTS)("%s", async (path) => {
     const text = script(path);
     const direct = await run(text, { retainTrace: false });
-    const again = await replayed(text);
+    const again = await replayed(text, realmOf());
     expect(essentials(again)).toEqual(essentials(direct));
     expect(again.traceHash).toMatch(/^[0-9a-f]{16}$/);
   }, 60_000);
@@ -56,7 +81,7 @@ describe("a replayed run is the direct run", () => {
     for (let seed = 1; seed <= 60; seed++) {
       const text = fuzzScript(seed, members, txn);
       const direct = await run(text, { retainTrace: false });
-      expect(essentials(await replayed(text)), `seed ${seed}:\n${text}`).toEqual(essentials(direct));
+      expect(essentials(await replayed(text, realmOf())), `seed ${seed}:\n${text}`).toEqual(essentials(direct));
     }
   }, 120_000);
 
@@ -64,7 +89,7 @@ describe("a replayed run is the direct run", () => {
     const text = "await flux.start();\nconst = 1;\n";
     const direct = await run(text, { retainTrace: false });
     let realms = 0;
-    const counted: ScriptRealm = (request, listener) => (realms++, inProcess()(request, listener));
+    const counted: ScriptRealm = (request, listener) => (realms++, realmOf()(request, listener));
     const again = await replayed(text, counted);
     expect(direct.badInput).toBe(true);
     expect(direct.error?.line).toBe(2);
@@ -77,7 +102,7 @@ describe("a replayed run is the direct run", () => {
     for (const [n, policy] of (Object.keys(PRESETS) as PresetName[]).entries()) {
       const text = danglingSearchScript(randomOps(100 + n, { length: 28, disk: PROPERTY_DISK }), n + 1);
       const direct = await run(text, { retainTrace: false, overrides: { policy } });
-      expect(essentials(await replayed(text, inProcess(), { policy })), `${policy}:\n${text}`).toEqual(essentials(direct));
+      expect(essentials(await replayed(text, realmOf(), { policy })), `${policy}:\n${text}`).toEqual(essentials(direct));
     }
   }, 120_000);
 
@@ -85,7 +110,7 @@ describe("a replayed run is the direct run", () => {
     const sql = await sqlReady;
     const text = script("playground-scripts/first.ts");
     const direct = await compareScenario(text, sql);
-    const realm = inProcess();
+    const realm = realmOf();
     const viaReplay = await compareScenario(text, sql, undefined, { runner: (t, opts) => replayedRun(t, { sql, realm, ...opts }).result });
     expect(viaReplay).toEqual(direct);
   }, 120_000);
@@ -98,7 +123,7 @@ describe("a replayed run is the direct run", () => {
       ["scenario({ disk: '256 KiB', policy: 'flux-0.66' });\nawait flux.start();\ndisk.fill();\nawait kvs.put('k', bytes(90000)).catch(() => {});\nawait kvs.sync();", {}],
     ] as const) {
       const direct = await run(text, { retainTrace: false, overrides });
-      expect(essentials(await replayed(text, inProcess(), overrides))).toEqual(essentials(direct));
+      expect(essentials(await replayed(text, realmOf(), overrides))).toEqual(essentials(direct));
     }
   });
 
@@ -109,7 +134,7 @@ describe("a replayed run is the direct run", () => {
     const direct = await run(opened, { retainTrace: false, overrides: { statedir } });
     expect(direct.logs).toEqual(["yes"]);
     expect(direct.error?.message).toMatch(/disk.load: content.sqlite is not an SQLite database/);
-    expect(essentials(await replayed(opened, inProcess(), { statedir }))).toEqual(essentials(direct));
+    expect(essentials(await replayed(opened, realmOf(), { statedir }))).toEqual(essentials(direct));
   });
 });
 

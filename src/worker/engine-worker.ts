@@ -1,7 +1,8 @@
 /**
  * The page's engine, in a Web Worker, so the page stays responsive. It never runs a scenario itself: each run's
- * script runs in a fresh realm of its own (script-workers.ts), and this worker replays what the script asked on
- * its own engine (replayed-run.ts). So what it reports — the trace and its hash, the frames, the statedir's files,
+ * script runs in a fresh realm of its own (script-workers.ts), and this worker carries out what the script asked
+ * on its own engine (replayed-run.ts): each call as it is made where the page is cross-origin isolated, else the
+ * op log the realm sends. So what it reports — the trace and its hash, the frames, the statedir's files,
  * Compare's table — is the engine's, whatever the script did in its realm; and nothing a script does outlives its
  * run. The run's history goes out in chunks as it goes. Stop ends the run here (the page terminates this worker
  * only if it does not answer).

@@ -1,14 +1,19 @@
 /**
- * A run as the engine's worker carries it out: the script runs in a realm of its own (script-worker.ts), which
- * streams what it asked as an op log; this side checks every message (script-protocol.ts), replays the log on its
- * own Simulation (op-log.ts) and is the only one that computes the trace hash, records frames (through onBroker),
- * keeps the statedir's files and runs Compare's epilogue. If the replay does not end as the script's realm said
- * its run did, the run ends with that one error and no trace hash: there is nothing to verify a link against.
+ * A run as the engine's worker carries it out: the script runs in a realm of its own, and this side's Simulation is
+ * the run: the only one that computes the trace hash, records frames (through onBroker), keeps the statedir's files
+ * and runs Compare's epilogue. Two kinds of realm (script-workers.ts):
+ * - without an engine (a cross-origin isolated page: linked-script-worker.ts): each of the script's calls is a
+ *   request this side answers at once on its engine (link-server.ts);
+ * - with an engine of its own (script-worker.ts): the realm streams what the script asked as an op log; this side
+ *   checks every message (script-protocol.ts) and replays the log (op-log.ts). If the replay does not end as the
+ *   realm said its run did, the run ends with that one error and no trace hash: there is nothing to verify a link
+ *   against.
  *
  * The time limit is this side's too: a script that never waits is ended by terminating its realm, once a second
- * has passed after the limit (at which a waiting script ends itself) with nothing heard from it (HardStop); the
- * limit counts from the realm's first message, its script's start. The script is transpiled here, not in its realm:
- * this worker's sucrase is compiled and warm, a fresh realm's never is (a fifth of a short run's time in the realm, traced).
+ * has passed after the limit (at which a waiting script ends itself) with nothing heard from it, or with the realm
+ * still talking (HardStop); the limit counts from the realm's first message, its script's start. The script is
+ * transpiled here, not in its realm: this worker's sucrase is compiled and warm, a fresh realm's never is (a fifth
+ * of a short run's time in the realm, traced).
  */
 import { EngineSession } from "../engine/api/engine-session.ts";
 import { Replay } from "../engine/api/op-log.ts";
@@ -20,6 +25,8 @@ import { loadTranspiler, resultOf, runEpilogue, type RunEnding, type ScenarioRes
 import type { TranspileResult } from "../runner/transpile.ts";
 import { HardStop, limitStopMessage, RAISE_IN_PAGE, SCRIPT_GRACE_MS, threadStartMessage } from "../engine/api/run-limit.ts";
 import { BadScriptMessage, checkEnd, checkEntry } from "./script-protocol.ts";
+import type { LinkAnswer } from "./link-protocol.ts";
+import { LinkServer } from "./link-server.ts";
 
 export interface ScriptRequest {
   /** The script transpiled on this side, where sucrase is warm (in a fresh realm it would be cold every run). */
@@ -30,7 +37,10 @@ export interface ScriptRequest {
 
 /** Whoever runs the script: each message it sends, or why its realm failed. */
 export interface ScriptListener {
+  /** A message of a realm that runs its own engine and sends its op log (script-run.ts). */
   message(data: unknown): void;
+  /** A request of a realm without an engine (engine-link.ts), answered at once; undefined: no answer (the run ended). */
+  answer(request: unknown): LinkAnswer | undefined;
   failed(reason: string): void;
 }
 
@@ -70,6 +80,14 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   let done = false;
   const limitMs = opts.timeLimitMs;
   const hardStop = new HardStop(SCRIPT_GRACE_MS, (scriptStarted) => end(scriptStarted ? limitStopMessage(limitMs!, RAISE_IN_PAGE, true) : threadStartMessage("the script's realm"), false, limitMs));
+  /** The realm said something: it is alive; false if the run is over, or is now (the script ran past its limit without waiting). */
+  const heard = () => {
+    if (done) return false;
+    hardStop.heard(); // the first message is the script's start: the realm's own clock starts then too
+    if (!hardStop.overdue()) return true;
+    end(limitStopMessage(limitMs!, RAISE_IN_PAGE, true), false, limitMs);
+    return false;
+  };
   let realm: { terminate(): void } | undefined;
 
   const finish = (ending: RunEnding, unverified = false) => {
@@ -86,23 +104,31 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     realm?.terminate();
     finish({ error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true }, unverified);
   };
-  const ended = async (data: unknown) => {
-    const claim = checkEnd(data);
+  /** The script's run ended so, as its realm says: this side's engine has the run; Compare's epilogue runs on it. */
+  const concluded = async (ending: RunEnding, epilogue: boolean) => {
     done = true;
     hardStop.cancel();
     realm?.terminate();
+    if (epilogue && opts.epilogue) await runEpilogue(session, opts.epilogue, opts.onTurn);
+    finish(ending);
+  };
+  const ended = async (data: unknown) => {
+    const claim = checkEnd(data);
     const mine = resultOf(sim, logs, claim.ending);
     if (mine.traceHash !== claim.traceHash || mine.events !== claim.events) {
+      done = true;
+      hardStop.cancel();
+      realm?.terminate();
       return finish({ error: { message: `the script changed the realm it ran in (its trace was ${claim.events} events, ${claim.traceHash || "none"}; the engine's replay of it ${mine.events}, ${mine.traceHash}), so its run cannot be verified` } }, true);
     }
-    if (claim.epilogue && opts.epilogue) await runEpilogue(session, opts.epilogue, opts.onTurn);
-    finish(claim.ending);
+    await concluded(claim.ending, claim.epilogue);
   };
+  let server: LinkServer | undefined;
+  const linkEnded = (ending: RunEnding, epilogue: boolean) => void concluded(ending, epilogue).catch((e: unknown) => end(String((e as Error).message ?? e), true));
 
   const listener: ScriptListener = {
     message: (data) => {
-      if (done) return;
-      hardStop.heard(); // the first message is the script's start: the realm's own clock starts then too
+      if (!heard()) return;
       try {
         const message = data as { type?: unknown; entries?: unknown };
         if (message?.type === "end") return void ended(data).catch((e: unknown) => end(String((e as Error).message ?? e), true));
@@ -110,6 +136,15 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
         for (const entry of message.entries) replay.apply(checkEntry(entry));
       } catch (e) {
         end(e instanceof Error ? e.message : String(e), true);
+      }
+    },
+    answer: (request) => {
+      if (!heard()) return undefined;
+      try {
+        return (server ??= new LinkServer(session, linkEnded, opts.onTurn)).answer(request);
+      } catch (e) {
+        end(e instanceof Error ? e.message : String(e), true);
+        return undefined;
       }
     },
     failed: (reason) => end(`the script's realm failed: ${reason}`),

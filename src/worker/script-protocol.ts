@@ -176,12 +176,25 @@ export function checkEnd(value: unknown): ScriptEnd {
   return refusing(checkedEnd, value);
 }
 
+const isEnding: Check = (e) => isRecord(e) && fieldsMatch(e, { error: (x) => x === undefined || isError(x), badInput: oneOf(undefined, true), cutShort: oneOf(undefined, true) });
+
+/** One operation a script asked for (a realm without an engine sends them one by one: engine-link.ts). */
+export function checkOperation(value: unknown): EngineOp {
+  return refusing(checkOp, value);
+}
+
+/** How the script's run ended, as its realm says. */
+export function checkEnding(value: unknown): RunEnding {
+  if (!isEnding(value)) throw new BadScriptMessage("an end of the run of the wrong shape");
+  return value as RunEnding;
+}
+
 function checkedEnd(value: unknown): ScriptEnd {
   const ok =
     isRecord(value) &&
     fieldsMatch(value, {
       type: oneOf("end"),
-      ending: (e) => isRecord(e) && fieldsMatch(e, { error: (x) => x === undefined || isError(x), badInput: oneOf(undefined, true), cutShort: oneOf(undefined, true) }),
+      ending: isEnding,
       traceHash: (h) => typeof h === "string" && /^([0-9a-f]{16})?$/.test(h),
       events: (n) => Number.isInteger(n) && (n as number) >= 0,
       epilogue: isBoolean,

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { serveStatic } from "./static-server.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 /** Flags measured to work on these machines (toolchain.md §5): no sandbox as root, no background network. */
@@ -24,6 +25,8 @@ export interface Served {
   url: string;
   browser: Browser;
   close(): Promise<void>;
+  /** False: served by a plain static server, with the page's service worker blocked, so that the page is never cross-origin isolated. */
+  isolated?: boolean;
 }
 
 function requireChromium(): void {
@@ -70,10 +73,28 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
-/** Build the page (unless `build` is false), serve `outDir` and launch Chromium. */
-export async function servePage({ build = true, outDir = "dist" } = {}): Promise<Served> {
+/**
+ * Build the page (unless `build` is false), serve `outDir` and launch Chromium. `vite preview` sends the headers that
+ * make the page cross-origin isolated (vite.config.ts): its scenarios run in realms without an engine. `isolated:
+ * false` serves it as a static host that sends none, and its pages block the service worker that would add them:
+ * scenarios then run in realms with an engine of their own (src/worker/script-workers.ts).
+ */
+export async function servePage({ build = true, outDir = "dist", isolated = true } = {}): Promise<Served> {
   requireChromium(); // before building: the build takes a while, and without a browser it is for nothing
   if (build) buildPage(outDir);
+  if (!isolated) {
+    const { url, server } = await serveStatic(outDir, "/");
+    const browser = await launchChromium().catch((e: unknown) => (server.close(), Promise.reject(e)));
+    return {
+      url,
+      browser,
+      isolated: false,
+      async close() {
+        await browser.close();
+        server.close();
+      },
+    };
+  }
   const port = await freePort();
   const server = spawn(process.execPath, ["node_modules/vite/bin/vite.js", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort", "--outDir", outDir], {
     stdio: "ignore",
@@ -106,11 +127,13 @@ export async function openPage(
     fragment = "",
   }: { width?: number; height?: number; beforeLoad?: (page: Page) => Promise<unknown>; /** the address's `#…`, for a page opened at a link */ fragment?: string } = {},
 ): Promise<{ page: Page; problems: string[] }> {
-  const context = await served.browser.newContext({ viewport: { width, height } });
+  const context = await served.browser.newContext({ viewport: { width, height }, ...(served.isolated === false ? { serviceWorkers: "block" as const } : {}) });
   const page = await context.newPage();
   await beforeLoad?.(page);
   const problems: string[] = [];
   page.on("console", (m) => {
+    // (a page served as not isolated has its service worker blocked: Chromium says so, and that is the test's own doing)
+    if (served.isolated === false && m.text() === "Service Worker registration blocked by Playwright") return;
     if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));

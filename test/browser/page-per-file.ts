@@ -11,10 +11,13 @@ export let served: Served;
 export let page: Page;
 export let problems: string[];
 
-/** `outDir`: where this file's build goes (a folder of its own for each file, as test files run in parallel). */
-export function servePagePerFile(outDir = "dist"): void {
+/**
+ * `outDir`: where this file's build goes (a folder of its own for each file, as test files run in parallel);
+ * `isolated`: false for a page that is not cross-origin isolated (launch.ts servePage).
+ */
+export function servePagePerFile(outDir = "dist", { isolated = true } = {}): void {
   beforeAll(async () => {
-    served = await servePage({ outDir });
+    served = await servePage({ outDir, isolated });
     ({ page, problems } = await openPage(served));
   }, 180_000);
 

@@ -292,7 +292,19 @@ describe("embedded and published", () => {
       await waitForEditor(reader);
       await reader.click('[data-testid="run"]');
       await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
-      await expect.poll(() => reader.textContent('[data-testid="trace-hash"]')).toBe((await run(text)).traceHash);
+      const headless = (await run(text)).traceHash;
+      await expect.poll(() => reader.textContent('[data-testid="trace-hash"]')).toBe(headless);
+      // a host that sends no headers: the first visit is not cross-origin isolated (each run's realm ran its own
+      // engine); the page's service worker (public/coi-sw.js) isolates the next one, where the link replays the same
+      expect(await reader.evaluate(() => crossOriginIsolated)).toBe(false);
+      await reader.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await reader.reload();
+      await waitForEditor(reader);
+      expect(await reader.evaluate(() => crossOriginIsolated)).toBe(true);
+      expect(reader.url()).toBe(link);
+      await reader.click('[data-testid="run"]');
+      await reader.waitForSelector('[data-testid="trace-hash"][data-runs="1"]', { timeout: 30_000 });
+      await expect.poll(() => reader.textContent('[data-testid="trace-hash"]')).toBe(headless);
       expect([...problems, ...readerProblems]).toEqual([]);
       await page.context().close();
       await reader.context().close();

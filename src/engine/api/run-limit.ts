@@ -96,6 +96,8 @@ function secondsOf(text: string): number {
 export class HardStop {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastHeard = performance.now();
+  /** When the script's limit and its grace are over (once it started). */
+  private overdueAt: number | undefined;
   /** Set while the thread is starting and its script has not: the limit its first word starts. */
   private startingLimitMs: number | undefined;
 
@@ -116,6 +118,7 @@ export class HardStop {
   scriptStart(limitMs: number): void {
     this.startingLimitMs = undefined;
     this.lastHeard = performance.now();
+    this.overdueAt = this.lastHeard + limitMs + this.graceMs;
     this.watch(limitMs + this.graceMs);
   }
 
@@ -123,6 +126,14 @@ export class HardStop {
   heard(): void {
     if (this.startingLimitMs !== undefined) return this.scriptStart(this.startingLimitMs);
     this.lastHeard = performance.now();
+  }
+
+  /**
+   * The script has run past its limit and the grace: a script that keeps talking without ever waiting on the
+   * simulation (a loop of reads or log lines) is never quiet, and would never be ended for silence.
+   */
+  overdue(): boolean {
+    return this.overdueAt !== undefined && performance.now() > this.overdueAt;
   }
 
   cancel(): void {

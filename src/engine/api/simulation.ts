@@ -16,7 +16,7 @@ import { type PolicySetting, resolvePolicy } from "../policy/presets.ts";
 import type { Endpoint, Response } from "../sim/bus.ts";
 import { COSTS } from "../sim/costs.ts";
 import type { TraceEventInput } from "../sim/trace.ts";
-import { FluxError, strerror } from "../sim/errno.ts";
+import { FluxError, ScenarioInputError, strerror } from "../sim/errno.ts";
 import { Prng } from "../sim/prng.ts";
 import { JobWorkload } from "../workload/jobs.ts";
 import type { ScenarioSettings } from "./types.ts";
@@ -68,8 +68,14 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
-/** Settings that make a run impossible (unknown policy, bad size or seed): the runner's exit code 2. */
-export class ScenarioInputError extends FluxError {}
+/** How one of the API's promises settled. */
+export type Settlement = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface PromiseObserver {
+  made(promise: Promise<unknown>): void;
+  settled(promise: Promise<unknown>, settlement: Settlement): void;
+}
+
 
 const DEFAULTS = { disk: "8 MiB", policy: "upstream" as const, seed: 1 };
 /** What scenario({...}) understands, derived from its type (option-keys.ts): any other key is refused. `limit` is the runner's, read from the text before the run (run-limit.ts). */
@@ -98,6 +104,11 @@ export class Simulation {
    * for its trace event: the page marks the line of the moment it shows.
    */
   currentSite: (() => number | undefined) | undefined;
+  /**
+   * Told of every promise the API hands the script, when it is made and when it settles (in the order they settle):
+   * an engine that answers a script in another realm (src/worker/link-server.ts) settles that realm's promises so.
+   */
+  promises: PromiseObserver | undefined;
 
   constructor(readonly options: SimulationOptions) {}
 
@@ -179,9 +190,11 @@ export class Simulation {
   request<T>(label: string, topic: string, payload: unknown, errPrefix: string, onOk: (payload: unknown) => T): Promise<T> {
     const broker = this.broker;
     if (broker.state !== "run" && broker.state !== "rc3" && broker.state !== "hold") {
-      return Promise.reject(
-        new FluxError("ECONNREFUSED", `${errPrefix}: the instance is ${broker.state} (${strerror("ECONNREFUSED")}); call flux.start() first`),
-      );
+      const refused = new FluxError("ECONNREFUSED", `${errPrefix}: the instance is ${broker.state} (${strerror("ECONNREFUSED")}); call flux.start() first`);
+      const promise = Promise.reject(refused);
+      this.promises?.made(promise);
+      this.promises?.settled(promise, { ok: false, error: refused });
+      return promise;
     }
     return this.wait<T>(label, (settle) => {
       const started: { request?: { topic: string; id: number } } = {};
@@ -283,7 +296,11 @@ export class Simulation {
     begin: (settle: (result: () => T) => void) => { request?: { topic: string; id: number }; until?: number; settle?: boolean; resolveAt?: () => void },
     crash: (settle: (result: () => T) => void) => void,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+    let promise: Promise<T> | undefined;
+    // an operation may answer while it begins, before its promise exists: that settlement is told once it does
+    let early: Settlement | undefined;
+    const told = (settlement: Settlement) => (promise ? this.promises?.settled(promise, settlement) : (early = settlement));
+    promise = new Promise<T>((resolve, reject) => {
       let waiter: Waiter | undefined;
       let done = false;
       const settle = (result: () => T) => {
@@ -301,10 +318,12 @@ export class Simulation {
           const line = site?.();
           if (e instanceof FluxError) e.line ??= line;
           this.traceCall(label, line, e instanceof FluxError ? e.errno : "error");
+          told({ ok: false, error: e });
           reject(e);
           return;
         }
         this.traceCall(label, site?.(), "ok");
+        told({ ok: true, value });
         resolve(value);
       };
       const site = this.currentSite;
@@ -326,6 +345,9 @@ export class Simulation {
       this.waiters.add(waiter);
       if (waiter.until !== undefined || waiter.settle) this.clockWaiters.add(waiter);
     });
+    this.promises?.made(promise);
+    if (early) this.promises?.settled(promise, early);
+    return promise;
   }
 
   /** Record a call of the script and how it ended, so the console and the timeline can show it. */

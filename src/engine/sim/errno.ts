@@ -55,3 +55,6 @@ export class FluxError extends Error {
     this.code = errnoCode(errno);
   }
 }
+
+/** Settings that make a run impossible (unknown policy, bad size or seed): the runner's exit code 2. */
+export class ScenarioInputError extends FluxError {}

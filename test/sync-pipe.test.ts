@@ -1,0 +1,75 @@
+/**
+ * The linked realm over its real channel (sync-pipe.ts), across threads as in the page: the script in a worker
+ * thread that blocks on a SharedArrayBuffer, the engine in this thread answering without blocking its event loop.
+ * A run through it is the direct run, with a buffer so small that every request and answer goes in many chunks;
+ * bytes that are not a request end the run with one error; a realm that stops answering is ended at the limit.
+ */
+import { Worker } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import type { ScenarioResult } from "../src/runner/run-scenario.ts";
+import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
+import { EngineEnd, pipeBuffer, serveLink } from "../src/worker/sync-pipe.ts";
+import { run, script, sqlReady } from "./helpers.ts";
+
+/** A linked realm in a worker thread, over a channel of `chunkBytes`. */
+function threadRealm(chunkBytes?: number): ScriptRealm {
+  return (request, listener) => {
+    const buffer = pipeBuffer(chunkBytes);
+    const worker = new Worker(new URL("./threads/linked-realm-boot.mjs", import.meta.url), { workerData: { buffer, request } });
+    worker.on("error", (e) => listener.failed(e.message));
+    const end = new EngineEnd(buffer);
+    void serveLink(end, listener);
+    return {
+      terminate: () => {
+        end.close();
+        void worker.terminate();
+      },
+    };
+  };
+}
+
+const essentials = (r: ScenarioResult) => ({ ok: r.ok, error: r.error, traceHash: r.traceHash, events: r.events, logs: r.logs, state: r.state, disk: r.disk });
+
+async function linked(text: string, realm: ScriptRealm, timeLimitMs?: number): Promise<ScenarioResult> {
+  return replayedRun(text, { sql: await sqlReady, realm, ...(timeLimitMs === undefined ? {} : { timeLimitMs }) }).result;
+}
+
+describe("a linked run over the shared buffer, across threads", () => {
+  it.each(["playground-scripts/first.ts", "playground-scripts/t0090-content-enospc.ts", "playground-scripts/lessons/09-runbook.solution.ts"])("is the direct run: %s", async (path) => {
+    const text = script(path);
+    const direct = await run(text, { retainTrace: false });
+    expect(essentials(await linked(text, threadRealm()))).toEqual(essentials(direct));
+  }, 60_000);
+
+  it("is the direct run with values much larger than the buffer (every message in chunks)", async () => {
+    const text = [
+      "await flux.start();",
+      "const big = bytes(200_000);",
+      "await kvs.put('big', big);",
+      "const back = await kvs.get('big', 'bytes');",
+      "log(back.length, back[199_999] === big[199_999], disk.files().length, flux.dmesg().length > 0);",
+      "await flux.shutdown();",
+    ].join("\n");
+    const direct = await run(text, { retainTrace: false });
+    expect(direct.ok).toBe(true);
+    expect(essentials(await linked(text, threadRealm(64)))).toEqual(essentials(direct));
+  }, 60_000);
+
+  it("a realm that never waits again is ended at the time limit plus a second, with what it asked before", async () => {
+    const text = "await flux.start();\nlog('started');\nfor (;;) {}";
+    const started = performance.now();
+    const r = await linked(text, threadRealm(), 200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(r.cutShort).toBe(true);
+    expect(r.error?.message).toMatch(/the page's run limit; raise it with/);
+    expect(r.logs).toEqual(["started"]);
+  }, 30_000);
+
+  it.each(["for (;;) log('again');", "for (;;) disk.used;"])("a script that talks without ever waiting is ended at the time limit plus a second: %s", async (loop) => {
+    const started = performance.now();
+    const r = await linked(`await flux.start();\n${loop}`, threadRealm(), 300);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1300);
+    expect(r.cutShort).toBe(true);
+    expect(r.error?.message).toMatch(/never awaited the simulation/);
+  }, 30_000);
+});
