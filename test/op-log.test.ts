@@ -36,25 +36,25 @@ function inProcess(tamper: (message: ScriptMessage) => ScriptMessage = (m) => m)
   };
 }
 
-/** A realm without an engine in this process: every request and answer goes through the channel's codec, as the page's pipe carries them. */
-function linkedInProcess(): ScriptRealm {
+/** A realm without an engine in this process: every request and answer goes through the channel's codec, as the page's pipe carries them; `tamper` may change each request. */
+function linkedInProcess(tamper: (request: LinkRequest) => unknown = (r) => r): ScriptRealm {
   return (request, listener) => {
     let ended = false;
     const carried = <T>(value: unknown) => decodeValue(encodeValue(value)) as T;
     const link = new EngineLink({
       ask: (r: LinkRequest) => {
-        const answer = ended ? undefined : listener.answer(carried(r));
+        const answer = ended ? undefined : listener.answer(carried(tamper(r)));
         if (!answer) throw new Error("the run ended: this realm is terminated");
         return carried<LinkAnswer>(answer);
       },
-      post: (r: LinkRequest) => void (ended || listener.answer(carried(r))),
+      post: (r: LinkRequest) => void (ended || listener.answer(carried(tamper(r)))),
     });
     setImmediate(() => void runLinked(request, link).catch(() => {}));
     return { terminate: () => void (ended = true) };
   };
 }
 
-const REALMS = { replayed: inProcess, linked: linkedInProcess };
+const REALMS = { replayed: inProcess, linked: () => linkedInProcess() };
 
 async function replayed(text: string, realm = inProcess(), overrides = {}): Promise<ScenarioResult> {
   return replayedRun(text, { sql: await sqlReady, realm, overrides }).result;
@@ -178,5 +178,32 @@ describe("a log that does not replay as it ran", () => {
     expect(r.cutShort).toBe(true);
     expect(r.error?.message).toMatch(/the page's run limit; raise it with/);
     expect(r.logs.length).toBe(1);
+  });
+});
+
+describe("a linked realm's request that is not the protocol's", () => {
+  const text = `await flux.start();\nawait kvs.put("a", 1);\nlog(disk.used);\nawait kvs.put("b", bytes(100));`;
+  const once = (forged: unknown) => {
+    let sent = false;
+    return (r: LinkRequest) => (!sent && r.t !== "start" ? ((sent = true), forged) : r);
+  };
+
+  it.each([
+    ["an operation the API does not have", { t: "call", op: { op: "eval", code: "1" } }],
+    ["fsck's own transaction step", { t: "call", op: { op: "kvs.commit", ops: [{ op: "link", key: "a", treeobj: {} }], sync: undefined, noMerge: undefined } }],
+    ["a read the API does not have", { t: "view", read: "secret" }],
+    ["a queued line that is not a log line", { t: "flush", before: [{ op: "flux.crash", line: 1 }] }],
+    ["a request of no known type", { t: "peek" }],
+    ["an end of the wrong shape", { t: "end", ending: { error: { message: 5 } }, epilogue: false }],
+  ])("%s: one error, no trace hash", async (_what, forged) => {
+    const r = await replayed(text, linkedInProcess(once(forged)));
+    expect(r.traceHash).toBe("");
+    expect(r.error?.message).toMatch(/^the script's realm sent the engine a message it does not understand/);
+  });
+
+  it("a step of driving while nothing waits", async () => {
+    const r = await replayed(text, linkedInProcess((req) => (req.t === "view" ? { t: "drive" } : req)));
+    expect(r.traceHash).toBe("");
+    expect(r.error?.message).toMatch(/a step of driving while nothing waited/);
   });
 });
