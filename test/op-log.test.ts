@@ -207,3 +207,16 @@ describe("a linked realm's request that is not the protocol's", () => {
     expect(r.error?.message).toMatch(/a step of driving while nothing waited/);
   });
 });
+
+describe("a linked realm's requests", () => {
+  it("bytes(n) is drawn in the realm, from the engine's PRNG state: a loop of puts of bytes asks once per put and per step", async () => {
+    const text = `await flux.start();\nfor (let i = 0; i < 50; i++) await kvs.put("k" + i, bytes(300));\nlog(bytes(4).join(","));`;
+    const asked: Record<string, number> = {};
+    const counting = (request: LinkRequest) => ((asked[request.t] = (asked[request.t] ?? 0) + 1), request);
+    const direct = await run(text, { retainTrace: false });
+    expect(essentials(await replayed(text, linkedInProcess(counting)))).toEqual(essentials(direct));
+    // flux.start, the first bytes() (the engine had no PRNG to send before it), the 50 puts; then a step per wait
+    expect(asked.call).toBe(52);
+    expect(asked.drive).toBe(51);
+  });
+});

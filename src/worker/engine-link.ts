@@ -5,8 +5,9 @@
  * this realm holds only the script, the API's script side and a promise for each call that waits, settled as the
  * engine tells it (link-protocol.ts).
  */
-import type { EngineOp, OpName, Site } from "../engine/api/engine-ops.ts";
-import type { EnginePort, InstanceView } from "../engine/api/engine-session.ts";
+import type { Data, EngineOp, OpName, Site } from "../engine/api/engine-ops.ts";
+import { checkByteCount, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
+import { Prng } from "../engine/sim/prng.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";
 import { ProgressClock } from "../runner/progress.ts";
@@ -38,6 +39,8 @@ export class EngineLink implements EnginePort, Driven {
   private readonly pending = new Map<number, Pending>();
   private readonly logLines: TraceEvent[] = [];
   private queued: EngineOp[] = [];
+  /** The engine's PRNG as of the last answer, moved on by the bytes drawn here since. */
+  private prng: Prng | undefined;
   // a script may log a line and then spin for good: its first lines go at once, as a realm with an engine sends them
   private readonly queueClock = new ProgressClock(QUEUED_MS, QUEUED_LINES);
 
@@ -72,6 +75,7 @@ export class EngineLink implements EnginePort, Driven {
 
   call(op: EngineOp, site?: Site): unknown {
     if (op.op === "log") return this.queue(op);
+    if (op.op === "bytes" && this.prng) return this.drawn(op.n);
     const answer = this.ask({ t: "call", op, ...(site && !NEVER_WAIT.has(op.op) ? { line: site() } : {}) });
     if ("promise" in answer) {
       const promise = new Promise((resolve, reject) => this.pending.set(answer.promise, { resolve, reject }));
@@ -123,7 +127,18 @@ export class EngineLink implements EnginePort, Driven {
   }
 
   private ask(request: LinkRequest): LinkAnswer {
-    return this.exchange.ask(this.withQueued(request));
+    const answer = this.exchange.ask(this.withQueued(request));
+    if (answer.prng) this.prng = new Prng(answer.prng);
+    return answer;
+  }
+
+  /** bytes(n) drawn here, as the engine would draw them (the same checks, the same PRNG), and queued for it to draw too. */
+  private drawn(n: Data): Uint8Array {
+    const bytes = this.prng!.bytes(checkByteCount(n));
+    this.queued.push({ op: "bytes", n });
+    // (no hurry, unlike a log line: until the engine draws them too, nothing of the run depends on it)
+    if (this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
+    return bytes;
   }
 
   private answer(request: LinkRequest): unknown {

@@ -16,9 +16,10 @@ export const VIEW_READS = ["state", "exitCode", "quota", "used", "free", "files"
 export type ViewRead = (typeof VIEW_READS)[number];
 
 /**
- * A request, after the script's log() lines queued since the last one (`before`): a log line returns nothing and
- * throws nothing, so the realm sends lines in batches, and the engine carries them out first, in order, as if each
- * had been a request of its own (its trace is the same: this engine does nothing between two requests).
+ * A request, after the calls the realm queued since the last one (`before`): log() lines, which return nothing and
+ * throw nothing, and bytes(n), which the realm answered itself from the PRNG state it was sent. The engine carries them
+ * out first, in order, as if each had been a request of its own (its trace is the same: this engine does nothing
+ * between two requests).
  */
 export type LinkRequest = RealmRequest & { before?: EngineOp[] };
 
@@ -46,12 +47,19 @@ export type ErrorData =
 /** A promise of the script's (by the number the engine gave it), and how it settled. */
 export type Settled = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: ErrorData];
 
-export type LinkAnswer = { settled: Settled[] } & (
+/**
+ * Every answer; `prng`: the run's PRNG state, when it changed since the last answer that carried it. With it the
+ * realm draws `bytes(n)` itself, the same bytes the engine would, and sends the call with its next request (as it
+ * sends log lines) so that the engine's PRNG moves on as the realm's did: a third of a big run's round trips.
+ */
+export type LinkAnswer = { settled: Settled[]; prng?: readonly number[] } & AnswerBody;
+
+/** What the request came to: a value, a throw, a promise (by its number), or a step of driving. */
+export type AnswerBody =
   | { value?: unknown }
   | { threw: ErrorData }
   | { promise: number }
-  | { step: Exclude<DriveStep, "error">; stuck?: string; stuckLine?: number }
-);
+  | { step: Exclude<DriveStep, "error">; stuck?: string; stuckLine?: number };
 
 export function errorData(e: unknown): ErrorData {
   if (e instanceof InternalError) return { kind: "internal", module: e.module, message: e.message };

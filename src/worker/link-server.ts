@@ -8,7 +8,7 @@ import type { EngineSession } from "../engine/api/engine-session.ts";
 import type { Settlement } from "../engine/api/simulation.ts";
 import { InternalError } from "../engine/sim/internal-error.ts";
 import { reproduction, type RunEnding } from "../runner/run-scenario.ts";
-import { errorData, VIEW_READS, type LinkAnswer, type Settled, type ViewRead } from "./link-protocol.ts";
+import { errorData, VIEW_READS, type AnswerBody, type LinkAnswer, type Settled, type ViewRead } from "./link-protocol.ts";
 import { BadScriptMessage, checkEnding, checkOperation } from "./script-protocol.ts";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -20,6 +20,7 @@ export class LinkServer {
   private readonly made = new Set<Promise<unknown>>();
   private settledNow: [Promise<unknown>, Settlement][] = [];
   private nextId = 0;
+  private prngSent: readonly number[] | undefined;
 
   /**
    * @param ended told once, with how the realm says the run ended (no answer goes back: the realm is ended)
@@ -39,7 +40,7 @@ export class LinkServer {
   /** The answer to one request; undefined for the end, which gets none. Throws BadScriptMessage for one the protocol does not allow. */
   answer(request: unknown): LinkAnswer | undefined {
     if (!isRecord(request)) throw new BadScriptMessage("a request that is not a record");
-    if (Object.hasOwn(request, "before")) this.logQueued(request.before);
+    if (Object.hasOwn(request, "before")) this.carryOutQueued(request.before);
     switch (request.t) {
       case "start":
       case "flush":
@@ -66,12 +67,12 @@ export class LinkServer {
     throw new BadScriptMessage(`a request of type ${typeof request.t === "string" ? JSON.stringify(request.t.slice(0, 40)) : typeof request.t}`);
   }
 
-  /** The log() lines the realm queued before this request, each carried out as its own call would have been. */
-  private logQueued(before: unknown): void {
-    if (!Array.isArray(before)) throw new BadScriptMessage("queued lines that are not a list");
+  /** The calls the realm queued before this request (log lines, bytes it drew), each carried out as its own call would have been. */
+  private carryOutQueued(before: unknown): void {
+    if (!Array.isArray(before)) throw new BadScriptMessage("queued calls that are not a list");
     for (const value of before) {
       const op = checkOperation(value);
-      if (op.op !== "log") throw new BadScriptMessage(`a queued ${op.op}: only log lines are queued`);
+      if (op.op !== "log" && op.op !== "bytes") throw new BadScriptMessage(`a queued ${op.op}: only log lines and bytes are queued`);
       this.session.call(op);
     }
   }
@@ -120,7 +121,7 @@ export class LinkServer {
   }
 
   /** `answer` with the settlements since the last answer, each by the number the realm knows its promise by. */
-  private reply(answer: Omit<LinkAnswer, "settled">): LinkAnswer {
+  private reply(answer: AnswerBody): LinkAnswer {
     const settled: Settled[] = this.settledNow.map(([promise, s]) => {
       const id = this.ids.get(promise);
       if (id === undefined) throw new InternalError("the engine link", new Error("the simulation settled a promise the script was never given"));
@@ -128,6 +129,14 @@ export class LinkServer {
       return s.ok ? [id, true, s.value] : [id, false, errorData(s.error)];
     });
     this.settledNow = [];
-    return { settled, ...answer } as LinkAnswer;
+    return { settled, ...this.prngIfMoved(), ...answer } as LinkAnswer;
+  }
+
+  /** The PRNG's state, if it moved since the realm was last told (not made before the script draws: its seed may still be set). */
+  private prngIfMoved(): { prng?: readonly number[] } {
+    const state = this.session.sim.existingPrng?.state();
+    if (!state || (this.prngSent && state.every((word, i) => word === this.prngSent![i]))) return {};
+    this.prngSent = state;
+    return { prng: state };
   }
 }

@@ -167,6 +167,11 @@ export class Simulation {
     return this.brokerValue;
   }
 
+  /** The run's PRNG if anything has drawn from it yet (making it reads the settings: not before scenario({...})). */
+  get existingPrng(): Prng | undefined {
+    return this.prngValue;
+  }
+
   get prng(): Prng {
     return (this.prngValue ??= new Prng(this.settings.seed));
   }

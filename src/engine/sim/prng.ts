@@ -3,15 +3,21 @@
  * random in a run comes from here or from an explicit seed, so a run replays.
  */
 import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
 export class Prng {
   private readonly rng: Generator;
 
-  constructor(seed: number) {
-    this.rng = xoroshiro128plus(seed);
+  /** @param from a seed, or the state of another Prng (which this one then continues exactly) */
+  constructor(from: number | readonly number[]) {
+    this.rng = typeof from === "number" ? xoroshiro128plus(from) : xoroshiro128plusFromState(from);
+  }
+
+  /** Where the sequence is: a Prng made from it draws what this one would draw next. */
+  state(): readonly number[] {
+    return this.rng.getState();
   }
 
   /** An integer in [from, to]. */
