@@ -209,14 +209,28 @@ describe("a linked realm's request that is not the protocol's", () => {
 });
 
 describe("a linked realm's requests", () => {
-  it("bytes(n) is drawn in the realm, from the engine's PRNG state: a loop of puts of bytes asks once per put and per step", async () => {
+  it("a put once the instance is down is asked, and refused at once as in the CLI", async () => {
+    const text = `await flux.start();\nawait flux.shutdown();\nawait kvs.put("a", 1).catch((e) => log(e.errno));`;
+    const direct = await run(text, { retainTrace: false });
+    expect(direct.logs).toContain("ECONNREFUSED");
+    expect(essentials(await replayed(text, linkedInProcess()))).toEqual(essentials(direct));
+  });
+
+  it("a queued put that does not wait, as its realm expected it to, ends the run with one error and no trace hash", async () => {
+    const put = { op: { op: "kvs.put", key: "a", value: new Uint8Array(1), append: false, sync: undefined, noMerge: undefined }, line: 1, id: 0 };
+    const r = await replayed("log(disk.used);", linkedInProcess((request) => (request.t === "view" ? { t: "flush", before: [put] } : request)));
+    expect(r.traceHash).toBe("");
+    expect(r.error?.message).toMatch(/a queued kvs.put did not wait, as its realm expected/);
+  });
+
+  it("bytes(n) is drawn in the realm from the engine's PRNG state, and a put goes with the next request: a loop of puts asks once per step", async () => {
     const text = `await flux.start();\nfor (let i = 0; i < 50; i++) await kvs.put("k" + i, bytes(300));\nlog(bytes(4).join(","));`;
     const asked: Record<string, number> = {};
     const counting = (request: LinkRequest) => ((asked[request.t] = (asked[request.t] ?? 0) + 1), request);
     const direct = await run(text, { retainTrace: false });
     expect(essentials(await replayed(text, linkedInProcess(counting)))).toEqual(essentials(direct));
-    // flux.start, the first bytes() (the engine had no PRNG to send before it), the 50 puts; then a step per wait
-    expect(asked.call).toBe(52);
+    // flux.start and the first bytes() (the engine had no PRNG to send before it); each put waits, so it goes with its step
+    expect(asked.call).toBe(2);
     expect(asked.drive).toBe(51);
   });
 });

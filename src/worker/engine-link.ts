@@ -6,13 +6,13 @@
  * engine tells it (link-protocol.ts).
  */
 import type { Data, EngineOp, OpName, Site } from "../engine/api/engine-ops.ts";
-import { checkByteCount, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
+import { checkByteCount, checkKey, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
 import { Prng } from "../engine/sim/prng.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";
 import { ProgressClock } from "../runner/progress.ts";
 import type { Driven } from "../runner/script-driver.ts";
-import { errorFrom, type LinkAnswer, type LinkRequest, type Settled, type ViewRead } from "./link-protocol.ts";
+import { errorFrom, type LinkAnswer, type LinkRequest, type QueuedCall, type Settled, type ViewRead } from "./link-protocol.ts";
 
 /** Sends one request and returns its answer (blocking until it comes); `post` sends one that gets none. */
 export interface Exchange {
@@ -28,6 +28,24 @@ const NEVER_WAIT: ReadonlySet<OpName> = new Set<OpName>(["log", "bytes", "instan
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
+/**
+ * A call the engine answers with a promise that waits, once the instance takes requests, whatever came before: a
+ * kvs.get (any key: a bad one is the lookup's error, later), a kvs.put whose key and flags its checks pass. Its
+ * outcome known, it needs no request of its own (a big run's puts: one request each fewer).
+ */
+function waitsWhateverComes(op: EngineOp): boolean {
+  if (op.op === "kvs.get") return true;
+  if (op.op !== "kvs.put") return false;
+  const isFlag = (v: unknown) => v === undefined || typeof v === "boolean";
+  if (!isFlag(op.sync) || !isFlag(op.noMerge)) return false;
+  try {
+    checkKey(op.key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Queued log() lines go out with the next request, or on their own at this many or this long after the last batch (the first few at once). */
 const QUEUED_LINES = 1024;
 const QUEUED_MS = 30;
@@ -38,7 +56,11 @@ export class EngineLink implements EnginePort, Driven {
   stuckLine: number | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly logLines: TraceEvent[] = [];
-  private queued: EngineOp[] = [];
+  private queued: QueuedCall[] = [];
+  /** The number the engine gives the next promise it makes for the script (it numbers them in order, as this realm does). */
+  private nextPromise = 0;
+  /** Whether the instance takes requests, as of the last answer that said. */
+  private takesRequests = false;
   /** The engine's PRNG as of the last answer, moved on by the bytes drawn here since. */
   private prng: Prng | undefined;
   // a script may log a line and then spin for good: its first lines go at once, as a realm with an engine sends them
@@ -76,9 +98,12 @@ export class EngineLink implements EnginePort, Driven {
   call(op: EngineOp, site?: Site): unknown {
     if (op.op === "log") return this.queue(op);
     if (op.op === "bytes" && this.prng) return this.drawn(op.n);
-    const answer = this.ask({ t: "call", op, ...(site && !NEVER_WAIT.has(op.op) ? { line: site() } : {}) });
+    const sited = site && !NEVER_WAIT.has(op.op) ? { line: site() } : {};
+    if (this.takesRequests && waitsWhateverComes(op)) return this.queuedPromise({ op, ...sited });
+    const answer = this.ask({ t: "call", op, ...sited });
     if ("promise" in answer) {
-      const promise = new Promise((resolve, reject) => this.pending.set(answer.promise, { resolve, reject }));
+      if (answer.promise !== this.nextPromise) throw new Error(`the engine numbered promise ${answer.promise}, where this realm counted ${this.nextPromise}`);
+      const promise = this.promiseNumbered(this.nextPromise++);
       this.settle(answer.settled);
       return promise;
     }
@@ -112,9 +137,21 @@ export class EngineLink implements EnginePort, Driven {
     this.exchange.post(this.withQueued({ t: "end", ending, epilogue }));
   }
 
+  private promiseNumbered(id: number): Promise<unknown> {
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  /** A call the engine can only answer with a promise that waits: the promise, made here; the call goes with the next request. */
+  private queuedPromise(call: QueuedCall): Promise<unknown> {
+    const id = this.nextPromise++;
+    this.queued.push({ ...call, id });
+    if (this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
+    return this.promiseNumbered(id);
+  }
+
   /** A log() line: queued, to go with the next request (a script that logs and never waits still sends its lines). */
   private queue(op: EngineOp): undefined {
-    this.queued.push(op);
+    this.queued.push({ op });
     if (this.queueClock.due(this.queued.length)) this.ask({ t: "flush" });
     return undefined;
   }
@@ -129,13 +166,14 @@ export class EngineLink implements EnginePort, Driven {
   private ask(request: LinkRequest): LinkAnswer {
     const answer = this.exchange.ask(this.withQueued(request));
     if (answer.prng) this.prng = new Prng(answer.prng);
+    if (answer.takesRequests !== undefined) this.takesRequests = answer.takesRequests;
     return answer;
   }
 
   /** bytes(n) drawn here, as the engine would draw them (the same checks, the same PRNG), and queued for it to draw too. */
   private drawn(n: Data): Uint8Array {
     const bytes = this.prng!.bytes(checkByteCount(n));
-    this.queued.push({ op: "bytes", n });
+    this.queued.push({ op: { op: "bytes", n } });
     // (no hurry, unlike a log line: until the engine draws them too, nothing of the run depends on it)
     if (this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
     return bytes;

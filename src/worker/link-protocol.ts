@@ -17,11 +17,16 @@ export type ViewRead = (typeof VIEW_READS)[number];
 
 /**
  * A request, after the calls the realm queued since the last one (`before`): log() lines, which return nothing and
- * throw nothing, and bytes(n), which the realm answered itself from the PRNG state it was sent. The engine carries them
- * out first, in order, as if each had been a request of its own (its trace is the same: this engine does nothing
- * between two requests).
+ * throw nothing; bytes(n), which the realm answered itself from the PRNG state it was sent; and a kvs.put or kvs.get
+ * the engine can only answer with a promise that waits (valid arguments, an instance that takes requests, as the
+ * answers say: `takesRequests`), for which the realm made the promise itself. The engine carries them out first, in
+ * order, as if each had been a request of its own (its trace is the same: this engine does nothing between two
+ * requests), and ends the run if one does not come to what the realm expected.
  */
-export type LinkRequest = RealmRequest & { before?: EngineOp[] };
+export type LinkRequest = RealmRequest & { before?: QueuedCall[] };
+
+/** A call the realm sent with a later request: `line` as a call sends it; `id`, the number of the promise it made for the call. */
+export type QueuedCall = { op: EngineOp; line?: number | undefined; id?: number };
 
 type RealmRequest =
   /** The script starts now (the engine's clock of the run limit starts with it). */
@@ -52,7 +57,7 @@ export type Settled = [id: number, ok: true, value: unknown] | [id: number, ok: 
  * realm draws `bytes(n)` itself, the same bytes the engine would, and sends the call with its next request (as it
  * sends log lines) so that the engine's PRNG moves on as the realm's did: a third of a big run's round trips.
  */
-export type LinkAnswer = { settled: Settled[]; prng?: readonly number[] } & AnswerBody;
+export type LinkAnswer = { settled: Settled[]; prng?: readonly number[]; takesRequests?: boolean } & AnswerBody;
 
 /** What the request came to: a value, a throw, a promise (by its number), or a step of driving. */
 export type AnswerBody =

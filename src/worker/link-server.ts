@@ -21,6 +21,7 @@ export class LinkServer {
   private settledNow: [Promise<unknown>, Settlement][] = [];
   private nextId = 0;
   private prngSent: readonly number[] | undefined;
+  private takesRequestsSent = false;
 
   /**
    * @param ended told once, with how the realm says the run ended (no answer goes back: the realm is ended)
@@ -67,17 +68,31 @@ export class LinkServer {
     throw new BadScriptMessage(`a request of type ${typeof request.t === "string" ? JSON.stringify(request.t.slice(0, 40)) : typeof request.t}`);
   }
 
-  /** The calls the realm queued before this request (log lines, bytes it drew), each carried out as its own call would have been. */
+  /** The calls the realm queued before this request, each carried out as its own call would have been (link-protocol.ts). */
   private carryOutQueued(before: unknown): void {
     if (!Array.isArray(before)) throw new BadScriptMessage("queued calls that are not a list");
-    for (const value of before) {
-      const op = checkOperation(value);
-      if (op.op !== "log" && op.op !== "bytes") throw new BadScriptMessage(`a queued ${op.op}: only log lines and bytes are queued`);
-      this.session.call(op);
+    for (const queued of before) {
+      if (!isRecord(queued)) throw new BadScriptMessage("a queued call that is not a record");
+      const op = checkOperation(queued.op);
+      if (op.op === "log" || op.op === "bytes") {
+        this.session.call(op);
+        continue;
+      }
+      if (op.op !== "kvs.put" && op.op !== "kvs.get") throw new BadScriptMessage(`a queued ${op.op}: only log lines, bytes, puts and gets are queued`);
+      if (queued.id !== this.nextId) throw new BadScriptMessage("a queued call whose promise is not the next one");
+      const { body, promise } = this.carriedOut(queued);
+      if (!promise || this.settledNow.some(([settled]) => settled === promise)) {
+        throw new InternalError("the engine link", new Error(`a queued ${op.op} did not wait, as its realm expected: ${JSON.stringify(body).slice(0, 200)}`));
+      }
     }
   }
 
   private call(request: Record<string, unknown>): LinkAnswer {
+    return this.reply(this.carriedOut(request).body);
+  }
+
+  /** One call carried out: what it came to, and the promise it made (numbered for the realm) if it made one. */
+  private carriedOut(request: Record<string, unknown>): { body: AnswerBody; promise?: Promise<unknown> } {
     const op = checkOperation(request.op);
     const sited = Object.hasOwn(request, "line");
     if (sited && !isLine(request.line)) throw new BadScriptMessage("a call from a line that is not one");
@@ -91,15 +106,15 @@ export class LinkServer {
     try {
       value = this.session.call(op, site);
     } catch (e) {
-      return this.reply({ threw: errorData(e) });
+      return { body: { threw: errorData(e) } };
     }
-    if (!(value instanceof Promise)) return this.reply({ value });
+    if (!(value instanceof Promise)) return { body: { value } };
     if (!this.made.delete(value)) throw new InternalError("the engine link", new Error(`${op.op} answered with a promise the simulation did not make`));
     // nobody awaits this side's promises: their rejections are the script's to handle, in its realm
     value.catch(() => {});
     const id = this.nextId++;
     this.ids.set(value, id);
-    return this.reply({ promise: id });
+    return { body: { promise: id }, promise: value };
   }
 
   private drive(): LinkAnswer {
@@ -129,7 +144,15 @@ export class LinkServer {
       return s.ok ? [id, true, s.value] : [id, false, errorData(s.error)];
     });
     this.settledNow = [];
-    return { settled, ...this.prngIfMoved(), ...answer } as LinkAnswer;
+    return { settled, ...this.prngIfMoved(), ...this.takesRequestsIfChanged(), ...answer } as LinkAnswer;
+  }
+
+  /** Whether the instance takes requests, when that changed since the realm was last told. */
+  private takesRequestsIfChanged(): { takesRequests?: boolean } {
+    const now = this.session.sim.takesRequests;
+    if (now === this.takesRequestsSent) return {};
+    this.takesRequestsSent = now;
+    return { takesRequests: now };
   }
 
   /** The PRNG's state, if it moved since the realm was last told (not made before the script draws: its seed may still be set). */

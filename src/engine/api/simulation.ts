@@ -167,6 +167,11 @@ export class Simulation {
     return this.brokerValue;
   }
 
+  /** The instance exists and answers a client's requests (else request() refuses them at once, ECONNREFUSED). */
+  get takesRequests(): boolean {
+    return this.brokerValue !== undefined && takesRequests(this.brokerValue);
+  }
+
   /** The run's PRNG if anything has drawn from it yet (making it reads the settings: not before scenario({...})). */
   get existingPrng(): Prng | undefined {
     return this.prngValue;
@@ -194,7 +199,7 @@ export class Simulation {
   /** Send a request as a client would (`flux kvs put` ...); settle with `onOk(payload)` or a FluxError "<prefix>: <strerror>". */
   request<T>(label: string, topic: string, payload: unknown, errPrefix: string, onOk: (payload: unknown) => T): Promise<T> {
     const broker = this.broker;
-    if (broker.state !== "run" && broker.state !== "rc3" && broker.state !== "hold") {
+    if (!takesRequests(broker)) {
       const refused = new FluxError("ECONNREFUSED", `${errPrefix}: the instance is ${broker.state} (${strerror("ECONNREFUSED")}); call flux.start() first`);
       const promise = Promise.reject(refused);
       this.promises?.made(promise);
@@ -404,3 +409,7 @@ export class Simulation {
   }
 }
 
+/** Whether a client's request reaches the instance: it runs, or is in rc3 or held there. */
+function takesRequests(broker: Broker): boolean {
+  return broker.state === "run" || broker.state === "rc3" || broker.state === "hold";
+}
