@@ -6,7 +6,7 @@
  * engine tells it (link-protocol.ts).
  */
 import type { Data, EngineOp, OpName, Site } from "../engine/api/engine-ops.ts";
-import { checkByteCount, checkKey, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
+import { checkByteCount, checkKey, isFlag, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
 import { Prng } from "../engine/sim/prng.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";
@@ -36,7 +36,6 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: unknown) => 
 function waitsWhateverComes(op: EngineOp): boolean {
   if (op.op === "kvs.get") return true;
   if (op.op !== "kvs.put") return false;
-  const isFlag = (v: unknown) => v === undefined || typeof v === "boolean";
   if (!isFlag(op.sync) || !isFlag(op.noMerge)) return false;
   try {
     checkKey(op.key);
@@ -144,16 +143,23 @@ export class EngineLink implements EnginePort, Driven {
   /** A call the engine can only answer with a promise that waits: the promise, made here; the call goes with the next request. */
   private queuedPromise(call: QueuedCall): Promise<unknown> {
     const id = this.nextPromise++;
-    this.queued.push({ ...call, id });
-    if (this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
+    this.enqueue({ ...call, id }, false);
     return this.promiseNumbered(id);
   }
 
   /** A log() line: queued, to go with the next request (a script that logs and never waits still sends its lines). */
   private queue(op: EngineOp): undefined {
-    this.queued.push({ op });
-    if (this.queueClock.due(this.queued.length)) this.ask({ t: "flush" });
+    this.enqueue({ op }, true);
     return undefined;
+  }
+
+  /**
+   * Queue a call for the next request; sent on its own once QUEUED_LINES wait, or, for a log line (`urgent`), by
+   * the queue's clock. Nothing else is in a hurry: until the engine carries it out, nothing of the run depends on it.
+   */
+  private enqueue(call: QueuedCall, urgent: boolean): void {
+    this.queued.push(call);
+    if (urgent ? this.queueClock.due(this.queued.length) : this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
   }
 
   private withQueued(request: LinkRequest): LinkRequest {
@@ -173,9 +179,7 @@ export class EngineLink implements EnginePort, Driven {
   /** bytes(n) drawn here, as the engine would draw them (the same checks, the same PRNG), and queued for it to draw too. */
   private drawn(n: Data): Uint8Array {
     const bytes = this.prng!.bytes(checkByteCount(n));
-    this.queued.push({ op: { op: "bytes", n } });
-    // (no hurry, unlike a log line: until the engine draws them too, nothing of the run depends on it)
-    if (this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
+    this.enqueue({ op: { op: "bytes", n } }, false);
     return bytes;
   }
 
