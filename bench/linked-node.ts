@@ -5,11 +5,10 @@
  * `direct_ms` (each run after the first, warm), `linked_ms` (each run, timed from the realm's first request, so the
  * thread's start and its tsx are left out), `requests` per linked run, and both paths' trace hashes (they must agree).
  */
-import { Worker } from "node:worker_threads";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
-import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
-import { EngineEnd, pipeBuffer, serveLink } from "../src/worker/sync-pipe.ts";
+import { replayedRun } from "../src/worker/replayed-run.ts";
+import { threadRealm } from "../test/threads/thread-realm.ts";
 import { BIG_RUN } from "./workloads.ts";
 
 const RUNS = 5;
@@ -19,26 +18,9 @@ let firstRequestAt = 0;
 let requests = 0;
 
 /** A realm in a worker thread whose requests are counted, and the first one's time kept. */
-const threadRealm: ScriptRealm = (request, listener) => {
-  const buffer = pipeBuffer();
-  const worker = new Worker(new URL("../test/threads/linked-realm-boot.mjs", import.meta.url), { workerData: { buffer, request } });
-  worker.on("error", (e) => listener.failed(e.message));
-  const end = new EngineEnd(buffer);
-  void serveLink(end, {
-    message: (data) => listener.message(data),
-    answer: (r) => {
-      if (requests++ === 0) firstRequestAt = performance.now();
-      return listener.answer(r);
-    },
-    failed: (message) => listener.failed(message),
-  });
-  return {
-    terminate: () => {
-      end.close();
-      void worker.terminate();
-    },
-  };
-};
+const countedRealm = threadRealm(undefined, () => {
+  if (requests++ === 0) firstRequestAt = performance.now();
+});
 
 const direct: number[] = [];
 const hashes = new Set<string>();
@@ -52,7 +34,7 @@ const linked: number[] = [];
 const counted = new Set<number>();
 for (let i = 0; i < RUNS; i++) {
   requests = 0;
-  const r = await replayedRun(BIG_RUN, { sql, realm: threadRealm }).result;
+  const r = await replayedRun(BIG_RUN, { sql, realm: countedRealm }).result;
   linked.push(Math.round(performance.now() - firstRequestAt));
   counted.add(requests);
   hashes.add(`linked ${r.traceHash}`);

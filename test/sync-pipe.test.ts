@@ -4,29 +4,11 @@
  * A run through it is the direct run, with a buffer so small that every request and answer goes in many chunks;
  * bytes that are not a request end the run with one error; a realm that stops answering is ended at the limit.
  */
-import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import type { ScenarioResult } from "../src/runner/run-scenario.ts";
 import { replayedRun, type ScriptRealm } from "../src/worker/replayed-run.ts";
-import { EngineEnd, pipeBuffer, serveLink } from "../src/worker/sync-pipe.ts";
 import { run, script, sqlReady } from "./helpers.ts";
-
-/** A linked realm in a worker thread, over a channel of `chunkBytes`. */
-function threadRealm(chunkBytes?: number): ScriptRealm {
-  return (request, listener) => {
-    const buffer = pipeBuffer(chunkBytes);
-    const worker = new Worker(new URL("./threads/linked-realm-boot.mjs", import.meta.url), { workerData: { buffer, request } });
-    worker.on("error", (e) => listener.failed(e.message));
-    const end = new EngineEnd(buffer);
-    void serveLink(end, listener);
-    return {
-      terminate: () => {
-        end.close();
-        void worker.terminate();
-      },
-    };
-  };
-}
+import { threadRealm } from "./threads/thread-realm.ts";
 
 const essentials = (r: ScenarioResult) => ({ ok: r.ok, error: r.error, traceHash: r.traceHash, events: r.events, logs: r.logs, state: r.state, disk: r.disk });
 
