@@ -501,12 +501,12 @@ function isUp(broker: Broker): boolean {
   return broker.state !== "down" && broker.state !== "failed";
 }
 
-/** A commit flag: true, false or left out; anything else is refused with the call's name. */
 /** A commit's flag as a call may give it: left out, or true or false. */
 export function isFlag(value: unknown): value is boolean | undefined {
   return value === undefined || typeof value === "boolean";
 }
 
+/** A commit flag: true, false or left out; anything else is refused with the call's name. */
 function flag(value: Data, name: "sync" | "noMerge", call: string): boolean {
   if (!isFlag(value)) throw new FluxError("EINVAL", `${call}: ${name} must be true or false, got ${format(value)}`);
   return value === true;
