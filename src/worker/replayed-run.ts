@@ -89,6 +89,13 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     return false;
   };
   let realm: { terminate(): void } | undefined;
+  /** The run is over for the realm: it is ended, and nothing it sends from now on is heard. */
+  const closeRealm = () => {
+    done = true;
+    hardStop.cancel();
+    realm?.terminate();
+  };
+  const messageOf = (e: unknown) => String((e as Error)?.message ?? e);
 
   const finish = (ending: RunEnding, unverified = false) => {
     const outcome = resultOf(sim, logs, ending);
@@ -99,16 +106,12 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
   /** End the run from this side: the realm is gone, and what it replayed so far is the run. */
   const end = (message: string, unverified = false, limitMs?: number) => {
     if (done) return;
-    done = true;
-    hardStop.cancel();
-    realm?.terminate();
+    closeRealm();
     finish({ error: { message, ...(limitMs === undefined ? {} : { limitMs }) }, cutShort: true }, unverified);
   };
   /** The script's run ended so, as its realm says: this side's engine has the run; Compare's epilogue runs on it. */
   const concluded = async (ending: RunEnding, epilogue: boolean) => {
-    done = true;
-    hardStop.cancel();
-    realm?.terminate();
+    closeRealm();
     if (epilogue && opts.epilogue) await runEpilogue(session, opts.epilogue, opts.onTurn);
     finish(ending);
   };
@@ -116,22 +119,20 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     const claim = checkEnd(data);
     const mine = resultOf(sim, logs, claim.ending);
     if (mine.traceHash !== claim.traceHash || mine.events !== claim.events) {
-      done = true;
-      hardStop.cancel();
-      realm?.terminate();
+      closeRealm();
       return finish({ error: { message: `the script changed the realm it ran in (its trace was ${claim.events} events, ${claim.traceHash || "none"}; the engine's replay of it ${mine.events}, ${mine.traceHash}), so its run cannot be verified` } }, true);
     }
     await concluded(claim.ending, claim.epilogue);
   };
   let server: LinkServer | undefined;
-  const linkEnded = (ending: RunEnding, epilogue: boolean) => void concluded(ending, epilogue).catch((e: unknown) => end(String((e as Error).message ?? e), true));
+  const linkEnded = (ending: RunEnding, epilogue: boolean) => void concluded(ending, epilogue).catch((e: unknown) => end(messageOf(e), true));
 
   const listener: ScriptListener = {
     message: (data) => {
       if (!heard()) return;
       try {
         const message = data as { type?: unknown; entries?: unknown };
-        if (message?.type === "end") return void ended(data).catch((e: unknown) => end(String((e as Error).message ?? e), true));
+        if (message?.type === "end") return void ended(data).catch((e: unknown) => end(messageOf(e), true));
         if (message?.type !== "entries" || !Array.isArray(message.entries)) throw new BadScriptMessage("a message that is neither entries nor the end");
         for (const entry of message.entries) replay.apply(checkEntry(entry));
       } catch (e) {
@@ -160,7 +161,6 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     realm = opts.realm({ compiled, overrides, ...(limitMs === undefined ? {} : { timeLimitMs: limitMs }) }, listener);
     if (limitMs !== undefined) hardStop.threadStarting(limitMs);
   };
-  const messageOf = (e: unknown) => String((e as Error)?.message ?? e);
   loadTranspiler()
     .then(({ transpileScenario }) => start(transpileScenario), (e: unknown) => end(`the transpiler did not load: ${messageOf(e)}`))
     .catch((e: unknown) => end(`the script's realm failed: ${messageOf(e)}`));
