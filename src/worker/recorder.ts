@@ -11,17 +11,11 @@
  */
 import type { Broker, BrokerSnapshot } from "../engine/broker/broker.ts";
 import type { DiskFile } from "../engine/disk/disk.ts";
-import { decode, type TreeObj } from "../engine/modules/kvs/treeobj.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import { ProgressClock } from "../runner/progress.ts";
 import { MAX_MARKER_TREES, MAX_TREES, type Frame, type RunChunk, type TreeNode } from "./protocol.ts";
-import { SharedNodes } from "./shared-nodes.ts";
+import { TreeCapture } from "./tree-capture.ts";
 import { DiskFullStreak } from "./marker-events.ts";
-
-/** Trees are for looking at: past this many nodes a tree shows "…". */
-const MAX_TREE_NODES = 160;
-/** Decoded directories kept for trees (then forgotten all at once: this bounds the memory, not the hits). */
-const MAX_DECODED = 4096;
 
 /**
  * The clock is read at the first event of a chunk and every this many events after it: reading it (performance.now()
@@ -50,10 +44,8 @@ export class Recorder {
   private writeBackFailing = false;
   // no burst: a chunk costs a structured clone on both sides, and the frames of a short run's last moments are all on the timeline anyway
   private readonly clock = new ProgressClock(50, 5000, 0);
-  /** Directory blobs decoded for trees, by blobref (a blob never changes; successive roots share most of their directories). */
-  private readonly decoded = new Map<string, TreeObj | undefined>();
-  /** The trees of the chunk being gathered, equal nodes as one object. */
-  private readonly sharedNodes = new SharedNodes();
+  /** Takes the trees of the chunk being gathered (equal nodes as one object). */
+  private readonly treeCapture = new TreeCapture();
 
   /** @param send receives each chunk; called from inside the run whenever enough has piled up, and by flush(). */
   constructor(private readonly send: (chunk: ChunkContent) => void) {}
@@ -84,7 +76,7 @@ export class Recorder {
     this.events = [];
     this.frames = [];
     this.trees = {};
-    this.sharedNodes.clear();
+    this.treeCapture.clear();
   }
 
   private onEvent(broker: Broker, e: TraceEvent): void {
@@ -127,15 +119,6 @@ export class Recorder {
     if (s.backing?.lastCheckpoint) this.capture(broker, s.backing.lastCheckpoint.rootref, kind);
   }
 
-  private decodedDir(ref: string, data: Uint8Array | undefined): TreeObj | undefined {
-    if (!data) return undefined;
-    if (!this.decoded.has(ref)) {
-      if (this.decoded.size >= MAX_DECODED) this.decoded.clear();
-      this.decoded.set(ref, decode(data));
-    }
-    return this.decoded.get(ref);
-  }
-
   /** Keep the tree of `rootref`: one of the first MAX_TREES, a marker's up to MAX_MARKER_TREES more, and the end's always. */
   private capture(broker: Broker, rootref: string, why: "published" | "marker" | "end" = "published"): void {
     if (this.captured.has(rootref)) return;
@@ -144,30 +127,7 @@ export class Recorder {
       this.markerTrees++;
     }
     this.captured.add(rootref);
-    let budget = MAX_TREE_NODES;
-    const walk = (name: string, obj: TreeObj, ref: string | null): TreeNode => {
-      budget--;
-      if (budget <= 0) return { name: "…", ref: null, kind: "truncated", state: "inline" };
-      if (obj.type === "dirref") {
-        const blob = broker.peekBlob(obj.data[0]!);
-        const dir = this.decodedDir(obj.data[0]!, blob.data);
-        if (!dir || dir.type !== "dir") return { name, ref: obj.data[0]!, kind: "dir", state: blob.state };
-        return { ...walk(name, dir, null), ref: obj.data[0]!, state: blob.state };
-      }
-      if (obj.type === "dir") {
-        const children = Object.keys(obj.data)
-          .sort()
-          .map((child) => walk(child, obj.data[child]!, null));
-        return { name, ref, kind: "dir", state: "inline", children };
-      }
-      if (obj.type === "valref") {
-        const children = obj.data.map((blobref, n) => ({ name: `#${n}`, ref: blobref, kind: "val" as const, state: broker.peekBlob(blobref).state }));
-        budget -= children.length;
-        return { name, ref: null, kind: "valref", state: "inline", children };
-      }
-      return { name, ref: null, kind: obj.type, state: "inline" };
-    };
-    this.trees[rootref] = this.sharedNodes.share(walk("(root)", { ver: 1, type: "dirref", data: [rootref] }, rootref));
+    this.trees[rootref] = this.treeCapture.tree(broker, rootref);
   }
 }
 

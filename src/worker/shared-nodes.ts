@@ -11,18 +11,15 @@ export class SharedNodes {
   private readonly byContent = new Map<string, TreeNode>();
   private readonly ids = new Map<TreeNode, number>();
 
-  /** `node`, or the equal node seen before (its children made shared first). */
+  /** `node`, or the equal node seen before; its children must be shared ones already (trees are shared bottom-up). */
   share(node: TreeNode): TreeNode {
-    const children = node.children?.map((child) => this.share(child));
     // every field, unambiguously: a name may hold any character, so its length goes first
-    const key = `${node.kind} ${node.state} ${node.ref} ${node.name.length}:${node.name}|${children ? children.map((c) => this.ids.get(c)).join(",") : ""}`;
-    let shared = this.byContent.get(key);
-    if (!shared) {
-      shared = children ? { ...node, children } : node;
-      this.byContent.set(key, shared);
-      this.ids.set(shared, this.ids.size);
-    }
-    return shared;
+    const key = `${node.kind} ${node.state} ${node.ref} ${node.name.length}:${node.name}|${node.children ? node.children.map((c) => this.ids.get(c)).join(",") : ""}`;
+    const shared = this.byContent.get(key);
+    if (shared) return shared;
+    this.byContent.set(key, node);
+    this.ids.set(node, this.ids.size);
+    return node;
   }
 
   /** Forget every node (a new chunk: sharing across chunks saves nothing, each is cloned on its own). */
