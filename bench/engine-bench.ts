@@ -42,6 +42,10 @@
  * - check_seq_per_s: the design checker's sequences per second as `npm run check` runs them (upstream,
  *   CHECK_RUNS sequences, one thread per core, their start included); check_cpu_s: the CPU time of that
  *   (every thread's), check_threads: how many (issue 23's target: 1 000 sequences in 30 s, 33 /s).
+ * - big_run_ms / big_run_recorded_ms: the page bench's big run (BIG_RUN: 2 150 puts, 55 688 trace events) in this
+ *   process, without and with the page's Recorder (each chunk structured-cloned, as postMessage copies it out of
+ *   the engine's worker and into the page), RECORD_ROUNDS pairs interleaved, medians; recording_cpu_ms: the median
+ *   of the pairs' difference in CPU time, what recording adds to the engine's work (`_all`: every pair's).
  * - peak_heap_mb: the most JS heap + array buffers (MEMFS files, blobs) sampled
  *   every 20 ms while filling the 64 MiB disk, garbage not yet collected
  *   included (heap_per_quota relates it to the quota); live_heap_mb: what is
@@ -54,7 +58,8 @@ import { runScenarioInWorker } from "../src/runner/node-runner.ts";
 import { median } from "./median.ts";
 import { DesignChecker } from "../src/checker/check-design.ts";
 import { CheckThreads, defaultThreads } from "../src/checker/check-threads.ts";
-import { asyncCommitsText, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
+import { Recorder } from "../src/worker/recorder.ts";
+import { asyncCommitsText, BIG_RUN, concurrentJobsText, fillText, floodText, fluxWorkMs, putsText, rawInsertMs, type Row, storedRows, syncedText, t0090Text } from "./workloads.ts";
 
 const json = process.argv.includes("--json");
 const PUTS = 5000;
@@ -188,6 +193,31 @@ async function checkRun(sql: SqlJsWithFS): Promise<{ ms: number; cpuMs: number; 
   return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, threads: count };
 }
 
+const RECORD_ROUNDS = 5;
+
+/** The big run without and with the page's Recorder (in turn first: the garbage one leaves falls on the next): wall and CPU milliseconds of each. */
+async function recordingPair(sql: SqlJsWithFS, recordedFirst: boolean): Promise<{ plain: Timed; recorded: Timed }> {
+  const timed = async (recorder?: Recorder): Promise<Timed> => {
+    const cpuFrom = cpuMicros();
+    const started = performance.now();
+    const result = await runScenario(BIG_RUN, { sql, retainTrace: false, ...(recorder ? { onBroker: (broker) => recorder.attach(broker), onTurn: () => recorder.turn(), beforeDispose: () => recorder.end() } : {}) });
+    if (!result.ok) throw new Error(`the big run failed: ${result.error?.message}`);
+    return { ms: performance.now() - started, cpuMs: (cpuMicros() - cpuFrom) / 1000 };
+  };
+  const record = () => timed(new Recorder((chunk) => structuredClone(chunk)));
+  if (recordedFirst) {
+    const recorded = await record();
+    return { plain: await timed(), recorded };
+  }
+  const plain = await timed();
+  return { plain, recorded: await record() };
+}
+
+interface Timed {
+  ms: number;
+  cpuMs: number;
+}
+
 /** Run one phase and return its result with the peak memory seen during it, and what was still live after a GC at its end. */
 async function phase<T>(run: () => Promise<T>): Promise<T & { peakBytes: number; liveBytes: number }> {
   globalThis.gc?.();
@@ -231,6 +261,8 @@ const t0090 = {
 const concurrentRounds = [];
 for (let round = 0; round < ROUNDS; round++) concurrentRounds.push(await concurrentJobsRun(sql));
 const concurrentJobs = { ms: median(concurrentRounds.map((r) => r.ms)), cpuMs: median(concurrentRounds.map((r) => r.cpuMs)), dirty: concurrentRounds[0]!.dirty };
+const recordingPairs = [];
+for (let round = 0; round < RECORD_ROUNDS; round++) recordingPairs.push(await recordingPair(sql, round % 2 === 1));
 clearInterval(sampler);
 const floodRunMs = await floodMs();
 const check = await checkRun(sql);
@@ -268,6 +300,10 @@ const figures = {
   async_commits_s_all: asyncRounds.map((r) => +(r.ms / 1000).toFixed(3)),
   t0090_64mib_s_all: t0090Rounds.map((r) => +(r.ms / 1000).toFixed(2)),
   engine_over_floor_all: t0090Rounds.map((r) => +(r.ms / r.floorMs).toFixed(2)),
+  big_run_ms: Math.round(median(recordingPairs.map((r) => r.plain.ms))),
+  big_run_recorded_ms: Math.round(median(recordingPairs.map((r) => r.recorded.ms))),
+  recording_cpu_ms: Math.round(median(recordingPairs.map((r) => r.recorded.cpuMs - r.plain.cpuMs))),
+  recording_cpu_ms_all: recordingPairs.map((r) => Math.round(r.recorded.cpuMs - r.plain.cpuMs)),
   log_lines_per_s: Math.round(FLOOD_LINES / (floodRunMs / 1000)),
   check_seq_per_s: +(CHECK_RUNS / (check.ms / 1000)).toFixed(1),
   check_cpu_s: +(check.cpuMs / 1000).toFixed(1),
@@ -290,6 +326,7 @@ else {
   console.log(`its floor (inserts + hashing + LZ4):      ${figures.floor_ms} ms -> engine_over_floor ${figures.engine_over_floor}`);
   console.log(`the same in CPU time:                     ${figures.t0090_64mib_cpu_s} s / ${figures.floor_cpu_ms} ms -> ${figures.engine_over_floor_cpu}`);
   console.log(`${CONCURRENT_JOBS} jobs at once on ${CONCURRENT_JOBS_QUOTA_MIB} MiB:                ${figures.concurrent_jobs_s} s (${figures.concurrent_jobs_dirty} dirty after)`);
+  console.log(`the page bench's big run, here:           ${figures.big_run_ms} ms, recorded as the page's worker does ${figures.big_run_recorded_ms} ms (recording: ${figures.recording_cpu_ms} ms CPU)`);
   console.log(`log() lines in the CLI's worker:          ${figures.log_lines_per_s}/s (${FLOOD_LINES} lines in ${Math.round(floodRunMs)} ms)`);
   console.log(`design checker (upstream, ${CHECK_RUNS} sequences):   ${figures.check_seq_per_s}/s on ${check.threads} threads (${figures.check_cpu_s} s CPU)`);
 }
