@@ -195,6 +195,65 @@ describe("disk", () => {
 describe("the sql.js patch", () => {
   const source = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-debug.js"), "utf8");
 
+  it("keeps what it works out once per change (the pages used, the file signature) true to the files after every kind of change", async () => {
+    const sql = await sqlReady;
+    const disk = await newDisk(4 * 1024 * 1024);
+    // the FS calls this project's code does not make (so its type does not declare them), made here as a program might
+    const fs = disk.fs as typeof disk.fs & {
+      rename(from: string, to: string): void;
+      truncate(path: string, size: number): void;
+      mknod(path: string, mode: number, dev: number): unknown;
+      msync(stream: unknown, buffer: Uint8Array, offset: number, length: number, flags: number): number;
+    };
+    let before = { files: "", signature: "" };
+    const checkAfter = (step: string) => {
+      const files = disk.files();
+      const pages = files.filter((f) => !f.link).reduce((sum, f) => sum + Math.ceil(f.bytes / PAGE_BYTES), 0);
+      expect(disk.used, `used after ${step}`).toBe(pages * PAGE_BYTES);
+      const now = { files: JSON.stringify(files), signature: disk.fileSignature() };
+      if (now.files !== before.files) expect(now.signature, `the signature after ${step}`).not.toBe(before.signature);
+      before = now;
+    };
+    const db = new sql.Database();
+    db.exec(`ATTACH '${disk.path("content.sqlite")}' AS c; PRAGMA c.journal_mode=WAL; CREATE TABLE c.t(x BLOB)`);
+    checkAfter("creating a database with a WAL");
+    for (let n = 0; n < 20; n++) db.run("INSERT INTO t VALUES (?)", [new Uint8Array(5000)]);
+    checkAfter("inserts");
+    db.exec("PRAGMA c.wal_checkpoint(TRUNCATE)");
+    checkAfter("a checkpoint that truncates the WAL");
+    disk.fill(100_000, "other.dat");
+    checkAfter("another consumer's file");
+    disk.writeWhole("whole.bin", new Uint8Array(9000));
+    checkAfter("a whole file");
+    fs.rename(disk.path("whole.bin"), disk.path("renamed.bin"));
+    checkAfter("a rename");
+    fs.truncate(disk.path("renamed.bin"), 100);
+    checkAfter("a truncate");
+    fs.mknod(disk.path("made"), 0o100644, 0);
+    checkAfter("a file made by mknod");
+    const empty = fs.open(disk.path("empty"), "a");
+    checkAfter("an empty file opened");
+    // what munmap does with a shared mapping: MEMFS writes it back with its own write, past the file's end here
+    fs.msync(empty, new Uint8Array(6000), 0, 6000, 0);
+    checkAfter("a mapping written back");
+    fs.close(empty);
+    disk.makeDumpDir();
+    disk.writeWhole("dump/a.tgz", new Uint8Array(7000));
+    disk.symlink("a.tgz", "dump/RESTORE");
+    checkAfter("a dump and its link");
+    disk.remove("dump/RESTORE");
+    disk.remove("other.dat");
+    checkAfter("removals");
+    const image = disk.snapshot();
+    for (let n = 0; n < 20; n++) db.run("INSERT INTO t VALUES (?)", [new Uint8Array(5000)]);
+    checkAfter("more inserts");
+    db.close();
+    checkAfter("closing the database (its WAL index unmapped)");
+    disk.restore(image);
+    checkAfter("a power loss's restore");
+    disk.dispose();
+  });
+
   it("exports FS from the installed debug build and silences its debug chatter", () => {
     const patched = patchSqlJsSource(source);
     expect(patched).toContain('Object.defineProperty(Module, "FS"');

@@ -91,6 +91,14 @@ export class Disk {
   private readonly writing = new Set<string>();
   /** The outermost directory the constructor had to create (removed again by dispose). */
   private readonly createdDir: string;
+  /**
+   * Counts every change to a file's size or to the statedir's listing (the hooks below, restore, the dump dir): the
+   * pages used and the file signature are worked out again only when it moved (the page's recorder reads both after
+   * every trace event, and most events change neither).
+   */
+  private changes = 0;
+  private readonly pagesUsed = { at: -1, pages: 0 };
+  private readonly signature = { at: -1, text: "" };
   events: DiskEvents | undefined;
 
   /**
@@ -182,6 +190,7 @@ export class Disk {
     this.fs.mkdirTree(this.path(DUMP_DIR));
     this.dumpNode = this.fs.lookupPath(this.path(DUMP_DIR)).node;
     disks.set(this.dumpNode, this);
+    this.changed();
   }
 
   /** `ln -s target name` (the dump's RESTORE link): EEXIST if `name` is there already, as os.symlink raises. */
@@ -227,6 +236,17 @@ export class Disk {
 
   /** Every file's name and size in one string: cheap to compare, to notice that any of them changed (for the page's recorder). */
   fileSignature(): string {
+    if (this.signature.at !== this.changes) this.signature.text = this.signatureNow();
+    this.signature.at = this.changes;
+    return this.signature.text;
+  }
+
+  /** A file's size or the listing may have changed (from the FS hooks of installQuotaHooks, restore and makeDumpDir). */
+  changed(): void {
+    this.changes++;
+  }
+
+  private signatureNow(): string {
     let signature = "";
     for (const dir of this.dumpNode ? [this.rootNode, this.dumpNode] : [this.rootNode]) {
       const contents = dir.contents as Record<string, FsNode>;
@@ -309,6 +329,7 @@ export class Disk {
       for (const [name, bytes] of files) this.fs.writeFile(this.path(name), bytes);
     } finally {
       disks.set(this.rootNode, this);
+      this.changed();
     }
   }
 
@@ -340,7 +361,9 @@ export class Disk {
 
   // fileNodes() without its array: this runs before every write that grows a file
   private usedPages(): number {
-    return this.pagesIn(this.rootNode) + (this.dumpNode ? this.pagesIn(this.dumpNode) : 0);
+    if (this.pagesUsed.at !== this.changes) this.pagesUsed.pages = this.pagesIn(this.rootNode) + (this.dumpNode ? this.pagesIn(this.dumpNode) : 0);
+    this.pagesUsed.at = this.changes;
+    return this.pagesUsed.pages;
   }
 
   private pagesIn(dir: FsNode): number {
@@ -421,14 +444,35 @@ function installQuotaHooks(sql: SqlJsWithFS): void {
     const disk = diskOf(stream.node);
     // Emscripten's write() returns this count to SQLite, which writes the rest of a short write again
     const fits = disk && length > 0 ? disk.writableBytes(stream.node, position, length) : length;
-    return write(stream, buffer, offset, fits, position, canOwn);
+    try {
+      return write(stream, buffer, offset, fits, position, canOwn);
+    } finally {
+      disk?.changed();
+    }
   };
   const setattr = ops.node.setattr;
   ops.node.setattr = (node, attr) => {
     const disk = diskOf(node);
     if (disk && attr.size !== undefined) disk.checkResize(node, attr.size);
-    return setattr(node, attr);
+    try {
+      return setattr(node, attr);
+    } finally {
+      disk?.changed();
+    }
   };
+  // munmap writes a shared mapping back through MEMFS's own write, not the table's
+  ops.stream.msync = noting(ops.stream.msync, (stream) => diskOf(stream.node));
+  const dir = memfs.ops_table!.dir.node;
+  const inDir = (parent: FsNode) => disks.get(parent);
+  dir.mknod = noting(dir.mknod, inDir);
+  dir.unlink = noting(dir.unlink, inDir);
+  dir.rmdir = noting(dir.rmdir, inDir);
+  dir.symlink = noting(dir.symlink, inDir);
+  // the node's directory is read before the rename moves it
+  dir.rename = noting(
+    noting(dir.rename, (node) => disks.get(node.parent)),
+    (_node, newDir) => disks.get(newDir),
+  );
   releaseMappingsOnClose(sql, ops.stream);
   memfs.expandFileStorage = (node, newCapacity) => {
     const contents = node.contents as Uint8Array | null;
@@ -457,6 +501,21 @@ function installQuotaHooks(sql: SqlJsWithFS): void {
     if (contents) resized.set(contents.subarray(0, Math.min(newSize, node.usedBytes)));
     node.contents = resized;
     node.usedBytes = newSize;
+  };
+}
+
+/**
+ * `op`, and then the change noted on the disk it touched (worked out before it runs), whether it succeeded or threw:
+ * with the write and setattr hooks, every MEMFS operation that can change a file's size or a directory's listing.
+ */
+function noting<A extends unknown[], R>(op: (...args: A) => R, touched: (...args: A) => Disk | undefined): (...args: A) => R {
+  return (...args) => {
+    const disk = touched(...args);
+    try {
+      return op(...args);
+    } finally {
+      disk?.changed();
+    }
   };
 }
 

@@ -52,7 +52,17 @@ export interface FsStream {
 export interface MemfsStreamOps {
   write: (stream: FsStream, buffer: Uint8Array, offset: number, length: number, position: number, canOwn?: boolean) => number;
   mmap: (stream: FsStream, length: number, position: number, prot: number, flags: number) => { ptr: number; allocated: boolean };
+  msync: (stream: FsStream, buffer: Uint8Array, offset: number, length: number, flags: number) => number;
   close?: (stream: FsStream) => void;
+}
+
+/** MEMFS's directory operations that change what a directory holds. */
+export interface MemfsDirNodeOps {
+  mknod: (parent: FsNode, name: string, mode: number, dev: number) => FsNode;
+  unlink: (parent: FsNode, name: string) => void;
+  rmdir: (parent: FsNode, name: string) => void;
+  symlink: (parent: FsNode, newName: string, oldPath: string) => FsNode;
+  rename: (node: FsNode, newDir: FsNode, newName: string) => void;
 }
 
 export interface Memfs {
@@ -61,6 +71,7 @@ export interface Memfs {
       stream: MemfsStreamOps;
       node: { setattr: (node: FsNode, attr: { size?: number }) => void };
     };
+    dir: { node: MemfsDirNodeOps };
   } | null;
   expandFileStorage(node: FsNode, newCapacity: number): void;
   resizeFileStorage(node: FsNode, newSize: number): void;
