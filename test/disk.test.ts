@@ -190,10 +190,6 @@ describe("disk", () => {
     expect(integrityOfCopy(sql, broker, "/integrity-corrupt")).not.toBe("ok");
     broker.dispose();
   });
-});
-
-describe("the sql.js patch", () => {
-  const source = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-debug.js"), "utf8");
 
   it("keeps what it works out once per change (the pages used, the file signature) true to the files after every kind of change", async () => {
     const sql = await sqlReady;
@@ -253,6 +249,10 @@ describe("the sql.js patch", () => {
     checkAfter("a power loss's restore");
     disk.dispose();
   });
+});
+
+describe("the sql.js patch", () => {
+  const source = readFileSync(createRequire(import.meta.url).resolve("sql.js/dist/sql-wasm-debug.js"), "utf8");
 
   it("exports FS from the installed debug build and silences its debug chatter", () => {
     const patched = patchSqlJsSource(source);

@@ -444,6 +444,7 @@ function installQuotaHooks(sql: SqlJsWithFS): void {
     const disk = diskOf(stream.node);
     // Emscripten's write() returns this count to SQLite, which writes the rest of a short write again
     const fits = disk && length > 0 ? disk.writableBytes(stream.node, position, length) : length;
+    // the change noted here rather than through noting(), which would make an array of the arguments on every write
     try {
       return write(stream, buffer, offset, fits, position, canOwn);
     } finally {
