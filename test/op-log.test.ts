@@ -54,11 +54,19 @@ function linkedInProcess(tamper: (request: LinkRequest) => unknown = (r) => r): 
   };
 }
 
-const REALMS = { replayed: inProcess, linked: () => linkedInProcess() };
+/** The runs of the last replayed() that started again after a failed speculation. */
+let restarts = 0;
+
+/** A linked realm that may settle puts itself (engine-link.ts settleHere()); the run starts again where one fails. */
+const speculating = (realm: ScriptRealm): ScriptRealm => Object.assign(realm, { speculates: true });
 
 async function replayed(text: string, realm = inProcess(), overrides = {}): Promise<ScenarioResult> {
-  return replayedRun(text, { sql: await sqlReady, realm, overrides }).result;
+  restarts = 0;
+  const speculation = "speculates" in realm ? { onRestart: () => restarts++ } : {};
+  return replayedRun(text, { sql: await sqlReady, realm, overrides, ...speculation }).result;
 }
+
+const REALMS = { replayed: inProcess, linked: () => linkedInProcess(), "speculating linked": () => speculating(linkedInProcess()) };
 
 const essentials = (r: ScenarioResult) => ({ ok: r.ok, error: r.error, traceHash: r.traceHash, events: r.events, logs: r.logs, state: r.state, disk: r.disk });
 
@@ -232,5 +240,64 @@ describe("a linked realm's requests", () => {
     // flux.start and the first bytes() (the engine had no PRNG to send before it); each put waits, so it goes with its step
     expect(asked.call).toBe(2);
     expect(asked.drive).toBe(51);
+  });
+});
+
+describe("a linked realm that settles puts itself", () => {
+  const counted = (asked: Record<string, number>) => (request: LinkRequest) => ((asked[request.t] = (asked[request.t] ?? 0) + 1), request);
+
+  it("a loop of puts asks a few times a run, not once a put, and never starts again", async () => {
+    const text = `await flux.start();\nfor (let i = 0; i < 600; i++) await kvs.put("k" + (i % 7) + ".v" + i, bytes(300));\nawait sim.settle();\nlog(bytes(4).join(","));`;
+    const asked: Record<string, number> = {};
+    const direct = await run(text, { retainTrace: false });
+    expect(essentials(await replayed(text, speculating(linkedInProcess(counted(asked)))))).toEqual(essentials(direct));
+    expect(restarts).toBe(0);
+    // without speculation: a step of driving per put, 600 (the test above); here the steps the realm took itself
+    // go with the next request, so the engine is asked for one only where its allowance (the disk's room) ran out
+    expect(asked.drive).toBeLessThan(30);
+    expect(Object.values(asked).reduce((a, b) => a + b)).toBeLessThan(40);
+  });
+
+  it("a put's outcome, settled in the realm, reads as the engine's: its keys, its values, JSON, a spread", async () => {
+    const text = [
+      "await flux.start();",
+      "const r = await kvs.put('a', 1);",
+      "await kvs.put('b', 2);",
+      "const s = await kvs.put('c', 3);",
+      "log(JSON.stringify(r), Object.keys(s), s.sequence - r.sequence, typeof r.rootref, 'then' in r, Object.getPrototypeOf(r) === Object.prototype);",
+      "log({ ...s }, Object.isFrozen(Object.freeze(r)), Object.getOwnPropertyDescriptor(s, 'sequence'));",
+    ].join("\n");
+    const direct = await run(text, { retainTrace: false });
+    const again = await replayed(text, speculating(linkedInProcess()));
+    expect(essentials(again)).toEqual(essentials(direct));
+    expect(restarts).toBe(0);
+    expect(direct.logs[0]).toMatch(/^\{"rootref":"sha1-[0-9a-f]+","sequence":\d+\} \["rootref","sequence"\] 2 string false true$/);
+  });
+
+  it("a disk that fills: puts are settled in the realm while it has room, and asked for once it has not", async () => {
+    const text = `scenario({ disk: '2 MiB', policy: 'read-only' });\nawait flux.start();\nlet failed = -1;\nfor (let i = 0; i < 400 && failed < 0; i++) await kvs.put('k' + i, bytes(8000)).catch((e) => { failed = i; log(e.message); });\nlog('failed at', failed);`;
+    const direct = await run(text, { retainTrace: false });
+    expect(direct.logs).toEqual(["flux_kvs_commit: Read-only file system", "failed at 54"]);
+    const asked: Record<string, number> = {};
+    expect(essentials(await replayed(text, speculating(linkedInProcess(counted(asked)))))).toEqual(essentials(direct));
+    expect(restarts).toBe(0);
+    expect(asked.drive).toBeGreaterThan(20);
+    expect(asked.drive).toBeLessThan(54);
+  });
+
+  it("a put settled in the realm that then fails (here: a realm that says so of the put that fails) starts the run again, which then is the direct run", async () => {
+    const text = `scenario({ disk: '2 MiB', policy: 'read-only' });\nawait flux.start();\nlet failed = -1;\nfor (let i = 0; i < 400 && failed < 0; i++) await kvs.put('k' + i, bytes(8000)).catch((e) => { failed = i; log(e.message); });\nlog('failed at', failed);`;
+    const direct = await run(text, { retainTrace: false });
+    // flux.start() is promise 0, the put of i = 54 promise 55: its step of driving, sent as one the realm took itself
+    let forged = false;
+    const settledHere = (request: LinkRequest): LinkRequest => {
+      if (forged || request.t !== "drive" || !request.before?.some((c) => "id" in c && c.id === 55)) return request;
+      forged = true;
+      return { t: "flush", before: [...request.before, { until: 55 }] };
+    };
+    const again = await replayed(text, speculating(linkedInProcess(settledHere)));
+    expect(forged).toBe(true);
+    expect(restarts).toBe(1);
+    expect(essentials(again)).toEqual(essentials(direct));
   });
 });

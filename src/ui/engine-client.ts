@@ -40,18 +40,21 @@ export interface LiveRun {
   /** When the run was asked for (performance.now()), and the limit it runs under. */
   started: number;
   limitMs: number;
+  /** How many times the run started again from its beginning (RunRestart): its events so far are not the last report's and more. */
+  restarts: number;
   /** The run so far as a result (copies of its lists up to now, no hash yet), for the timeline, chart and trees to draw. */
   soFar(): RunResult;
 }
 
 /** A run in progress: what its worker has sent so far. */
 class PendingRun {
-  readonly events: TraceEvent[] = [];
-  readonly frames: Frame[] = [];
-  readonly trees: Record<string, TreeNode> = {};
+  events: TraceEvent[] = [];
+  frames: Frame[] = [];
+  trees: Record<string, TreeNode> = {};
   summary: RunSummary | undefined;
   readonly started = performance.now();
-  readonly budget = new RunBudget();
+  budget = new RunBudget();
+  restarts = 0;
   /** Stop was asked for: the worker is terminated if it does not answer in time. */
   stopping: { reason: string; timer: ReturnType<typeof setTimeout> } | undefined;
   private reported = -Infinity;
@@ -75,7 +78,19 @@ class PendingRun {
     const now = performance.now();
     if (now - this.reported < PROGRESS_EVERY_MS) return;
     this.reported = now;
-    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs, soFar: () => this.asResult() });
+    this.onProgress?.({ events: this.events, count: this.events.length, frame: this.frames.at(-1), started: this.started, limitMs: this.limitMs, restarts: this.restarts, soFar: () => this.asResult() });
+  }
+
+  /** The run starts again from its beginning: what came so far is void (RunRestart). */
+  restart(): void {
+    this.hardStop.heard();
+    this.events = [];
+    this.frames = [];
+    this.trees = {};
+    this.summary = undefined;
+    this.budget = new RunBudget();
+    this.reported = -Infinity;
+    this.restarts++;
   }
 
   finished(end: RunEnd): RunResult {
@@ -213,10 +228,11 @@ export class EngineClient {
         }
         if (reply.type === "ready") return resolve();
         if (reply.type === "statedir-bytes") return this.fileArrived(reply.id, reply.bytes, reply.problem);
-        if (reply.type !== "chunk" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
+        if (reply.type !== "chunk" && reply.type !== "restart" && reply.type !== "end") return; // a comparison's messages are compare-client.ts's
         const pending = this.pending;
         if (!pending || reply.id !== pending.id) return;
         if (reply.type === "chunk") return pending.add(reply);
+        if (reply.type === "restart") return pending.restart();
         // from the run's request to its worker's last word: what the page takes after this is its own (npm run bench:page reads it)
         performance.measure("run:worker", { start: pending.started });
         this.endPending((run) => run.finished(reply));

@@ -136,6 +136,7 @@ const isCheckOutcome: Check = (v) => shape({ ok: (o) => o === true, report: isCh
 const REPLIES: Record<WorkerReply["type"], Check> = {
   ready: () => true,
   chunk: shape({ id: int, events: arrayOf(isEvent), frames: arrayOf(isFrame), trees: isTrees, summary: opt(isSummary) }),
+  restart: shape({ id: int }),
   end: shape({ id: int, result: isResult, ms: num, statedir: opt(isStatedir) }),
   "compare-progress": shape({ id: int, done: int, total: int, policy: str }),
   "compare-result": shape({ id: int, outcomes: arrayOf(isOutcome), runs: (v) => isRecord(v) && Object.values(v).every(isRun) }),

@@ -12,7 +12,7 @@ import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";
 import { ProgressClock } from "../runner/progress.ts";
 import type { Driven } from "../runner/script-driver.ts";
-import { errorFrom, type LinkAnswer, type LinkRequest, type QueuedCall, type Settled, type ViewRead } from "./link-protocol.ts";
+import { errorFrom, speculationCost, type LinkAnswer, type LinkRequest, type QueuedCall, type Settled, type ViewRead } from "./link-protocol.ts";
 
 /** Sends one request and returns its answer (blocking until it comes); `post` sends one that gets none. */
 export interface Exchange {
@@ -48,12 +48,29 @@ function waitsWhateverComes(op: EngineOp): boolean {
 /** Queued log() lines go out with the next request, or on their own at this many or this long after the last batch (the first few at once). */
 const QUEUED_LINES = 1024;
 const QUEUED_MS = 30;
+/**
+ * Puts settled here go to the engine at least this often: it carries them out in one request, and hears Stop only
+ * between requests (a big run's 2 150 puts: 9 requests).
+ */
+const SETTLED_PER_REQUEST = 256;
+
+// taken before the script runs: a script that replaces them does not change what its puts' outcomes are (settledOutcome)
+const REFLECT = Object.fromEntries(Reflect.ownKeys(Reflect).map((k) => [k, Reflect[k as keyof typeof Reflect]])) as typeof Reflect;
+const { defineProperty, entries } = Object;
 
 export class EngineLink implements EnginePort, Driven {
   readonly view: InstanceView;
   stuck: string | undefined;
   stuckLine: number | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** The queued puts whose promises wait, and what settling each here would take of the allowance (speculationCost). */
+  private readonly queuedPuts = new Map<number, number>();
+  /** Bytes of puts this realm may still settle itself before its next request, as the engine's last answer allowed. */
+  private allowance = 0;
+  /** Puts settled here since the last request. */
+  private settledHere = 0;
+  /** The outcome of each put settled here, by its promise's number, until the engine sends it (see settledHere()). */
+  private readonly outcomes = new Map<number, object>();
   private readonly logLines: TraceEvent[] = [];
   private queued: QueuedCall[] = [];
   /** The number the engine gives the next promise it makes for the script (it numbers them in order, as this realm does). */
@@ -116,6 +133,7 @@ export class EngineLink implements EnginePort, Driven {
   }
 
   drive(): "progress" | "stuck" | "budget" {
+    if (this.settleHere()) return "progress";
     const answer = this.ask({ t: "drive" });
     this.settle(answer.settled);
     if ("threw" in answer) throw errorFrom(answer.threw);
@@ -136,14 +154,63 @@ export class EngineLink implements EnginePort, Driven {
     this.exchange.post(this.withQueued({ t: "end", ending, epilogue }));
   }
 
+  /**
+   * Speculation: when the one promise the script waits on is a queued put and the engine's allowance covers it, it
+   * settles here as the engine's step of driving would (a put the engine can only answer with success: its
+   * checks passed, the instance takes requests, the disk has room), and the step goes with the next request as
+   * "until" its promise settles. Nothing but that promise can wake the script meanwhile (it waits on nothing else),
+   * so the script runs on exactly as it would after the engine's answer. Its outcome (the commit's new root) is
+   * not known here: the script gets an object that asks for it when first looked at (settledOutcome). If the
+   * engine's put does not come to success, the engine starts the run again without speculation
+   * (link-server.ts): this realm has run ahead on an outcome that was not the run's.
+   */
+  private settleHere(): boolean {
+    if (this.pending.size !== 1) return false;
+    const [id, waiting] = this.pending.entries().next().value!;
+    const cost = this.queuedPuts.get(id);
+    if (cost === undefined || cost > this.allowance) return false;
+    this.allowance -= cost;
+    this.pending.delete(id);
+    this.queuedPuts.delete(id);
+    const outcome = this.settledOutcome(id); // before the step is queued: the request that takes it may go at once
+    this.enqueue({ until: id }, false);
+    if (++this.settledHere >= SETTLED_PER_REQUEST) this.flush();
+    waiting.resolve(outcome);
+    return true;
+  }
+
+  /** A put's outcome, settled here: an object that stands for the engine's (a plain record), filled in when it comes. */
+  private settledOutcome(id: number): object {
+    const target: object = {};
+    this.outcomes.set(id, target);
+    const filled = () => {
+      // the engine sends each outcome with the answer after it carried the put out: ask for it if that has not come
+      if (!this.outcomes.has(id)) return;
+      this.flush();
+      if (this.outcomes.has(id)) throw new Error(`the engine did not send the outcome of promise ${id}, which this realm settled`);
+    };
+    // every trap fills the object in first, then does what it would do to a plain one
+    const handler: ProxyHandler<object> = {};
+    for (const [trap, reflect] of entries(REFLECT)) (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => (filled(), (reflect as (...a: unknown[]) => unknown)(...args));
+    // a promise resolved with this object looks for its `then` at once: the engine's record has none of its own
+    handler.get = (t, key, receiver) => (key === "then" && !("then" in Object.prototype) ? undefined : (filled(), REFLECT.get(t, key, receiver)));
+    return new Proxy(target, handler);
+  }
+
+  /** Send what is queued, and settle what the answer says settled. */
+  private flush(): void {
+    this.settle(this.ask({ t: "flush" }).settled);
+  }
+
   private promiseNumbered(id: number): Promise<unknown> {
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
 
   /** A call the engine can only answer with a promise that waits: the promise, made here; the call goes with the next request. */
-  private queuedPromise(call: QueuedCall): Promise<unknown> {
+  private queuedPromise(call: { op: EngineOp; line?: number | undefined }): Promise<unknown> {
     const id = this.nextPromise++;
     this.enqueue({ ...call, id }, false);
+    if (call.op.op === "kvs.put" && !call.op.sync) this.queuedPuts.set(id, speculationCost(call.op));
     return this.promiseNumbered(id);
   }
 
@@ -159,7 +226,7 @@ export class EngineLink implements EnginePort, Driven {
    */
   private enqueue(call: QueuedCall, urgent: boolean): void {
     this.queued.push(call);
-    if (urgent ? this.queueClock.due(this.queued.length) : this.queued.length >= QUEUED_LINES) this.ask({ t: "flush" });
+    if (urgent ? this.queueClock.due(this.queued.length) : this.queued.length >= QUEUED_LINES) this.flush();
   }
 
   private withQueued(request: LinkRequest): LinkRequest {
@@ -171,9 +238,20 @@ export class EngineLink implements EnginePort, Driven {
 
   private ask(request: LinkRequest): LinkAnswer {
     const answer = this.exchange.ask(this.withQueued(request));
+    this.settledHere = 0;
     if (answer.prng) this.prng = new Prng(answer.prng);
     if (answer.takesRequests !== undefined) this.takesRequests = answer.takesRequests;
+    this.allowance = answer.allowance ?? 0;
+    for (const [id, outcome] of answer.outcomes ?? []) this.fillOutcome(id, outcome);
     return answer;
+  }
+
+  /** The engine's outcome of a put settled here, put into the object that stands for it (its own keys, in its order). */
+  private fillOutcome(id: number, outcome: unknown): void {
+    const target = this.outcomes.get(id);
+    if (!target) throw new Error(`the engine sent the outcome of promise ${id}, which this realm did not settle`);
+    this.outcomes.delete(id);
+    for (const [key, value] of entries(outcome as object)) defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   }
 
   /** bytes(n) drawn here, as the engine would draw them (the same checks, the same PRNG), and queued for it to draw too. */
@@ -202,6 +280,7 @@ export class EngineLink implements EnginePort, Driven {
       const waiting = this.pending.get(id);
       if (!waiting) throw new Error(`the engine settled promise ${id}, which this realm does not have`);
       this.pending.delete(id);
+      this.queuedPuts.delete(id);
       if (ok) waiting.resolve(outcome);
       else waiting.reject(errorFrom(outcome));
     }

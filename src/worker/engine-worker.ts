@@ -43,7 +43,8 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
   let sim: Simulation | undefined;
   let instance: Broker | undefined;
   let statedir: StatedirFile[] = [];
-  const recorder = new Recorder((chunk) => post({ type: "chunk", id: request.id, ...chunk, summary: sim && summarize(sim, []) }));
+  const recorderOfRun = () => new Recorder((chunk) => post({ type: "chunk", id: request.id, ...chunk, summary: sim && summarize(sim, []) }));
+  let recorder = recorderOfRun();
   const run = (current = replayedRun(request.text, {
     sql,
     realm: scripts.realm,
@@ -58,6 +59,11 @@ self.onmessage = async (e: MessageEvent<RunRequest | CompareRequest | ExportRequ
     beforeDispose: () => {
       recorder.end();
       statedir = instance ? statedirFilesOf(instance) : [];
+    },
+    onRestart: () => {
+      recorder = recorderOfRun();
+      instance = undefined;
+      post({ type: "restart", id: request.id });
     },
   }));
   const result = await run.result;

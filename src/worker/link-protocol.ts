@@ -25,8 +25,22 @@ export type ViewRead = (typeof VIEW_READS)[number];
  */
 export type LinkRequest = RealmRequest & { before?: QueuedCall[] };
 
-/** A call the realm sent with a later request: `line` as a call sends it; `id`, the number of the promise it made for the call. */
-export type QueuedCall = { op: EngineOp; line?: number | undefined; id?: number };
+/**
+ * A call the realm sent with a later request: `line` as a call sends it; `id`, the number of the promise it made for
+ * the call. Or `until`: a step of driving the realm settled itself (a put's success, engine-link.ts settleHere()),
+ * which the engine takes now, as many steps as it takes that promise to settle.
+ */
+export type QueuedCall = { op: EngineOp; line?: number | undefined; id?: number } | { until: number };
+
+/**
+ * What settling a put in the realm takes of the engine's allowance: its bytes, and room for the blobs of the
+ * directories it writes again and SQLite's pages for them when they are written back.
+ */
+export function speculationCost(op: Extract<EngineOp, { op: "kvs.put" }>): number {
+  return op.value.length + String(op.key).length + PUT_ROOM_BYTES;
+}
+
+const PUT_ROOM_BYTES = 16 * 1024;
 
 type RealmRequest =
   /** The script starts now (the engine's clock of the run limit starts with it). */
@@ -56,8 +70,10 @@ export type Settled = [id: number, ok: true, value: unknown] | [id: number, ok: 
  * Every answer; `prng`: the run's PRNG state, when it changed since the last answer that carried it. With it the
  * realm draws `bytes(n)` itself, the same bytes the engine would, and sends the call with its next request (as it
  * sends log lines) so that the engine's PRNG moves on as the realm's did: a third of a big run's round trips.
+ * `allowance`: the bytes of puts (speculationCost) the realm may settle itself before its next request (none if
+ * absent); `outcomes`: the engine's outcome of each put the realm settled itself, carried out since the last answer.
  */
-export type LinkAnswer = { settled: Settled[]; prng?: readonly number[]; takesRequests?: boolean } & AnswerBody;
+export type LinkAnswer = { settled: Settled[]; prng?: readonly number[]; takesRequests?: boolean; allowance?: number; outcomes?: [id: number, outcome: unknown][] } & AnswerBody;
 
 /** What the request came to: a value, a throw, a promise (by its number), or a step of driving. */
 export type AnswerBody =

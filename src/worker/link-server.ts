@@ -12,6 +12,25 @@ import { errorData, VIEW_READS, type AnswerBody, type LinkAnswer, type Settled, 
 import { BadScriptMessage, checkEnding, checkOperation } from "./script-protocol.ts";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A put the realm settled itself did not come to success here (or the instance changed under its puts): the realm
+ * ran ahead on an outcome that was not the run's, so the run starts again, without speculation (replayed-run.ts).
+ */
+export class Mispredicted extends Error {}
+
+/** The run's limit passed while the engine drove for a put the realm settled itself: the run ends there, as its realm would have ended it. */
+export class PastLimit extends Error {}
+
+/**
+ * The calls after which puts keep being settled in the realm: reads, puts and the clock. Any other (a fill, a fault,
+ * a crash, a job workload, a module unloaded, a read-only switch) may make a later put fail, and ends speculation
+ * for the run, as does any call that fails or promise that rejects.
+ */
+const KEEPS_SPECULATING: ReadonlySet<string> = new Set(["log", "bytes", "instance", "scenario", "flux.start", "kvs.put", "kvs.get", "kvs.ls", "kvs.getroot", "content.stats", "flux.stats", "flux.checkpoints", "sim.advance", "sim.settle"]);
+/** Disk room kept out of the allowance, and the share of the rest puts may take before the engine looks again. */
+const RESERVE_BYTES = 1024 * 1024;
+const ALLOWANCE_SHARE = 1 / 4;
 const isLine = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) > 0);
 
 export class LinkServer {
@@ -22,16 +41,28 @@ export class LinkServer {
   private nextId = 0;
   private prngSent: readonly number[] | undefined;
   private takesRequestsSent = false;
+  /** Whether puts may still be settled in the realm (see KEEPS_SPECULATING). */
+  private speculating: boolean;
+  private readonly onTurn: (() => void) | undefined;
+  /** Set where the realm may settle puts itself (see the constructor). */
+  private readonly speculation: { pastLimit: () => boolean } | undefined;
+  /** The outcomes of puts the realm settled itself, carried out since the last answer. */
+  private outcomes: [number, unknown][] = [];
 
   /**
    * @param ended told once, with how the realm says the run ended (no answer goes back: the realm is ended)
    * @param onTurn after each step of driving (the recorder sends what piled up)
+   * @param speculation given where the realm may settle puts itself (the run can start again if one does not
+   *   succeed here); `pastLimit`: whether the run's limit has passed
    */
   constructor(
     private readonly session: EngineSession,
     private readonly ended: (ending: RunEnding, epilogue: boolean) => void,
-    private readonly onTurn?: () => void,
+    { onTurn, speculation }: { onTurn?: (() => void) | undefined; speculation?: { pastLimit: () => boolean } | undefined } = {},
   ) {
+    this.onTurn = onTurn;
+    this.speculation = speculation;
+    this.speculating = speculation !== undefined;
     session.sim.promises = {
       made: (promise) => this.made.add(promise),
       settled: (promise, settlement) => this.settledNow.push([promise, settlement]),
@@ -73,6 +104,10 @@ export class LinkServer {
     if (!Array.isArray(before)) throw new BadScriptMessage("queued calls that are not a list");
     for (const queued of before) {
       if (!isRecord(queued)) throw new BadScriptMessage("a queued call that is not a record");
+      if (Object.hasOwn(queued, "until")) {
+        this.driveUntil(queued.until);
+        continue;
+      }
       const op = checkOperation(queued.op);
       if (op.op === "log" || op.op === "bytes") {
         this.session.call(op);
@@ -82,8 +117,41 @@ export class LinkServer {
       if (queued.id !== this.nextId) throw new BadScriptMessage("a queued call whose promise is not the next one");
       const { body, promise } = this.carriedOut(queued);
       if (!promise || this.settledNow.some(([settled]) => settled === promise)) {
+        // a put the realm queued after puts it settled itself: the instance may have changed under those
+        if (this.speculation) throw new Mispredicted(`a queued ${op.op} did not wait`);
         throw new InternalError("the engine link", new Error(`a queued ${op.op} did not wait, as its realm expected: ${JSON.stringify(body).slice(0, 200)}`));
       }
+    }
+  }
+
+  /**
+   * A step of driving the realm took itself, on a put's success: drive, step by step as its driver would, until
+   * that put's promise settles, the only one the script waits on. Anything else (it fails, the run gets stuck or
+   * the engine throws, another promise settles) is Mispredicted; a step's budget run out past the run's limit, PastLimit.
+   */
+  private driveUntil(id: unknown): void {
+    if (!this.speculation) throw new BadScriptMessage("a step the realm settled itself, where it may not");
+    const promise = this.ids.size === 1 && this.settledNow.length === 0 ? [...this.ids].find(([, n]) => n === id)?.[0] : undefined;
+    if (!promise) throw new Mispredicted(`a put settled in the realm (promise ${String(id).slice(0, 20)}) while the script waited on more`);
+    const sim = this.session.sim;
+    for (;;) {
+      let step: ReturnType<typeof sim.drive>;
+      try {
+        step = sim.drive();
+      } catch (e) {
+        throw new Mispredicted(`the engine threw while carrying out a put settled in the realm: ${(e as Error)?.message}`);
+      }
+      this.onTurn?.();
+      const settled = this.settledNow.shift();
+      if (settled) {
+        const [which, outcome] = settled;
+        if (which !== promise || !outcome.ok || this.settledNow.length > 0) throw new Mispredicted("a put settled in the realm did not succeed here");
+        this.ids.delete(promise);
+        this.outcomes.push([id as number, outcome.value]);
+        return;
+      }
+      if (step === "stuck") throw new Mispredicted("the run got stuck on a put settled in the realm");
+      if (step === "budget" && this.speculation.pastLimit()) throw new PastLimit("the run's limit passed while a put settled in the realm waited");
     }
   }
 
@@ -102,10 +170,12 @@ export class LinkServer {
       : () => {
           throw new InternalError("the engine link", new Error(`${op.op} asked for the line of its call, which the realm sends only for calls that wait`));
         };
+    if (!KEEPS_SPECULATING.has(op.op)) this.speculating = false;
     let value: unknown;
     try {
       value = this.session.call(op, site);
     } catch (e) {
+      this.speculating = false;
       return { body: { threw: errorData(e) } };
     }
     if (!(value instanceof Promise)) return { body: { value } };
@@ -141,10 +211,39 @@ export class LinkServer {
       const id = this.ids.get(promise);
       if (id === undefined) throw new InternalError("the engine link", new Error("the simulation settled a promise the script was never given"));
       this.ids.delete(promise);
+      if (!s.ok) this.speculating = false;
       return s.ok ? [id, true, s.value] : [id, false, errorData(s.error)];
     });
     this.settledNow = [];
-    return { settled, ...this.prngIfMoved(), ...this.takesRequestsIfChanged(), ...answer } as LinkAnswer;
+    return { settled, ...this.prngIfMoved(), ...this.takesRequestsIfChanged(), ...this.speculationNews(), ...answer } as LinkAnswer;
+  }
+
+  /** Where the realm may settle puts itself: what it may settle before its next request, and the outcomes of those it did. */
+  private speculationNews(): { allowance?: number; outcomes?: [number, unknown][] } {
+    if (!this.speculation) return {};
+    const outcomes = this.outcomes;
+    this.outcomes = [];
+    const allowance = this.allowance();
+    return { ...(allowance > 0 ? { allowance } : {}), ...(outcomes.length > 0 ? { outcomes } : {}) };
+  }
+
+  /**
+   * Bytes of puts (speculationCost) the realm may settle itself before it asks again: none once anything may make
+   * a put fail (KEEPS_SPECULATING), or while the instance takes no requests or its content cache is read-only.
+   * Where a failed write-back makes commits fail (the instance stops, the cache or the kvs goes read-only: failHard,
+   * cacheReadOnly, kvsReadOnly), only while none has failed and the disk has room past what the dirty blobs will
+   * take; elsewhere a full disk fails no commit (flux-model.md §11). Never more than the largest blob the cache
+   * takes, so that no put settled in the realm is one it refuses.
+   */
+  private allowance(): number {
+    const sim = this.session.sim;
+    const broker = sim.existingBroker;
+    const cache = broker?.cache?.snapshot();
+    if (!this.speculating || !sim.takesRequests || !broker || !cache || cache.readOnly) return 0;
+    const { knobs } = broker;
+    const writesFailCommits = knobs.failHard || knobs.cacheReadOnly || knobs.kvsReadOnly;
+    const room = !writesFailCommits ? Infinity : cache.backing === null || cache.flushErrno !== null ? 0 : (broker.disk.free - 2 * cache.dirtyBytes - RESERVE_BYTES) * ALLOWANCE_SHARE;
+    return Math.max(0, Math.floor(Math.min(room, knobs.blobSizeLimit)));
   }
 
   /** Whether the instance takes requests, when that changed since the realm was last told. */

@@ -97,6 +97,15 @@ export interface RunChunk {
   summary: RunSummary | undefined;
 }
 
+/**
+ * The run starts again from its beginning (a put its realm settled itself did not succeed: replayed-run.ts): the
+ * chunks sent so far are void, and the run's history comes again.
+ */
+export interface RunRestart {
+  type: "restart";
+  id: number;
+}
+
 /** The run ended by itself (its history came in chunks before this). */
 export interface RunEnd {
   type: "end";
@@ -107,7 +116,7 @@ export interface RunEnd {
   statedir?: StatedirEntry[];
 }
 
-export type WorkerReply = { type: "ready" } | RunChunk | RunEnd | CompareProgress | CompareResult | ExportReply | CheckProgressReply | CheckResult | StatedirFileReply;
+export type WorkerReply = { type: "ready" } | RunChunk | RunRestart | RunEnd | CompareProgress | CompareResult | ExportReply | CheckProgressReply | CheckResult | StatedirFileReply;
 
 /** Export the scenario as a flux-core test (src/export/): the worker runs it on the model once, recording each call. */
 export interface ExportRequest {

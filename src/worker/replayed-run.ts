@@ -26,7 +26,7 @@ import type { TranspileResult } from "../runner/transpile.ts";
 import { HardStop, limitStopMessage, RAISE_IN_PAGE, SCRIPT_GRACE_MS, threadStartMessage } from "../engine/api/run-limit.ts";
 import { BadScriptMessage, checkEnd, checkEntry } from "./script-protocol.ts";
 import type { LinkAnswer } from "./link-protocol.ts";
-import { LinkServer } from "./link-server.ts";
+import { LinkServer, Mispredicted, PastLimit } from "./link-server.ts";
 
 export interface ScriptRequest {
   /** The script transpiled on this side, where sucrase is warm (in a fresh realm it would be cold every run). */
@@ -60,6 +60,12 @@ export interface ReplayedRunOptions {
   epilogue?: (globals: ScenarioGlobals) => Promise<void>;
   /** With the simulation after the run and before it is disposed (the statedir's files). */
   beforeDispose?: (sim: Simulation) => void;
+  /**
+   * Given, a realm without an engine may settle puts itself (engine-link.ts, settleHere()): if one of them does not
+   * succeed here, the run starts again from the beginning, in a fresh realm that does not, and this is told first:
+   * what the run's simulation, broker and turns told so far is void.
+   */
+  onRestart?: () => void;
 }
 
 export interface ReplayedRun {
@@ -70,11 +76,22 @@ export interface ReplayedRun {
 
 export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun {
   const overrides = opts.overrides ?? {};
-  const sim = new Simulation({ sql: opts.sql, retainTrace: false, overrides, ...(opts.onBroker ? { onBroker: opts.onBroker } : {}) });
-  opts.onSimulation?.(sim);
-  const logs: string[] = [];
-  const session = new EngineSession(sim, (line) => logs.push(line));
-  const replay = new Replay(session, opts.onTurn);
+  let sim!: Simulation;
+  let logs: string[];
+  let session!: EngineSession;
+  let replay!: Replay;
+  let server: LinkServer | undefined;
+  /** The run's engine from its beginning (again, after a failed speculation). */
+  const begin = () => {
+    sim = new Simulation({ sql: opts.sql, retainTrace: false, overrides, ...(opts.onBroker ? { onBroker: opts.onBroker } : {}) });
+    opts.onSimulation?.(sim);
+    const lines: string[] = (logs = []);
+    session = new EngineSession(sim, (line) => lines.push(line));
+    replay = new Replay(session, opts.onTurn);
+    server = undefined;
+  };
+  begin();
+  let speculate = opts.onRestart !== undefined;
   let resolve!: (result: ScenarioResult) => void;
   const result = new Promise<ScenarioResult>((r) => (resolve = r));
   let done = false;
@@ -124,12 +141,12 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
     }
     await concluded(claim.ending, claim.epilogue);
   };
-  let server: LinkServer | undefined;
   const linkEnded = (ending: RunEnding, epilogue: boolean) => void concluded(ending, epilogue).catch((e: unknown) => end(messageOf(e), true));
 
-  const listener: ScriptListener = {
+  let attempt = 0;
+  const listenerOf = (mine: number): ScriptListener => ({
     message: (data) => {
-      if (!heard()) return;
+      if (mine !== attempt || !heard()) return;
       try {
         const message = data as { type?: unknown; entries?: unknown };
         if (message?.type === "end") return void ended(data).catch((e: unknown) => end(messageOf(e), true));
@@ -140,15 +157,35 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
       }
     },
     answer: (request) => {
-      if (!heard()) return undefined;
+      if (mine !== attempt || !heard()) return undefined;
       try {
-        return (server ??= new LinkServer(session, linkEnded, opts.onTurn)).answer(request);
+        return (server ??= new LinkServer(session, linkEnded, { onTurn: opts.onTurn, speculation: speculate ? { pastLimit: () => hardStop.pastLimit() } : undefined })).answer(request);
       } catch (e) {
+        if (e instanceof Mispredicted) return void startAgain(mine);
+        // where the realm's driver would have stopped on its next step: the run as far as it got, cut short
+        if (e instanceof PastLimit) return void end(limitStopMessage(limitMs!, RAISE_IN_PAGE), false, limitMs);
         end(e instanceof Error ? e.message : String(e), true);
         return undefined;
       }
     },
-    failed: (reason) => end(`the script's realm failed: ${reason}`),
+    failed: (reason) => mine === attempt && end(`the script's realm failed: ${reason}`),
+  });
+  let scriptRequest: ScriptRequest;
+  const startRealm = () => {
+    realm = opts.realm(scriptRequest, listenerOf(attempt));
+    if (limitMs !== undefined) hardStop.threadStarting(limitMs);
+  };
+  /** A put the realm settled itself did not succeed: the run again from its beginning, on a new engine, in a new realm that settles none. */
+  const startAgain = (failed: number) => {
+    if (done || failed !== attempt) return;
+    attempt++;
+    speculate = false;
+    realm?.terminate();
+    hardStop.cancel();
+    sim.dispose();
+    opts.onRestart!();
+    begin();
+    startRealm();
   };
   const start = (transpileScenario: (text: string) => TranspileResult) => {
     if (done) return; // stopped while the transpiler loaded (only the first run loads it)
@@ -158,8 +195,8 @@ export function replayedRun(text: string, opts: ReplayedRunOptions): ReplayedRun
       done = true;
       return finish({ error: compiled.error, badInput: true });
     }
-    realm = opts.realm({ compiled, overrides, ...(limitMs === undefined ? {} : { timeLimitMs: limitMs }) }, listener);
-    if (limitMs !== undefined) hardStop.threadStarting(limitMs);
+    scriptRequest = { compiled, overrides, ...(limitMs === undefined ? {} : { timeLimitMs: limitMs }) };
+    startRealm();
   };
   loadTranspiler()
     .then(({ transpileScenario }) => start(transpileScenario), (e: unknown) => end(`the transpiler did not load: ${messageOf(e)}`))

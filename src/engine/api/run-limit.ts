@@ -136,6 +136,11 @@ export class HardStop {
     return this.overdueAt !== undefined && performance.now() > this.overdueAt;
   }
 
+  /** The script's own limit has passed (its grace not counted): where a waiting script ends itself. */
+  pastLimit(): boolean {
+    return this.overdueAt !== undefined && performance.now() > this.overdueAt - this.graceMs;
+  }
+
   cancel(): void {
     clearTimeout(this.timer);
   }

@@ -13,12 +13,19 @@ const MIN_GAP_MS = 250;
 const COST_FACTOR = 8;
 
 export class LiveHistory {
-  private readonly blobs = new BlobTimeline();
+  private blobs = new BlobTimeline();
   private next = 0;
+  private restarts = 0;
 
   /** The history of the run so far, or undefined while the last one's cost says to wait. */
   of(live: LiveRun): History | undefined {
     const started = performance.now();
+    if (live.restarts !== this.restarts) {
+      // the run started again: its events are read from the first again
+      this.restarts = live.restarts;
+      this.blobs = new BlobTimeline();
+      this.next = 0;
+    }
     if (started < this.next) return undefined;
     this.next = Infinity; // until it is drawn
     const history = this.blobs.grown(live.soFar());
