@@ -67,6 +67,7 @@ import { ENGINE_VERSION } from "../src/version.ts";
 import { gzipSync } from "node:zlib";
 import { openPage, servePage, setScenario, type Served } from "../test/browser/launch.ts";
 import { median } from "./median.ts";
+import { timedRun } from "./timed-run.ts";
 import { BIG_RUN, SCRUB_RUN } from "./workloads.ts";
 import { loadSqlJs } from "../src/engine/disk/sqljs-node.ts";
 import { runScenario } from "../src/runner/run-scenario.ts";
@@ -126,20 +127,7 @@ try {
   await page.waitForFunction(() => (window as unknown as Loading).__loading.editorReady !== undefined, undefined, { timeout: 30_000 });
   const loading = await page.evaluate(() => (window as unknown as Loading).__loading);
 
-  /** Click Run; resolve with the ms until the result is on screen, and until the worker's result had arrived. */
-  const runTimed = async () => {
-    const runs = Number(await page.getAttribute('[data-testid="trace-hash"]', "data-runs"));
-    return page.evaluate(async (before) => {
-      const t0 = performance.now();
-      (document.querySelector('[data-testid="run"]') as HTMLButtonElement).click();
-      while (document.querySelector('[data-testid="trace-hash"]')?.getAttribute("data-runs") !== String(before + 1)) {
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      await new Promise((r) => requestAnimationFrame(r));
-      const worker = performance.getEntriesByName("run:worker").at(-1)!;
-      return { ms: performance.now() - t0, workerMs: worker.startTime + worker.duration - t0 };
-    }, runs);
-  };
+  const runTimed = () => timedRun(page);
   const runOnce = async () => (await runTimed()).ms;
   await runOnce(); // warm the worker's code
   const runTimes: number[] = [];

@@ -12,8 +12,13 @@ import { threadRealm } from "./threads/thread-realm.ts";
 
 const essentials = (r: ScenarioResult) => ({ ok: r.ok, error: r.error, traceHash: r.traceHash, events: r.events, logs: r.logs, state: r.state, disk: r.disk });
 
-async function linked(text: string, realm: ScriptRealm, timeLimitMs?: number): Promise<ScenarioResult> {
-  return replayedRun(text, { sql: await sqlReady, realm, ...(timeLimitMs === undefined ? {} : { timeLimitMs }) }).result;
+/** The runs of the last linked() that started again after a failed speculation (engine-link.ts settleHere()). */
+let restarts = 0;
+
+async function linked(text: string, realm: ScriptRealm, timeLimitMs?: number, speculating = false): Promise<ScenarioResult> {
+  restarts = 0;
+  const speculation = speculating ? { onRestart: () => restarts++ } : {};
+  return replayedRun(text, { sql: await sqlReady, realm, ...(timeLimitMs === undefined ? {} : { timeLimitMs }), ...speculation }).result;
 }
 
 describe("a linked run over the shared buffer, across threads", () => {
@@ -53,5 +58,31 @@ describe("a linked run over the shared buffer, across threads", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(1300);
     expect(r.cutShort).toBe(true);
     expect(r.error?.message).toMatch(/never awaited the simulation/);
+  }, 30_000);
+});
+
+describe("a linked run whose realm settles puts itself, across threads", () => {
+  it("is the direct run: a loop of puts, some of whose outcomes it reads, in a buffer small enough to chunk every message", async () => {
+    const text = [
+      "await flux.start();",
+      "for (let i = 0; i < 700; i++) {",
+      "  const r = await kvs.put('k' + (i % 9) + '.v' + i, bytes(200));",
+      "  if (i % 100 === 0) log(i, r.sequence, r.rootref.length);",
+      "}",
+      "await sim.settle();",
+      "log(JSON.stringify(await kvs.getroot()));",
+    ].join("\n");
+    const direct = await run(text, { retainTrace: false });
+    expect(direct.logs).toHaveLength(8);
+    expect(essentials(await linked(text, threadRealm(512), undefined, true))).toEqual(essentials(direct));
+    expect(restarts).toBe(0);
+  }, 60_000);
+
+  it("a loop of awaited puts that never ends is ended at the time limit by the realm's own driver", async () => {
+    const r = await linked("await flux.start();\nfor (let i = 0; ; i++) await kvs.put('k' + i, 1);", threadRealm(), 300, true);
+    expect(r.cutShort).toBe(true);
+    expect(r.error?.message).toMatch(/^stopped after 0.3 s of wall-clock time/);
+    expect(r.error?.message).not.toMatch(/never awaited/);
+    expect(restarts).toBe(0);
   }, 30_000);
 });
