@@ -3,7 +3,9 @@
  * live-history.ts feeds), is the history of the finished run read at once: every blob's states at the same events.
  */
 import { describe, expect, it } from "vitest";
+import type { LiveRun } from "../src/ui/engine-client.ts";
 import { BlobTimeline, historyOf } from "../src/ui/history.ts";
+import { LiveHistory } from "../src/ui/workbench/live-history.ts";
 import type { RunResult } from "../src/worker/protocol.ts";
 import { runRecorded, script } from "./helpers.ts";
 
@@ -20,5 +22,16 @@ describe("a history grown as the run streams in", () => {
     for (let end = 0; end <= all.length; end += 997) grown = growing.grown(whole(all.slice(0, end)));
     grown = growing.grown(whole(all));
     expect(grown.blobTimeline).toEqual(once.blobTimeline);
+  });
+
+  it("reads a run that started again (a put its realm settled failed: RunRestart) from its first event again", async () => {
+    const first = await runRecorded(script("playground-scripts/first.ts"));
+    const again = await runRecorded(script("playground-scripts/dangling-checkpoint-flux-0.66.ts"));
+    const whole = (r: typeof first, events: RunResult["events"]): RunResult => ({ type: "result", id: 1, result: r, events, frames: r.frames, trees: r.trees, ms: 0 });
+    const live = (r: typeof first, events: RunResult["events"], restarts: number): LiveRun => ({ events, count: events.length, frame: undefined, started: 0, limitMs: 10_000, restarts, soFar: () => whole(r, events) });
+    const history = new LiveHistory();
+    expect(history.of(live(first, first.trace.slice(0, 400), 0))).toBeDefined();
+    const grown = history.of(live(again, [...again.trace], 1));
+    expect(grown?.blobTimeline).toEqual(historyOf(whole(again, [...again.trace])).blobTimeline);
   });
 });

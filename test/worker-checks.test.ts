@@ -80,7 +80,8 @@ describe("what a script's realm sends", () => {
 
 describe("what an engine worker sends the page", () => {
   async function replies(): Promise<WorkerReply[]> {
-    const out: WorkerReply[] = [{ type: "ready" }];
+    // a run that starts again (a put its realm settled failed) says so before its chunks come again
+    const out: WorkerReply[] = [{ type: "ready" }, { type: "restart", id: 1 }];
     const recorder = new Recorder((chunk) => out.push(structuredClone({ type: "chunk", id: 1, ...chunk, summary: undefined })));
     const result = await run(script("playground-scripts/first.ts"), { onBroker: (b) => recorder.attach(b), retainTrace: false });
     recorder.flush();
