@@ -6,7 +6,8 @@
  * engine tells it (link-protocol.ts).
  */
 import type { Data, EngineOp, OpName, Site } from "../engine/api/engine-ops.ts";
-import { checkByteCount, checkKey, isFlag, type EnginePort, type InstanceView } from "../engine/api/engine-session.ts";
+import { checkByteCount, checkKey, isFlag } from "../engine/api/call-checks.ts";
+import type { EnginePort, InstanceView } from "../engine/api/engine-session.ts";
 import { Prng } from "../engine/sim/prng.ts";
 import type { TraceEvent } from "../engine/sim/trace.ts";
 import type { RunEnding } from "../runner/run-scenario.ts";

@@ -5,7 +5,8 @@
  * operation replayed from elsewhere (src/worker/replay.ts) is checked exactly as the script's own call was.
  */
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
-import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
+import type { KvsOp } from "../modules/kvs/txn.ts";
+import { checkByteCount, checkKey, isFlag } from "./call-checks.ts";
 import { runFsck } from "../fsck/fsck.ts";
 import { deleteValueBlobs } from "../fsck/damage.ts";
 import { STARTLOG_KEY, startlogLines } from "../broker/startlog.ts";
@@ -42,7 +43,6 @@ export interface EnginePort {
   readonly view: InstanceView;
 }
 
-export const MAX_BYTES = 1024 * 1024 * 1024;
 /** Jobs one jobs.submit may ask for: 2,000 take about 18 s in the CLI, so more than this could never end within any run limit. */
 const MAX_JOBS = 100_000;
 /** jobs.submit's concurrency limit: more would only pile up commits in one queue, and each job holds its state meanwhile. */
@@ -501,20 +501,10 @@ function isUp(broker: Broker): boolean {
   return broker.state !== "down" && broker.state !== "failed";
 }
 
-/** A commit's flag as a call may give it: left out, or true or false. */
-export function isFlag(value: unknown): value is boolean | undefined {
-  return value === undefined || typeof value === "boolean";
-}
-
 /** A commit flag: true, false or left out; anything else is refused with the call's name. */
 function flag(value: Data, name: "sync" | "noMerge", call: string): boolean {
   if (!isFlag(value)) throw new FluxError("EINVAL", `${call}: ${name} must be true or false, got ${format(value)}`);
   return value === true;
-}
-
-export function checkKey(key: unknown): string {
-  if (typeof key !== "string" || parseKey(key).length === 0) throw new FluxError("EINVAL", `invalid key ${format(key)}: use a dotted path such as "a.b.c"`);
-  return key;
 }
 
 /** A transaction's operations as kvs.txn() builds them (checked again: a replayed transaction comes as data). */
@@ -527,11 +517,6 @@ function checkKvsOps(ops: KvsOp[]): KvsOp[] {
     if (op.op === "symlink" && typeof op.target !== "string") throw new FluxError("EINVAL", `kvs.commit: the target of ${JSON.stringify(op.key)} is not a string`);
   }
   return ops;
-}
-
-export function checkByteCount(n: unknown): number {
-  if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > MAX_BYTES) throw new FluxError("EINVAL", `bytes: n must be a whole number from 0 to 1 GiB, got ${format(n)}`);
-  return n as number;
 }
 
 function checkFileName(name: unknown): string {

@@ -5,13 +5,15 @@
  * it out on the engine (engine-session.ts), here or in another realm. Reads of the instance (its state, its
  * disk, dmesg) go to the port's view and ask the instance nothing.
  */
-import { parseKey, type KvsOp } from "../modules/kvs/txn.ts";
+import type { KvsOp } from "../modules/kvs/txn.ts";
+import { parseKey } from "../modules/kvs/key.ts";
 import { FluxError } from "../sim/errno.ts";
 import { seededBytes } from "../sim/prng.ts";
 import type { LogLevel, TraceEvent } from "../sim/trace.ts";
 import { formatLogLine } from "./console-line.ts";
 import { expect, format } from "./expect.ts";
-import { checkByteCount, checkKey, type EnginePort } from "./engine-session.ts";
+import { checkByteCount, checkKey } from "./call-checks.ts";
+import type { EnginePort } from "./engine-session.ts";
 import { dataOf, plainData, type EngineOp, type Site } from "./engine-ops.ts";
 import { keysOf, optionsProblem } from "./option-keys.ts";
 import type {

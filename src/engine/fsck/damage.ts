@@ -4,7 +4,7 @@
  * `sqlite3 content.sqlite "DELETE FROM objects WHERE hash = ..."` would.
  */
 import type { Checkpoint } from "../modules/content-sqlite/content-sqlite.ts";
-import { parseKey } from "../modules/kvs/txn.ts";
+import { parseKey } from "../modules/kvs/key.ts";
 import { decode, dirEntry, type TreeObj } from "../modules/kvs/treeobj.ts";
 import type { Endpoint } from "../sim/bus.ts";
 import { type Errno, strerror } from "../sim/errno.ts";

@@ -24,7 +24,8 @@ import { formatTimestamp, wallClockSeconds } from "../../sim/wallclock.ts";
 import { fallbackParts, requestsOf, takeReady, type Transaction } from "./merge.ts";
 import { newNamespace, PRIMARY_NAMESPACE, transactionsOf, type KvsRoot, type Namespace } from "./namespace.ts";
 import { Tstat } from "./tstat.ts";
-import { applyOps, type KvsOp, parseKey } from "./txn.ts";
+import { applyOps, type KvsOp } from "./txn.ts";
+import { parseKey } from "./key.ts";
 import { decode, dir, dirEntry, encode, fromBase64, type DirObj, type TreeObj } from "./treeobj.ts";
 
 export type { KvsOp } from "./txn.ts";

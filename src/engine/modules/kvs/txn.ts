@@ -12,6 +12,7 @@
  * of that order.
  */
 import { blobref, type HashName } from "../../common/blobref.ts";
+import { parseKey } from "./key.ts";
 import type { Errno } from "../../sim/errno.ts";
 import {
   detachEncoding,
@@ -58,12 +59,6 @@ export interface ApplyContext {
  * parses them again).
  */
 export type ApplyResult = { newRoot: string; blobs: Map<string, Uint8Array>; dirs: Map<string, DirObj> } | { missing: string[] } | { errno: Errno };
-
-/** "a.b.c" -> ["a","b","c"]; empty components (leading, trailing, doubled dots) are ignored, as flux does. */
-export function parseKey(key: string): string[] {
-  const components = key.split(".");
-  return components.includes("") ? components.filter((c) => c.length > 0) : components;
-}
 
 class Missing {
   constructor(readonly ref: string) {}
