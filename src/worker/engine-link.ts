@@ -72,6 +72,9 @@ export class EngineLink implements EnginePort, Driven {
   private settledHere = 0;
   /** The outcome of each put settled here, by its promise's number, until the engine sends it (see settledHere()). */
   private readonly outcomes = new Map<number, object>();
+  /** The number of the put each such object stands for, and the traps they share. */
+  private readonly outcomeIds = new WeakMap<object, number>();
+  private readonly outcomeTraps = this.makeOutcomeTraps();
   private readonly logLines: TraceEvent[] = [];
   private queued: QueuedCall[] = [];
   /** The number the engine gives the next promise it makes for the script (it numbers them in order, as this realm does). */
@@ -184,18 +187,25 @@ export class EngineLink implements EnginePort, Driven {
   private settledOutcome(id: number): object {
     const target: object = {};
     this.outcomes.set(id, target);
-    const filled = () => {
-      // the engine sends each outcome with the answer after it carried the put out: ask for it if that has not come
-      if (!this.outcomes.has(id)) return;
-      this.flush();
-      if (this.outcomes.has(id)) throw new Error(`the engine did not send the outcome of promise ${id}, which this realm settled`);
-    };
-    // every trap fills the object in first, then does what it would do to a plain one
-    const handler: ProxyHandler<object> = {};
-    for (const [trap, reflect] of entries(REFLECT)) (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => (filled(), (reflect as (...a: unknown[]) => unknown)(...args));
+    this.outcomeIds.set(target, id);
+    return new Proxy(target, this.outcomeTraps);
+  }
+
+  /** Every trap of a settled put's outcome fills its object in first, then does what it would do to a plain one: one set for the run. */
+  private makeOutcomeTraps(): ProxyHandler<object> {
+    const traps: ProxyHandler<object> = {};
+    for (const [trap, reflect] of entries(REFLECT)) (traps as Record<string, unknown>)[trap] = (t: object, ...rest: unknown[]) => (this.fill(t), (reflect as (...a: unknown[]) => unknown)(t, ...rest));
     // a promise resolved with this object looks for its `then` at once: the engine's record has none of its own
-    handler.get = (t, key, receiver) => (key === "then" && !("then" in Object.prototype) ? undefined : (filled(), REFLECT.get(t, key, receiver)));
-    return new Proxy(target, handler);
+    traps.get = (t, key, receiver) => (key === "then" && !("then" in Object.prototype) ? undefined : (this.fill(t), REFLECT.get(t, key, receiver)));
+    return traps;
+  }
+
+  /** The engine sends each outcome with the answer after it carried the put out: ask for it if that has not come. */
+  private fill(target: object): void {
+    const id = this.outcomeIds.get(target)!;
+    if (!this.outcomes.has(id)) return;
+    this.flush();
+    if (this.outcomes.has(id)) throw new Error(`the engine did not send the outcome of promise ${id}, which this realm settled`);
   }
 
   /** Send what is queued, and settle what the answer says settled. */

@@ -237,9 +237,11 @@ export class LinkServer {
    */
   private allowance(): number {
     const sim = this.session.sim;
+    // every answer asks: the cache's snapshot only while it can still matter
+    if (!this.speculating || !sim.takesRequests) return 0;
     const broker = sim.existingBroker;
     const cache = broker?.cache?.snapshot();
-    if (!this.speculating || !sim.takesRequests || !broker || !cache || cache.readOnly) return 0;
+    if (!broker || !cache || cache.readOnly) return 0;
     const { knobs } = broker;
     const writesFailCommits = knobs.failHard || knobs.cacheReadOnly || knobs.kvsReadOnly;
     const room = !writesFailCommits ? Infinity : cache.backing === null || cache.flushErrno !== null ? 0 : (broker.disk.free - 2 * cache.dirtyBytes - RESERVE_BYTES) * ALLOWANCE_SHARE;
